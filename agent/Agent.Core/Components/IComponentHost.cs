@@ -1,0 +1,16 @@
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Core.Components;
+
+/// <summary>What the running agent offers its components.</summary>
+public interface IComponentHost
+{
+    ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>The directory for state when no storage extension is named (checkpoints, persistent queues).</summary>
+    string DefaultDataDirectory { get; }
+
+    /// <summary>The extension with this id, if it is configured and of the wanted kind.</summary>
+    T? GetExtension<T>(ComponentId id)
+        where T : class;
+}

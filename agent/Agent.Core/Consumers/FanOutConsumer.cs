@@ -1,0 +1,82 @@
+using Agent.Core.Delivery;
+using Agent.Core.Model;
+
+namespace Agent.Core.Consumers;
+
+/// <summary>
+/// Hands one batch to several consumers. Consumers that mutate get their own copy; the others share the
+/// original, which no one may then change. Every consumer holds the batch's notifiers, so the source hears
+/// back only when all of them are done.
+/// </summary>
+public sealed class FanOutConsumer<TBatch> : IConsumer<TBatch>
+    where TBatch : Batch
+{
+    private readonly IConsumer<TBatch>[] _consumers;
+
+    private FanOutConsumer(IConsumer<TBatch>[] consumers)
+    {
+        _consumers = consumers;
+    }
+
+    public bool MutatesData => false;
+
+    /// <summary>The consumer itself when there is one, else a fan-out over all of them.</summary>
+    public static IConsumer<TBatch> Of(IReadOnlyList<IConsumer<TBatch>> consumers) => consumers.Count switch
+    {
+        0 => throw new ArgumentException("A fan-out needs at least one consumer.", nameof(consumers)),
+        1 => consumers[0],
+        _ => new FanOutConsumer<TBatch>([.. consumers]),
+    };
+
+    public async ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
+    {
+        // Copies are made before anyone gets the original, so no consumer sees another's changes.
+        var batches = new TBatch[_consumers.Length];
+        int lastMutator = Array.FindLastIndex(_consumers, c => c.MutatesData);
+        batch.Retain(_consumers.Length - 1 - CountCopies(lastMutator));
+        for (int i = 0; i < _consumers.Length; i++)
+        {
+            batches[i] = _consumers[i].MutatesData && i != lastMutator ? (TBatch)batch.Clone() : batch;
+        }
+
+        Exception? failure = null;
+        for (int i = 0; i < _consumers.Length; i++)
+        {
+            if (failure is not null)
+            {
+                // Once the wait was abandoned, the remaining consumers never received their part.
+                batches[i].Complete(DeliveryStatus.Errored);
+                continue;
+            }
+
+            try
+            {
+                await _consumers[i].ConsumeAsync(batches[i], cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        }
+
+        if (failure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+        }
+    }
+
+    /// <summary>Clones hold the notifiers themselves; the original is shared by everyone else.</summary>
+    private int CountCopies(int lastMutator)
+    {
+        int copies = 0;
+        for (int i = 0; i < _consumers.Length; i++)
+        {
+            if (_consumers[i].MutatesData && i != lastMutator)
+            {
+                copies++;
+            }
+        }
+
+        return copies;
+    }
+}

@@ -1,0 +1,121 @@
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Resource.V1;
+
+namespace Agent.Core.Model;
+
+/// <summary>
+/// Log records grouped by resource, in two forms: OTLP groups (from the OTLP receiver) and raw chunks (lines read
+/// from files, one resource per chunk, no per-line objects). Exporters that speak OTLP call <see cref="ToOtlp"/>;
+/// the Loki exporter reads the raw chunks directly.
+/// </summary>
+public sealed class LogsBatch : Batch<LogsBatch>
+{
+    public LogsBatch(ExportLogsServiceRequest data)
+    {
+        Data = data;
+    }
+
+    public LogsBatch()
+        : this(new ExportLogsServiceRequest())
+    {
+    }
+
+    /// <summary>The OTLP groups.</summary>
+    public ExportLogsServiceRequest Data { get; }
+
+    /// <summary>The raw chunks; their buffers belong to the source that filled them.</summary>
+    public List<RawLogChunk> Raw { get; } = [];
+
+    public override Signal Signal => Signal.Logs;
+
+    public override int ItemCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (var group in Data.ResourceLogs)
+            {
+                foreach (var scope in group.ScopeLogs)
+                {
+                    count += scope.LogRecords.Count;
+                }
+            }
+
+            foreach (var chunk in Raw)
+            {
+                count += chunk.Count;
+            }
+
+            return count;
+        }
+    }
+
+    public override long ByteSize
+    {
+        get
+        {
+            long size = Data.CalculateSize();
+            foreach (var chunk in Raw)
+            {
+                size += chunk.Length + (chunk.Count * 16L);
+            }
+
+            return size;
+        }
+    }
+
+    public override IEnumerable<Resource> Resources =>
+        Data.ResourceLogs.Select(group => group.Resource ??= new Resource()).Concat(Raw.Select(chunk => chunk.Resource));
+
+    public override void Append(LogsBatch other)
+    {
+        Data.ResourceLogs.AddRange(other.Data.ResourceLogs);
+        other.Data.ResourceLogs.Clear();
+        Raw.AddRange(other.Raw);
+        other.Raw.Clear();
+        TakeNotifiersFrom(other);
+    }
+
+    /// <summary>Moves OTLP records first, then whole raw chunks (a chunk is never cut: at least one always moves).</summary>
+    public override LogsBatch SplitFront(int maxItems)
+    {
+        var front = new LogsBatch();
+        front.Data.ResourceLogs.AddRange(OtlpGroups.SplitFront(
+            Data.ResourceLogs, maxItems, static g => g.ScopeLogs, static s => s.LogRecords, static _ => 1));
+        int budget = maxItems - front.ItemCount;
+        while (Raw.Count > 0 && (budget >= Raw[0].Count || front.ItemCount == 0))
+        {
+            budget -= Raw[0].Count;
+            front.Raw.Add(Raw[0]);
+            Raw.RemoveAt(0);
+        }
+
+        ShareNotifiersWith(front);
+        return front;
+    }
+
+    public override LogsBatch Clone()
+    {
+        var copy = new LogsBatch(Data.Clone());
+        copy.Raw.AddRange(Raw.Select(chunk => chunk.Clone()));
+        ShareNotifiersWith(copy);
+        return copy;
+    }
+
+    /// <summary>The whole batch as one OTLP request; raw chunks are converted (this allocates per record).</summary>
+    public ExportLogsServiceRequest ToOtlp()
+    {
+        if (Raw.Count == 0)
+        {
+            return Data;
+        }
+
+        var request = Data.Clone();
+        foreach (var chunk in Raw)
+        {
+            request.ResourceLogs.Add(RawLogConversion.ToResourceLogs(chunk));
+        }
+
+        return request;
+    }
+}

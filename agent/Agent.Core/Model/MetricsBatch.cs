@@ -1,0 +1,82 @@
+using OpenTelemetry.Proto.Collector.Metrics.V1;
+using OpenTelemetry.Proto.Metrics.V1;
+using OpenTelemetry.Proto.Resource.V1;
+
+namespace Agent.Core.Model;
+
+/// <summary>Metrics grouped by resource and scope; items are data points, as in the Collector's counts.</summary>
+public sealed class MetricsBatch : Batch<MetricsBatch>
+{
+    public MetricsBatch(ExportMetricsServiceRequest data)
+    {
+        Data = data;
+    }
+
+    public MetricsBatch()
+        : this(new ExportMetricsServiceRequest())
+    {
+    }
+
+    public ExportMetricsServiceRequest Data { get; }
+
+    public override Signal Signal => Signal.Metrics;
+
+    public override int ItemCount
+    {
+        get
+        {
+            int count = 0;
+            foreach (var group in Data.ResourceMetrics)
+            {
+                foreach (var scope in group.ScopeMetrics)
+                {
+                    foreach (var metric in scope.Metrics)
+                    {
+                        count += DataPointCount(metric);
+                    }
+                }
+            }
+
+            return count;
+        }
+    }
+
+    public override long ByteSize => Data.CalculateSize();
+
+    public override IEnumerable<Resource> Resources =>
+        Data.ResourceMetrics.Select(group => group.Resource ??= new Resource());
+
+    public static int DataPointCount(Metric metric) => metric.DataCase switch
+    {
+        Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints.Count,
+        Metric.DataOneofCase.Sum => metric.Sum.DataPoints.Count,
+        Metric.DataOneofCase.Histogram => metric.Histogram.DataPoints.Count,
+        Metric.DataOneofCase.ExponentialHistogram => metric.ExponentialHistogram.DataPoints.Count,
+        Metric.DataOneofCase.Summary => metric.Summary.DataPoints.Count,
+        _ => 0,
+    };
+
+    public override void Append(MetricsBatch other)
+    {
+        Data.ResourceMetrics.AddRange(other.Data.ResourceMetrics);
+        other.Data.ResourceMetrics.Clear();
+        TakeNotifiersFrom(other);
+    }
+
+    /// <summary>Splits at metric boundaries: a metric's data points stay together.</summary>
+    public override MetricsBatch SplitFront(int maxItems)
+    {
+        var front = new MetricsBatch();
+        front.Data.ResourceMetrics.AddRange(OtlpGroups.SplitFront(
+            Data.ResourceMetrics, maxItems, static g => g.ScopeMetrics, static s => s.Metrics, DataPointCount));
+        ShareNotifiersWith(front);
+        return front;
+    }
+
+    public override MetricsBatch Clone()
+    {
+        var copy = new MetricsBatch(Data.Clone());
+        ShareNotifiersWith(copy);
+        return copy;
+    }
+}

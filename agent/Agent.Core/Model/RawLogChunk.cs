@@ -1,0 +1,108 @@
+using System.Buffers;
+using OpenTelemetry.Proto.Resource.V1;
+
+namespace Agent.Core.Model;
+
+/// <summary>
+/// Log lines read from one file, so one resource: the line bytes sit in one pooled buffer and the entries point
+/// into it. The source that filled the chunk owns its buffers and returns them (<see cref="Dispose"/>) once the
+/// batch's notifier has resolved, because only then has every exporter finished reading.
+/// </summary>
+public sealed class RawLogChunk : IDisposable
+{
+    private byte[] _buffer;
+    private RawLogEntry[] _entries;
+    private readonly bool _pooled;
+
+    public RawLogChunk(Resource resource, int bufferSize = 64 * 1024, int entryCapacity = 512)
+    {
+        Resource = resource;
+        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
+        _entries = ArrayPool<RawLogEntry>.Shared.Rent(entryCapacity);
+        _pooled = true;
+    }
+
+    private RawLogChunk(Resource resource, byte[] buffer, RawLogEntry[] entries, int length, int count)
+    {
+        Resource = resource;
+        _buffer = buffer;
+        _entries = entries;
+        Length = length;
+        Count = count;
+    }
+
+    /// <summary>The resource of every line in the chunk (from the file's path, then enriched by processors).</summary>
+    public Resource Resource { get; set; }
+
+    /// <summary>Bytes of the buffer in use.</summary>
+    public int Length { get; private set; }
+
+    public int Count { get; private set; }
+
+    public ReadOnlySpan<byte> Bytes => _buffer.AsSpan(0, Length);
+
+    public ReadOnlySpan<RawLogEntry> Entries => _entries.AsSpan(0, Count);
+
+    /// <summary>The line bytes of an entry.</summary>
+    public ReadOnlySpan<byte> Line(in RawLogEntry entry) => _buffer.AsSpan(entry.Offset, entry.Length);
+
+    /// <summary>A field found in a line (level, trace id, span id); empty when absent.</summary>
+    public ReadOnlySpan<byte> Field(int offset, int length) =>
+        offset < 0 ? default : _buffer.AsSpan(offset, length);
+
+    /// <summary>Free space at the end of the buffer, growing it (from the pool) when less than <paramref name="sizeHint"/>.</summary>
+    public Span<byte> GetSpan(int sizeHint)
+    {
+        if (_buffer.Length - Length < sizeHint)
+        {
+            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + sizeHint));
+            _buffer.AsSpan(0, Length).CopyTo(bigger);
+            ArrayPool<byte>.Shared.Return(_buffer);
+            _buffer = bigger;
+        }
+
+        return _buffer.AsSpan(Length);
+    }
+
+    /// <summary>Marks <paramref name="count"/> bytes written after <see cref="GetSpan"/>.</summary>
+    public void Advance(int count) => Length += count;
+
+    /// <summary>Appends an entry whose offsets point into bytes already written.</summary>
+    public void Add(in RawLogEntry entry)
+    {
+        if (Count == _entries.Length)
+        {
+            var bigger = ArrayPool<RawLogEntry>.Shared.Rent(_entries.Length * 2);
+            _entries.AsSpan(0, Count).CopyTo(bigger);
+            ArrayPool<RawLogEntry>.Shared.Return(_entries);
+            _entries = bigger;
+        }
+
+        _entries[Count++] = entry;
+    }
+
+    /// <summary>Empties the chunk for reuse, keeping its buffers.</summary>
+    public void Reset()
+    {
+        Length = 0;
+        Count = 0;
+    }
+
+    /// <summary>An independent copy (own arrays, own resource) for a consumer that mutates.</summary>
+    public RawLogChunk Clone() =>
+        new(Resource.Clone(), _buffer.AsSpan(0, Length).ToArray(), _entries.AsSpan(0, Count).ToArray(), Length, Count);
+
+    public void Dispose()
+    {
+        if (_pooled && _buffer.Length > 0)
+        {
+            ArrayPool<byte>.Shared.Return(_buffer);
+            ArrayPool<RawLogEntry>.Shared.Return(_entries);
+        }
+
+        _buffer = [];
+        _entries = [];
+        Length = 0;
+        Count = 0;
+    }
+}

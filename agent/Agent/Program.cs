@@ -1,0 +1,1 @@
+return await Agent.Cli.AgentCommandLine.RunAsync(args).ConfigureAwait(false);
