@@ -1,4 +1,6 @@
 using Agent.Core.Components;
+using Agent.Extensions.FileStorage;
+using Agent.Extensions.HealthCheck;
 
 namespace Agent.Service;
 
@@ -19,5 +21,7 @@ internal static class BuiltInComponents
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
+        new HealthCheckFactory(),
+        new FileStorageFactory(),
     ];
 }

@@ -1,0 +1,47 @@
+using Agent.Core.Components;
+using Agent.Core.Model;
+
+namespace Agent.Config;
+
+/// <summary>A configured component: its id, factory and bound options.</summary>
+internal sealed record ComponentConfig(ComponentId Id, IComponentFactory Factory, object Options);
+
+/// <summary>A pipeline's id: its signal and optional name (<c>logs/pods</c>).</summary>
+internal readonly record struct PipelineId(Signal Signal, string Name)
+{
+    public override string ToString() => Name.Length == 0 ? Signal.ConfigName() : $"{Signal.ConfigName()}/{Name}";
+}
+
+internal sealed record PipelineConfig(
+    PipelineId Id,
+    IReadOnlyList<ComponentId> Receivers,
+    IReadOnlyList<ComponentId> Processors,
+    IReadOnlyList<ComponentId> Exporters);
+
+/// <summary>A whole, validated configuration.</summary>
+internal sealed class AgentConfig
+{
+    public required string Source { get; init; }
+
+    public Dictionary<ComponentId, ComponentConfig> Receivers { get; } = [];
+
+    public Dictionary<ComponentId, ComponentConfig> Processors { get; } = [];
+
+    public Dictionary<ComponentId, ComponentConfig> Exporters { get; } = [];
+
+    public Dictionary<ComponentId, ComponentConfig> Extensions { get; } = [];
+
+    public List<ComponentId> ServiceExtensions { get; } = [];
+
+    public List<PipelineConfig> Pipelines { get; } = [];
+
+    public TelemetryOptions Telemetry { get; set; } = new();
+
+    public Dictionary<ComponentId, ComponentConfig> Section(ComponentKind kind) => kind switch
+    {
+        ComponentKind.Receiver => Receivers,
+        ComponentKind.Processor => Processors,
+        ComponentKind.Exporter => Exporters,
+        _ => Extensions,
+    };
+}

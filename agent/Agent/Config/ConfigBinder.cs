@@ -1,0 +1,322 @@
+using System.Collections;
+using System.Globalization;
+using Agent.Core.Config;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Agent.Config;
+
+/// <summary>
+/// Binds YAML nodes onto options objects that already hold their defaults, and records where every key was written
+/// so later validation errors can point at file, line and column. Every problem is collected; binding goes on
+/// past errors so one run reports them all.
+/// </summary>
+internal sealed class ConfigBinder
+{
+    private readonly string _file;
+    private readonly Func<string, string?> _environment;
+    private readonly Dictionary<string, Mark> _positions = new(StringComparer.Ordinal);
+
+    public ConfigBinder(string file, Func<string, string?> environment)
+    {
+        _file = file;
+        _environment = environment;
+    }
+
+    public List<ConfigError> Errors { get; } = [];
+
+    public void Error(YamlNode? node, string path, string message) =>
+        Errors.Add(new ConfigError(_file, (int)(node?.Start.Line ?? 0), (int)(node?.Start.Column ?? 0), path, message));
+
+    /// <summary>An error at a key path recorded during binding, or at the nearest recorded parent.</summary>
+    public void ErrorAt(string path, string message)
+    {
+        for (string probe = path; ; probe = probe[..probe.LastIndexOf('.')])
+        {
+            if (_positions.TryGetValue(probe, out var mark))
+            {
+                Errors.Add(new ConfigError(_file, (int)mark.Line, (int)mark.Column, path, message));
+                return;
+            }
+
+            if (!probe.Contains('.', StringComparison.Ordinal))
+            {
+                Errors.Add(new ConfigError(_file, 0, 0, path, message));
+                return;
+            }
+        }
+    }
+
+    public void Remember(string path, YamlNode node) => _positions[path] = node.Start;
+
+    public static bool IsNull(YamlNode? node) =>
+        node is null || (node is YamlScalarNode { Style: ScalarStyle.Plain or ScalarStyle.Any } scalar &&
+                         scalar.Value is null or "" or "~" or "null" or "Null" or "NULL");
+
+    /// <summary>The scalar's text with environment references expanded; null (and an error) when it is not a scalar.</summary>
+    public string? ScalarText(YamlNode node, string path)
+    {
+        if (node is not YamlScalarNode scalar)
+        {
+            Error(node, path, $"expected a single value, got a {Describe(node)}");
+            return null;
+        }
+
+        string expanded = EnvSubstitution.Expand(scalar.Value ?? string.Empty, _environment, out string? error);
+        if (error is not null)
+        {
+            Error(node, path, error);
+        }
+
+        return expanded;
+    }
+
+    /// <summary>Sets every key of <paramref name="node"/> on <paramref name="target"/>; unknown keys are errors.</summary>
+    public void BindObject(YamlNode? node, object target, string path)
+    {
+        if (IsNull(node))
+        {
+            NotifyPresence(target, new HashSet<string>(StringComparer.Ordinal));
+            return;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            Error(node, path, $"expected a mapping of options, got a {Describe(node!)}");
+            return;
+        }
+
+        var properties = OptionProperties.Of(target.GetType());
+        var present = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            string key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
+            string keyPath = $"{path}.{key}";
+            Remember(keyPath, keyNode);
+            if (!properties.TryGetValue(key, out var property))
+            {
+                Error(keyNode, keyPath, $"unknown key \"{key}\"; valid keys are: {string.Join(", ", properties.Keys.Order(StringComparer.Ordinal))}");
+                continue;
+            }
+
+            if (!present.Add(key))
+            {
+                Error(keyNode, keyPath, $"key \"{key}\" is set twice");
+                continue;
+            }
+
+            var (ok, value) = BindValue(valueNode, property.PropertyType, keyPath, property.GetValue(target));
+            if (ok)
+            {
+                property.SetValue(target, value);
+            }
+        }
+
+        NotifyPresence(target, present);
+    }
+
+    /// <summary>Converts one node to <paramref name="type"/>; <paramref name="existing"/> keeps nested defaults.</summary>
+    public (bool Ok, object? Value) BindValue(YamlNode node, Type type, string path, object? existing)
+    {
+        var underlying = Nullable.GetUnderlyingType(type);
+        if (IsNull(node))
+        {
+            if (OptionProperties.IsOptionsClass(type))
+            {
+                // As in the Collector, a block written with no value (`grpc:`) means "on, with defaults".
+                var created = existing ?? Activator.CreateInstance(type)!;
+                BindObject(null, created, path);
+                return (true, created);
+            }
+
+            if (!type.IsValueType || underlying is not null)
+            {
+                return (true, null);
+            }
+
+            Error(node, path, $"expected {Expected(type)}, got nothing");
+            return (false, null);
+        }
+
+        type = underlying ?? type;
+        if (OptionProperties.IsList(type, out var element))
+        {
+            return BindList(node, type, element, path);
+        }
+
+        if (OptionProperties.IsDictionary(type, out var valueType))
+        {
+            return BindDictionary(node, type, valueType, path);
+        }
+
+        if (OptionProperties.IsOptionsClass(type))
+        {
+            var target = existing ?? Activator.CreateInstance(type)!;
+            BindObject(node, target, path);
+            return (true, target);
+        }
+
+        string? text = ScalarText(node, path);
+        if (text is null)
+        {
+            return (false, null);
+        }
+
+        if (TryConvertScalar(text, type, ((YamlScalarNode)node).Style, out var value))
+        {
+            return (true, value);
+        }
+
+        Error(node, path, $"expected {Expected(type)}, got \"{text}\"");
+        return (false, null);
+    }
+
+    private (bool, object?) BindList(YamlNode node, Type listType, Type element, string path)
+    {
+        var list = (IList)Activator.CreateInstance(listType)!;
+        if (node is YamlScalarNode && element == typeof(string))
+        {
+            // A lone value where a list is expected is taken as a list of one, as the Collector does for globs.
+            list.Add(ScalarText(node, path));
+            return (true, list);
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            Error(node, path, $"expected a list, got a {Describe(node)}");
+            return (false, null);
+        }
+
+        bool ok = true;
+        for (int i = 0; i < sequence.Children.Count; i++)
+        {
+            string itemPath = $"{path}[{i}]";
+            Remember(itemPath, sequence.Children[i]);
+            var (itemOk, item) = BindValue(sequence.Children[i], element, itemPath, null);
+            ok &= itemOk;
+            list.Add(item);
+        }
+
+        return (ok, list);
+    }
+
+    private (bool, object?) BindDictionary(YamlNode node, Type dictionaryType, Type valueType, string path)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            Error(node, path, $"expected a mapping, got a {Describe(node)}");
+            return (false, null);
+        }
+
+        var dictionary = (IDictionary)Activator.CreateInstance(dictionaryType)!;
+        bool ok = true;
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            string key = (keyNode as YamlScalarNode)?.Value ?? string.Empty;
+            string keyPath = $"{path}.{key}";
+            Remember(keyPath, keyNode);
+            var (valueOk, value) = BindValue(valueNode, valueType, keyPath, null);
+            ok &= valueOk;
+            dictionary[key] = value;
+        }
+
+        return (ok, dictionary);
+    }
+
+    private static bool TryConvertScalar(string text, Type type, ScalarStyle style, out object? value)
+    {
+        value = null;
+        var invariant = CultureInfo.InvariantCulture;
+        if (type == typeof(string))
+        {
+            value = text;
+        }
+        else if (type == typeof(bool) && bool.TryParse(text, out bool flag))
+        {
+            value = flag;
+        }
+        else if (type == typeof(int) && int.TryParse(text, NumberStyles.Integer, invariant, out int i))
+        {
+            value = i;
+        }
+        else if (type == typeof(long) && long.TryParse(text, NumberStyles.Integer, invariant, out long l))
+        {
+            value = l;
+        }
+        else if (type == typeof(uint) && uint.TryParse(text, NumberStyles.Integer, invariant, out uint u))
+        {
+            value = u;
+        }
+        else if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, invariant, out double d))
+        {
+            value = d;
+        }
+        else if (type == typeof(TimeSpan) && Durations.TryParse(text, out var duration))
+        {
+            value = duration;
+        }
+        else if (type.IsEnum)
+        {
+            value = Enum.GetValues(type).Cast<object>().FirstOrDefault(v => SnakeCase.From(v.ToString()!) == text || v.ToString() == text);
+        }
+        else if (type == typeof(object))
+        {
+            value = InferScalar(text, style);
+        }
+
+        return value is not null;
+    }
+
+    /// <summary>An untyped value (e.g. a resource attribute's): bool, integer, float, or else the text itself.</summary>
+    private static object InferScalar(string text, ScalarStyle style)
+    {
+        if (style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted)
+        {
+            return text;
+        }
+
+        if (bool.TryParse(text, out bool flag))
+        {
+            return flag;
+        }
+
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long integer))
+        {
+            return integer;
+        }
+
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) ? number : text;
+    }
+
+    private static void NotifyPresence(object target, IReadOnlySet<string> present)
+    {
+        if (target is IPresenceAware aware)
+        {
+            aware.OnKeysPresent(present);
+        }
+    }
+
+    private static string Expected(Type type)
+    {
+        if (type.IsEnum)
+        {
+            return "one of " + string.Join(", ", Enum.GetNames(type).Select(SnakeCase.From));
+        }
+
+        return type switch
+        {
+            _ when type == typeof(bool) => "true or false",
+            _ when type == typeof(int) || type == typeof(long) || type == typeof(uint) => "a whole number",
+            _ when type == typeof(double) => "a number",
+            _ when type == typeof(TimeSpan) => "a duration such as 200ms, 5s or 1m",
+            _ => "a value",
+        };
+    }
+
+    public static string Describe(YamlNode node) => node switch
+    {
+        YamlMappingNode => "mapping",
+        YamlSequenceNode => "list",
+        _ => "value",
+    };
+}

@@ -1,0 +1,309 @@
+using Agent.Core.Components;
+using Agent.Core.Model;
+using Agent.Service;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace Agent.Config;
+
+/// <summary>
+/// Reads a configuration in the Collector's shape, binds every component's options onto its factory's defaults,
+/// validates options and pipeline wiring, and reports every problem with file, line, column and key path.
+/// </summary>
+internal sealed class ConfigLoader
+{
+    private static readonly string[] TopLevelKeys = ["receivers", "processors", "exporters", "extensions", "service"];
+    private static readonly string[] ServiceKeys = ["extensions", "pipelines", "telemetry"];
+    private static readonly string[] PipelineKeys = ["receivers", "processors", "exporters"];
+
+    private readonly ComponentRegistry _registry;
+    private readonly Func<string, string?> _environment;
+
+    public ConfigLoader(ComponentRegistry registry, Func<string, string?>? environment = null)
+    {
+        _registry = registry;
+        _environment = environment ?? Environment.GetEnvironmentVariable;
+    }
+
+    public AgentConfig LoadFile(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new ConfigException([new ConfigError(path, 0, 0, "(file)", $"cannot read the configuration: {ex.Message}")]);
+        }
+
+        return Load(path, text);
+    }
+
+    /// <summary>Parses and validates <paramref name="text"/>; <paramref name="source"/> names it in errors.</summary>
+    public AgentConfig Load(string source, string text)
+    {
+        var binder = new ConfigBinder(source, _environment);
+        var config = new AgentConfig { Source = source };
+        var root = Parse(source, text, binder);
+        if (root is not null)
+        {
+            ReadRoot(root, config, binder);
+        }
+
+        if (binder.Errors.Count > 0)
+        {
+            throw new ConfigException([.. binder.Errors.OrderBy(e => e.Line).ThenBy(e => e.Column)]);
+        }
+
+        return config;
+    }
+
+    private static YamlMappingNode? Parse(string source, string text, ConfigBinder binder)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(text));
+        }
+        catch (YamlException ex)
+        {
+            binder.Errors.Add(new ConfigError(source, (int)ex.Start.Line, (int)ex.Start.Column, "(yaml)", ex.InnerException?.Message ?? ex.Message));
+            return null;
+        }
+
+        if (stream.Documents.Count == 0 || ConfigBinder.IsNull(stream.Documents[0].RootNode))
+        {
+            binder.Errors.Add(new ConfigError(source, 0, 0, "(root)", "the configuration is empty"));
+            return null;
+        }
+
+        if (stream.Documents[0].RootNode is not YamlMappingNode root)
+        {
+            binder.Error(stream.Documents[0].RootNode, "(root)", "the configuration must be a mapping with receivers, processors, exporters and service");
+            return null;
+        }
+
+        return root;
+    }
+
+    private void ReadRoot(YamlMappingNode root, AgentConfig config, ConfigBinder binder)
+    {
+        YamlNode? service = null;
+        foreach (var (keyNode, valueNode) in root.Children)
+        {
+            string key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            binder.Remember(key, keyNode);
+            switch (key)
+            {
+                case "receivers": ReadSection(ComponentKind.Receiver, valueNode, config, binder); break;
+                case "processors": ReadSection(ComponentKind.Processor, valueNode, config, binder); break;
+                case "exporters": ReadSection(ComponentKind.Exporter, valueNode, config, binder); break;
+                case "extensions": ReadSection(ComponentKind.Extension, valueNode, config, binder); break;
+                case "service": service = valueNode; break;
+                case "connectors": binder.Error(keyNode, key, "connectors are not supported yet"); break;
+                default: binder.Error(keyNode, key, $"unknown key \"{key}\"; valid keys are: {string.Join(", ", TopLevelKeys)}"); break;
+            }
+        }
+
+        if (service is null)
+        {
+            binder.Error(root, "service", "missing: a configuration needs a service section with at least one pipeline");
+            return;
+        }
+
+        ReadService(service, config, binder);
+    }
+
+    private void ReadSection(ComponentKind kind, YamlNode node, AgentConfig config, ConfigBinder binder)
+    {
+        string section = kind.SectionName();
+        if (ConfigBinder.IsNull(node))
+        {
+            return;
+        }
+
+        if (node is not YamlMappingNode mapping)
+        {
+            binder.Error(node, section, $"expected a mapping of component ids, got a {ConfigBinder.Describe(node)}");
+            return;
+        }
+
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            string idText = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            string path = $"{section}.{idText}";
+            binder.Remember(path, keyNode);
+            if (!ComponentId.TryParse(idText, out var id, out string? idError))
+            {
+                binder.Error(keyNode, path, idError);
+                continue;
+            }
+
+            var factory = _registry.Find(kind, id.Value.Type);
+            if (factory is null)
+            {
+                binder.Error(keyNode, path, $"unknown {kind.ToString().ToLowerInvariant()} type \"{id.Value.Type}\"; known types are: {string.Join(", ", _registry.TypesOf(kind))}");
+                continue;
+            }
+
+            var options = factory.CreateDefaultOptions();
+            binder.BindObject(valueNode, options, path);
+            OptionsValidator.Validate(options, path, binder);
+            config.Section(kind)[id.Value] = new ComponentConfig(id.Value, factory, options);
+        }
+    }
+
+    private void ReadService(YamlNode node, AgentConfig config, ConfigBinder binder)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            binder.Error(node, "service", $"expected a mapping with pipelines, got a {ConfigBinder.Describe(node)}");
+            return;
+        }
+
+        bool sawPipelines = false;
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            string key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            string path = $"service.{key}";
+            binder.Remember(path, keyNode);
+            switch (key)
+            {
+                case "extensions":
+                    config.ServiceExtensions.AddRange(ReadReferences(valueNode, path, ComponentKind.Extension, null, config, binder));
+                    break;
+                case "pipelines":
+                    sawPipelines = true;
+                    ReadPipelines(valueNode, config, binder);
+                    break;
+                case "telemetry":
+                    binder.BindObject(valueNode, config.Telemetry, path);
+                    OptionsValidator.Validate(config.Telemetry, path, binder);
+                    break;
+                default:
+                    binder.Error(keyNode, path, $"unknown key \"{key}\"; valid keys are: {string.Join(", ", ServiceKeys)}");
+                    break;
+            }
+        }
+
+        if (!sawPipelines || config.Pipelines.Count == 0)
+        {
+            binder.Error(node, "service.pipelines", "missing: at least one pipeline is needed");
+        }
+    }
+
+    private void ReadPipelines(YamlNode node, AgentConfig config, ConfigBinder binder)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            binder.Error(node, "service.pipelines", $"expected a mapping of pipelines, got a {ConfigBinder.Describe(node)}");
+            return;
+        }
+
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            string idText = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            string path = $"service.pipelines.{idText}";
+            binder.Remember(path, keyNode);
+            int slash = idText.IndexOf('/', StringComparison.Ordinal);
+            string type = slash < 0 ? idText : idText[..slash];
+            string name = slash < 0 ? string.Empty : idText[(slash + 1)..];
+            if (!SignalNames.TryParse(type, out var signal) || (slash >= 0 && name.Length == 0))
+            {
+                binder.Error(keyNode, path, $"invalid pipeline id \"{idText}\": it must be traces, metrics or logs, optionally followed by /name");
+                continue;
+            }
+
+            var pipeline = ReadPipeline(new PipelineId(signal, name), valueNode, path, config, binder);
+            if (pipeline is not null)
+            {
+                config.Pipelines.Add(pipeline);
+            }
+        }
+    }
+
+    private PipelineConfig? ReadPipeline(PipelineId id, YamlNode node, string path, AgentConfig config, ConfigBinder binder)
+    {
+        if (node is not YamlMappingNode mapping)
+        {
+            binder.Error(node, path, "expected a mapping with receivers, processors and exporters");
+            return null;
+        }
+
+        List<ComponentId> receivers = [], processors = [], exporters = [];
+        foreach (var (keyNode, valueNode) in mapping.Children)
+        {
+            string key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            string keyPath = $"{path}.{key}";
+            binder.Remember(keyPath, keyNode);
+            switch (key)
+            {
+                case "receivers": receivers.AddRange(ReadReferences(valueNode, keyPath, ComponentKind.Receiver, id.Signal, config, binder)); break;
+                case "processors": processors.AddRange(ReadReferences(valueNode, keyPath, ComponentKind.Processor, id.Signal, config, binder)); break;
+                case "exporters": exporters.AddRange(ReadReferences(valueNode, keyPath, ComponentKind.Exporter, id.Signal, config, binder)); break;
+                default: binder.Error(keyNode, keyPath, $"unknown key \"{key}\"; valid keys are: {string.Join(", ", PipelineKeys)}"); break;
+            }
+        }
+
+        // Only when nothing was listed: a listed but undefined component already has its own error.
+        if (ListedCount(mapping, "receivers") == 0)
+        {
+            binder.Error(node, $"{path}.receivers", "a pipeline needs at least one receiver");
+        }
+
+        if (ListedCount(mapping, "exporters") == 0)
+        {
+            binder.Error(node, $"{path}.exporters", "a pipeline needs at least one exporter");
+        }
+
+        return new PipelineConfig(id, receivers, processors, exporters);
+    }
+
+    private static int ListedCount(YamlMappingNode pipeline, string key) =>
+        pipeline.Children.TryGetValue(new YamlScalarNode(key), out var list) && list is YamlSequenceNode sequence ? sequence.Children.Count : 0;
+
+    /// <summary>A list of component ids, each defined in its section and able to carry the pipeline's signal.</summary>
+    private static List<ComponentId> ReadReferences(YamlNode node, string path, ComponentKind kind, Signal? signal, AgentConfig config, ConfigBinder binder)
+    {
+        var ids = new List<ComponentId>();
+        if (ConfigBinder.IsNull(node))
+        {
+            return ids;
+        }
+
+        if (node is not YamlSequenceNode sequence)
+        {
+            binder.Error(node, path, $"expected a list of {kind.SectionName()}, got a {ConfigBinder.Describe(node)}");
+            return ids;
+        }
+
+        for (int i = 0; i < sequence.Children.Count; i++)
+        {
+            var item = sequence.Children[i];
+            string itemPath = $"{path}[{i}]";
+            string text = (item as YamlScalarNode)?.Value ?? string.Empty;
+            if (!ComponentId.TryParse(text, out var id, out _) || !config.Section(kind).TryGetValue(id.Value, out var component))
+            {
+                binder.Error(item, itemPath, $"{kind.ToString().ToLowerInvariant()} \"{text}\" is not defined in {kind.SectionName()}");
+                continue;
+            }
+
+            if (ids.Contains(id.Value))
+            {
+                binder.Error(item, itemPath, $"\"{text}\" is listed twice");
+                continue;
+            }
+
+            if (signal is { } wanted && !component.Factory.Signals.Contains(wanted))
+            {
+                binder.Error(item, itemPath, $"{kind.ToString().ToLowerInvariant()} \"{text}\" does not support {wanted.ConfigName()}; it supports: {string.Join(", ", component.Factory.Signals.Select(s => s.ConfigName()))}");
+                continue;
+            }
+
+            ids.Add(id.Value);
+        }
+
+        return ids;
+    }
+}

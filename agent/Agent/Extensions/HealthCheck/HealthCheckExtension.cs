@@ -1,0 +1,59 @@
+using System.Text.Json;
+using Agent.Core.Components;
+using Agent.Net;
+using Agent.Service;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Extensions.HealthCheck;
+
+/// <summary>
+/// Answers on its own port, as the Collector's health_check does, so probes written for the Collector work:
+/// 200 with <c>{"status":"Server available"}</c> while the agent runs, 503 while it starts or stops.
+/// </summary>
+internal sealed class HealthCheckExtension : IComponent
+{
+    private readonly HealthCheckOptions _options;
+    private readonly AgentHealth _health;
+    private readonly ILoggerFactory _loggerFactory;
+    private LocalHttpServer? _server;
+
+    public HealthCheckExtension(HealthCheckOptions options, AgentHealth health, ILoggerFactory loggerFactory)
+    {
+        _options = options;
+        _health = health;
+        _loggerFactory = loggerFactory;
+    }
+
+    public int? Port => _server?.Port;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _server = await LocalHttpServer.StartAsync(HostPort.Parse(_options.Endpoint), HandleAsync, _loggerFactory, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private Task HandleAsync(HttpContext context)
+    {
+        if (context.Request.Path != _options.Path)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return Task.CompletedTask;
+        }
+
+        bool ready = _health.IsReady;
+        context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
+        context.Response.ContentType = "application/json";
+        var body = new Dictionary<string, string> { ["status"] = ready ? "Server available" : "Server not available" };
+        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+    }
+
+    public override string ToString() => "extension health_check";
+}

@@ -1,0 +1,25 @@
+using Agent.Core.Config;
+using Agent.Net;
+
+namespace Agent.Extensions.HealthCheck;
+
+/// <summary>The Collector's <c>health_check</c> options.</summary>
+public sealed class HealthCheckOptions : IValidatable
+{
+    public string Endpoint { get; set; } = "localhost:13133";
+
+    public string Path { get; set; } = "/";
+
+    public IEnumerable<(string Key, string Message)> Validate()
+    {
+        if (!HostPort.TryParse(Endpoint, out _, out string? error))
+        {
+            yield return ("endpoint", error);
+        }
+
+        if (!Path.StartsWith('/'))
+        {
+            yield return ("path", "must start with /");
+        }
+    }
+}

@@ -1,0 +1,94 @@
+using Agent.Config;
+using Agent.Net;
+using Agent.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Service;
+
+/// <summary>One running agent: its topology, its self-telemetry server and its health, from start to drained stop.</summary>
+internal sealed class AgentInstance : IAsyncDisposable
+{
+    private readonly Topology _topology;
+    private readonly LocalHttpServer? _telemetry;
+    private readonly ILogger _logger;
+    private readonly TimeSpan _shutdownTimeout;
+    private int _stopped;
+
+    private AgentInstance(Topology topology, LocalHttpServer? telemetry, AgentHealth health, ILogger logger, TimeSpan shutdownTimeout)
+    {
+        _topology = topology;
+        _telemetry = telemetry;
+        Health = health;
+        _logger = logger;
+        _shutdownTimeout = shutdownTimeout;
+    }
+
+    public AgentHealth Health { get; }
+
+    public Topology Topology => _topology;
+
+    /// <summary>The port of <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c>; null when the level is none.</summary>
+    public int? TelemetryPort => _telemetry?.Port;
+
+    public static async Task<AgentInstance> StartAsync(
+        AgentConfig config,
+        ILoggerFactory loggerFactory,
+        string dataDirectory,
+        TimeSpan shutdownTimeout,
+        CancellationToken cancellationToken)
+    {
+        var logger = loggerFactory.CreateLogger("agent");
+        var health = new AgentHealth();
+        var host = new ComponentHost(loggerFactory, dataDirectory, health);
+        var topology = Topology.Build(config, host, logger);
+        LocalHttpServer? telemetry = null;
+        if (config.Telemetry.Metrics.Level != "none")
+        {
+            telemetry = await TelemetryServer.StartAsync(HostPort.Parse(config.Telemetry.Metrics.Address), health, loggerFactory, cancellationToken).ConfigureAwait(false);
+        }
+
+        try
+        {
+            await topology.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            health.Set(AgentState.Failed);
+            if (telemetry is not null)
+            {
+                await telemetry.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        health.Set(AgentState.Ready);
+        logger.LogInformation(
+            "Agent started from {Source}: {Pipelines} pipelines, telemetry on {Telemetry}",
+            config.Source,
+            string.Join(", ", config.Pipelines.Select(p => p.Id.ToString())),
+            telemetry is null ? "(off)" : string.Join(", ", telemetry.Addresses));
+        return new AgentInstance(topology, telemetry, health, logger, shutdownTimeout);
+    }
+
+    /// <summary>Stops taking data, drains what was accepted within the shutdown timeout, then stops serving telemetry.</summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 1)
+        {
+            return;
+        }
+
+        Health.Set(AgentState.Stopping);
+        _logger.LogInformation("Agent stopping: draining for up to {Timeout}", _shutdownTimeout);
+        await _topology.ShutdownAsync(_shutdownTimeout).ConfigureAwait(false);
+        if (_telemetry is not null)
+        {
+            await _telemetry.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _logger.LogInformation("Agent stopped");
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,50 @@
+using Agent.Core.Components;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Service;
+
+/// <summary>What the running agent offers its components: logging, the data directory and the configured extensions.</summary>
+internal sealed class ComponentHost : IComponentHost
+{
+    private readonly Dictionary<ComponentId, object> _extensions = [];
+
+    public ComponentHost(ILoggerFactory loggerFactory, string defaultDataDirectory, AgentHealth health)
+    {
+        LoggerFactory = loggerFactory;
+        DefaultDataDirectory = defaultDataDirectory;
+        Health = health;
+    }
+
+    public ILoggerFactory LoggerFactory { get; }
+
+    public string DefaultDataDirectory { get; }
+
+    public AgentHealth Health { get; }
+
+    public T? GetExtension<T>(ComponentId id)
+        where T : class => _extensions.GetValueOrDefault(id) as T;
+
+    public void AddExtension(ComponentId id, object extension) => _extensions[id] = extension;
+
+    /// <summary>
+    /// The agent's own state directory: AGENT_DATA_DIR when set, /var/lib/agent when running as root (a DaemonSet
+    /// mounts a hostPath there), else the user's state directory.
+    /// </summary>
+    public static string DefaultDataDirectoryFor(Func<string, string?> environment)
+    {
+        if (environment("AGENT_DATA_DIR") is { Length: > 0 } configured)
+        {
+            return configured;
+        }
+
+        if (OperatingSystem.IsLinux() && Environment.UserName == "root")
+        {
+            return "/var/lib/agent";
+        }
+
+        string state = environment("XDG_STATE_HOME") is { Length: > 0 } xdg
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        return Path.Combine(state, "agent");
+    }
+}
