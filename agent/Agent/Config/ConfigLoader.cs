@@ -62,13 +62,21 @@ internal sealed class ConfigLoader
     private static YamlMappingNode? Parse(string source, string text, ConfigBinder binder)
     {
         var stream = new YamlStream();
+        var parser = new Parser(new StringReader(text));
         try
         {
-            stream.Load(new StringReader(text));
+            stream.Load(parser);
         }
         catch (YamlException ex)
         {
             binder.Errors.Add(new ConfigError(source, (int)ex.Start.Line, (int)ex.Start.Column, "(yaml)", ex.InnerException?.Message ?? ex.Message));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // The scanner gives up on some unterminated constructs without a position: name the last token read.
+            var at = parser.Current?.End ?? Mark.Empty;
+            binder.Errors.Add(new ConfigError(source, (int)at.Line, (int)at.Column, "(yaml)", "malformed YAML after this point (an unclosed bracket, brace or quote?)"));
             return null;
         }
 
