@@ -43,7 +43,7 @@ public class DefaultConfigTests
 
         Assert.Contains("endpoint: ${env:OTEL_EXPORTER_OTLP_ENDPOINT}", yaml, StringComparison.Ordinal);
         Assert.Equal(3, CountOf(yaml, "exporters: [otlp]"));
-        Assert.DoesNotContain("debug", yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain("  debug:", yaml, StringComparison.Ordinal);
     }
 
     private static int CountOf(string text, string part) =>
