@@ -1,8 +1,8 @@
 using System.Net;
 using Agent.Config;
 using Agent.Core.Components;
-using Agent.Core.Telemetry;
 using Agent.Core.Model;
+using Agent.Core.Telemetry;
 using Agent.Extensions.FileStorage;
 using Agent.Extensions.HealthCheck;
 using Agent.Service;
