@@ -1,3 +1,4 @@
+using System.Buffers;
 using Google.Protobuf;
 using Google.Protobuf.Collections;
 
@@ -15,14 +16,15 @@ internal static class OtlpGroups
     /// copied without its children, so both halves keep their resource and scope. An item heavier than what is
     /// left is cut by <paramref name="takeFront"/> when given; otherwise it moves whole only when nothing else has
     /// moved yet (progress beats precision), so the front never exceeds <paramref name="maxItems"/> except then.
-    /// Whole runs move in bulk: the cost is linear in the size of the batch, not quadratic.
+    /// Whole runs move in bulk and in place: the cost is linear in the size of the batch, not quadratic, and big
+    /// batches do not allocate large temporary arrays. A null <paramref name="weightOf"/> means every item weighs 1.
     /// </summary>
     public static RepeatedField<TResource> SplitFront<TResource, TScope, TItem>(
         RepeatedField<TResource> groups,
         int maxItems,
         Func<TResource, RepeatedField<TScope>> scopesOf,
         Func<TScope, RepeatedField<TItem>> itemsOf,
-        Func<TItem, int> weightOf,
+        Func<TItem, int>? weightOf,
         Func<TItem, int, TItem>? takeFront = null)
         where TResource : IMessage<TResource>, IDeepCloneable<TResource>
         where TScope : IMessage<TScope>, IDeepCloneable<TScope>
@@ -73,16 +75,24 @@ internal static class OtlpGroups
             var items = itemsOf(scope);
             var scopeShell = ShellOf(scope, itemsOf);
             int wholeItems = 0;
-            while (wholeItems < items.Count && budget > 0)
+            if (weightOf is null)
             {
-                int weight = weightOf(items[wholeItems]);
-                if (weight > budget)
+                wholeItems = Math.Min(items.Count, budget);
+                budget -= wholeItems;
+            }
+            else
+            {
+                while (wholeItems < items.Count && budget > 0)
                 {
-                    break;
-                }
+                    int weight = weightOf(items[wholeItems]);
+                    if (weight > budget)
+                    {
+                        break;
+                    }
 
-                budget -= weight;
-                wholeItems++;
+                    budget -= weight;
+                    wholeItems++;
+                }
             }
 
             MoveFront(items, wholeItems, itemsOf(scopeShell));
@@ -117,23 +127,31 @@ internal static class OtlpGroups
         TResource group,
         Func<TResource, RepeatedField<TScope>> scopesOf,
         Func<TScope, RepeatedField<TItem>> itemsOf,
-        Func<TItem, int> weightOf)
+        Func<TItem, int>? weightOf)
     {
+        // Index loops: RepeatedField's enumerator is an iterator behind an interface, slow on big batches.
+        var scopes = scopesOf(group);
         int total = 0;
-        foreach (var scope in scopesOf(group))
+        for (int i = 0; i < scopes.Count; i++)
         {
-            total += WeighScope(scope, itemsOf, weightOf);
+            total += WeighScope(scopes[i], itemsOf, weightOf);
         }
 
         return total;
     }
 
-    private static int WeighScope<TScope, TItem>(TScope scope, Func<TScope, RepeatedField<TItem>> itemsOf, Func<TItem, int> weightOf)
+    private static int WeighScope<TScope, TItem>(TScope scope, Func<TScope, RepeatedField<TItem>> itemsOf, Func<TItem, int>? weightOf)
     {
-        int total = 0;
-        foreach (var item in itemsOf(scope))
+        var items = itemsOf(scope);
+        if (weightOf is null)
         {
-            total += weightOf(item);
+            return items.Count;
+        }
+
+        int total = 0;
+        for (int i = 0; i < items.Count; i++)
+        {
+            total += weightOf(items[i]);
         }
 
         return total;
@@ -154,30 +172,43 @@ internal static class OtlpGroups
             return;
         }
 
-        var rest = new T[source.Count - count];
+        target.Capacity = Math.Max(target.Capacity, target.Count + count);
         for (int i = 0; i < count; i++)
         {
             target.Add(source[i]);
         }
 
-        for (int i = count; i < source.Count; i++)
+        // Shift the rest down in place, then drop the tail: removing the last element copies nothing.
+        int rest = source.Count - count;
+        for (int i = 0; i < rest; i++)
         {
-            rest[i - count] = source[i];
+            source[i] = source[i + count];
         }
 
-        source.Clear();
-        source.AddRange(rest);
+        for (int i = source.Count - 1; i >= rest; i--)
+        {
+            source.RemoveAt(i);
+        }
     }
 
     /// <summary>A copy of <paramref name="parent"/> without its children (they are moved separately).</summary>
     internal static TParent ShellOf<TParent, TChild>(TParent parent, Func<TParent, RepeatedField<TChild>> childrenOf)
         where TParent : IDeepCloneable<TParent>
     {
+        // The children step aside during the clone; the field keeps its capacity, so putting them back allocates nothing.
         var children = childrenOf(parent);
-        var saved = children.ToArray();
+        int count = children.Count;
+        var saved = ArrayPool<TChild>.Shared.Rent(count);
+        children.CopyTo(saved, 0);
         children.Clear();
         var shell = parent.Clone();
-        children.AddRange(saved);
+        for (int i = 0; i < count; i++)
+        {
+            children.Add(saved[i]);
+        }
+
+        Array.Clear(saved, 0, count);
+        ArrayPool<TChild>.Shared.Return(saved);
         return shell;
     }
 }
