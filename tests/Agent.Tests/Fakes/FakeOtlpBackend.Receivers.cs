@@ -17,7 +17,7 @@ public sealed partial class FakeOtlpBackend
 
     /// <summary>Applies the plan to one decoded request: stall, fail, or accept (keeping it) with the refused count to report.</summary>
     private async Task<PlannedReply?> ReceiveAsync<TRequest>(
-        FakeOtlpTransport transport, Signal signal, TRequest request, int items, HttpContext http, string? encoding, List<TRequest> store)
+        FakeOtlpTransport transport, Signal signal, TRequest request, int items, HttpContext http, string? encoding, List<TRequest> store, CancellationToken abandoned)
     {
         var plan = TakePlan(transport);
         var seen = new FakeOtlpRequest(
@@ -34,7 +34,7 @@ public sealed partial class FakeOtlpBackend
         {
             try
             {
-                await Task.Delay(stall, http.RequestAborted);
+                await Task.Delay(stall, abandoned);
             }
             catch (OperationCanceledException)
             {
@@ -62,7 +62,7 @@ public sealed partial class FakeOtlpBackend
     private async Task<(long Rejected, string Message)> ReceiveGrpcAsync<TRequest>(Signal signal, TRequest request, int items, ServerCallContext context, List<TRequest> store)
     {
         var http = context.GetHttpContext();
-        var plan = await ReceiveAsync(FakeOtlpTransport.Grpc, signal, request, items, http, http.Request.Headers["grpc-encoding"].ToString(), store);
+        var plan = await ReceiveAsync(FakeOtlpTransport.Grpc, signal, request, items, http, http.Request.Headers["grpc-encoding"].ToString(), store, context.CancellationToken);
         if (plan?.GrpcCode is { } code)
         {
             var trailers = new Metadata();
@@ -102,17 +102,17 @@ public sealed partial class FakeOtlpBackend
             {
                 case Signal.Traces:
                     var traces = ExportTraceServiceRequest.Parser.ParseFrom(bytes);
-                    plan = await ReceiveAsync(FakeOtlpTransport.Http, Signal.Traces, traces, new TracesBatch(traces).ItemCount, http, encoding, _traces);
+                    plan = await ReceiveAsync(FakeOtlpTransport.Http, Signal.Traces, traces, new TracesBatch(traces).ItemCount, http, encoding, _traces, http.RequestAborted);
                     response = new ExportTraceServiceResponse { PartialSuccess = plan?.Rejected > 0 ? new() { RejectedSpans = plan.Rejected, ErrorMessage = plan.Message } : null };
                     break;
                 case Signal.Metrics:
                     var metrics = ExportMetricsServiceRequest.Parser.ParseFrom(bytes);
-                    plan = await ReceiveAsync(FakeOtlpTransport.Http, Signal.Metrics, metrics, new MetricsBatch(metrics).ItemCount, http, encoding, _metrics);
+                    plan = await ReceiveAsync(FakeOtlpTransport.Http, Signal.Metrics, metrics, new MetricsBatch(metrics).ItemCount, http, encoding, _metrics, http.RequestAborted);
                     response = new ExportMetricsServiceResponse { PartialSuccess = plan?.Rejected > 0 ? new() { RejectedDataPoints = plan.Rejected, ErrorMessage = plan.Message } : null };
                     break;
                 default:
                     var logs = ExportLogsServiceRequest.Parser.ParseFrom(bytes);
-                    plan = await ReceiveAsync(FakeOtlpTransport.Http, Signal.Logs, logs, new LogsBatch(logs).ItemCount, http, encoding, _logs);
+                    plan = await ReceiveAsync(FakeOtlpTransport.Http, Signal.Logs, logs, new LogsBatch(logs).ItemCount, http, encoding, _logs, http.RequestAborted);
                     response = new ExportLogsServiceResponse { PartialSuccess = plan?.Rejected > 0 ? new() { RejectedLogRecords = plan.Rejected, ErrorMessage = plan.Message } : null };
                     break;
             }
