@@ -101,14 +101,13 @@ public sealed class OtlpHttpSender : IDisposable
         string message = $"HTTP {code} {response.ReasonPhrase}{(detail.Length > 0 ? ": " + detail : string.Empty)}";
         return response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or
             HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
-            ? new RetryableException(message, RetryAfter(response))
+            ? new RetryableException(message, RetryAfterOf(response.Headers.RetryAfter, _time.GetUtcNow()))
             : new PermanentException(message);
     }
 
-    /// <summary>Retry-After in either of its forms (seconds, or an HTTP date).</summary>
-    private TimeSpan? RetryAfter(HttpResponseMessage response)
+    /// <summary>Retry-After in either of its forms (seconds, or an HTTP date); a date in the past means now.</summary>
+    internal static TimeSpan? RetryAfterOf(RetryConditionHeaderValue? header, DateTimeOffset now)
     {
-        var header = response.Headers.RetryAfter;
         if (header?.Delta is { } delta)
         {
             return delta;
@@ -116,7 +115,7 @@ public sealed class OtlpHttpSender : IDisposable
 
         if (header?.Date is { } date)
         {
-            var wait = date - _time.GetUtcNow();
+            var wait = date - now;
             return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
         }
 
