@@ -28,7 +28,8 @@ public abstract class OtlpClientOptions : IValidatable
 
     public RetryOptions RetryOnFailure { get; set; } = new();
 
-    public bool UsesGzip => Compression == Gzip;
+    // Internal so it never looks like a config key.
+    internal bool UsesGzip => Compression == Gzip;
 
     public virtual IEnumerable<(string Key, string Message)> Validate()
     {

@@ -67,6 +67,7 @@ public sealed class OtlpExporterTests
             var request = Assert.Single(backend.Requests);
             Assert.Equal("tenant-a", request.Headers["x-scope-orgid"]);
             Assert.Equal("Bearer secret", request.Headers["authorization"]);
+            Assert.False(request.Headers.ContainsKey("grpc-internal-encoding-request"));
         }
         finally
         {

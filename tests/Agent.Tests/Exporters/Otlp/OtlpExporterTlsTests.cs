@@ -96,6 +96,36 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         }
     }
 
+    [Theory]
+    [InlineData("localhost", DeliveryStatus.Delivered)]
+    [InlineData("elsewhere.example", DeliveryStatus.Errored)]
+    public async Task Server_name_override_is_the_name_checked_and_the_authority_sent(string serverName, DeliveryStatus expected)
+    {
+        await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = _certificates.Server });
+        var options = Options(backend.GrpcHostPort, new TlsClientOptions { CaFile = _certificates.CaFile, ServerNameOverride = serverName });
+        options.RetryOnFailure.MaxElapsedTime = TimeSpan.FromMilliseconds(300);
+        var exporter = await OtlpExporterTests.StartAsync(OtlpSamples.UniqueId("otlp"), options);
+        try
+        {
+            var (batch, done) = OtlpSamples.TracesBatch(1);
+            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+
+            Assert.Equal(expected, await done.Outcome());
+            if (expected == DeliveryStatus.Delivered)
+            {
+                Assert.Equal("localhost", Assert.Single(backend.Requests).Headers["host"]);
+            }
+            else
+            {
+                Assert.Empty(backend.Requests);
+            }
+        }
+        finally
+        {
+            await OtlpExporterTests.StopAsync(exporter);
+        }
+    }
+
     private static OtlpExporterOptions Options(string endpoint, TlsClientOptions tls) => new()
     {
         Endpoint = endpoint,
