@@ -1,4 +1,5 @@
 using Agent.Core.Components;
+using Agent.Receivers.Otlp;
 
 namespace Agent.Service;
 
@@ -7,6 +8,7 @@ internal static class BuiltInComponents
 {
     public static IReadOnlyList<IReceiverFactory> Receivers { get; } =
     [
+        new OtlpReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
