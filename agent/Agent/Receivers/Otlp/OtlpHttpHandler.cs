@@ -22,6 +22,13 @@ internal sealed class OtlpHttpHandler
     /// <summary>The pause suggested to clients on 503; their exponential backoff takes over from there.</summary>
     private const int RetryAfterSeconds = 1;
 
+    /// <summary>
+    /// How far past the limit Kestrel still reads a body. The handler enforces the exact limit itself; the slack
+    /// lets Kestrel drain what a refused client already sent (e.g. the rest of a gzip bomb), so the client reads
+    /// the 413 instead of a connection reset. Bodies beyond it have the connection closed on them.
+    /// </summary>
+    public const long DrainAllowance = 1024 * 1024;
+
     private readonly OtlpIngest _ingest;
     private readonly long _limit;
     private readonly Dictionary<string, Func<HttpContext, OtlpEncoding, SegmentedBuffer, Task>> _routes = new(StringComparer.Ordinal);

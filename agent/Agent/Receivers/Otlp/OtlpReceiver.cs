@@ -126,7 +126,7 @@ internal sealed class OtlpReceiver : IComponent
         return OtlpServerHost.StartAsync(
             OtlpEndpoint.Parse(http.Endpoint),
             H2cPriorKnowledge.Enable,
-            maxRequestBodySize: http.MaxRequestBodySize,
+            maxRequestBodySize: http.MaxRequestBodySize + OtlpHttpHandler.DrainAllowance,
             _loggerFactory,
             _ => { },
             app => app.Use((HttpContext context, RequestDelegate _) => handler.HandleAsync(context)),
