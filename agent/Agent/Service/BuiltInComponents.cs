@@ -15,6 +15,7 @@ internal static class BuiltInComponents
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
     [
+        new Agent.Exporters.Loki.LokiExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
