@@ -79,8 +79,11 @@ internal sealed class LokiRequestBuilder : IDisposable
             PlanChunk(chunk);
         }
 
-        foreach (var group in batch.Data.ResourceLogs)
+        // Indexed loops: RepeatedField's enumerator is a heap object.
+        var groups = batch.Data.ResourceLogs;
+        for (int g = 0; g < groups.Count; g++)
         {
+            var group = groups[g];
             var labels = LabelsOf(group.Resource ?? EmptyResource);
             foreach (var scope in group.ScopeLogs)
             {
