@@ -48,17 +48,16 @@ public sealed class FakeLoki : IAsyncDisposable
     private readonly object _lock = new();
     private readonly List<FakeLokiEntry> _entries = [];
     private readonly List<FakeLokiRequest> _requests = [];
-    private readonly Queue<(int Status, string? RetryAfter)> _failures = new();
+    private readonly Queue<(int? Status, string? RetryAfter)> _plannedAnswers = new();
     private Func<FakeLokiEntry, bool>? _refuse;
     private string _refuseReason = string.Empty;
 
-    private FakeLoki(WebApplication app, Uri baseUri)
+    private FakeLoki(WebApplication app)
     {
         _app = app;
-        BaseUri = baseUri;
     }
 
-    public Uri BaseUri { get; }
+    public Uri BaseUri { get; private set; } = null!;
 
     public Uri PushUri => new(BaseUri, "/loki/api/v1/push");
 
@@ -99,21 +98,30 @@ public sealed class FakeLoki : IAsyncDisposable
             }
         }));
         var app = builder.Build();
+        var fake = new FakeLoki(app);
+        app.MapPost("/loki/api/v1/push", fake.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         string address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        var fake = new FakeLoki(app, new Uri(address));
-        app.MapPost("/loki/api/v1/push", fake.HandleAsync);
+        fake.BaseUri = new Uri(certificate is null ? address : address.Replace("http://", "https://", StringComparison.Ordinal));
         return fake;
     }
 
-    /// <summary>The next <paramref name="count"/> requests get <paramref name="status"/>, and nothing is stored.</summary>
-    public void FailNext(int count, int status, string? retryAfter = null)
+    /// <summary>
+    /// After letting <paramref name="after"/> requests through, the next <paramref name="count"/> get
+    /// <paramref name="status"/> (with Retry-After when given), and nothing of them is stored.
+    /// </summary>
+    public void FailNext(int count, int status, string? retryAfter = null, int after = 0)
     {
         lock (_lock)
         {
+            for (int i = 0; i < after; i++)
+            {
+                _plannedAnswers.Enqueue((null, null));
+            }
+
             for (int i = 0; i < count; i++)
             {
-                _failures.Enqueue((status, retryAfter));
+                _plannedAnswers.Enqueue((status, retryAfter));
             }
         }
     }
@@ -138,20 +146,19 @@ public sealed class FakeLoki : IAsyncDisposable
         string? encoding = request.Headers.ContentEncoding.FirstOrDefault();
 
         (int Status, string Answer, int Streams, int Entries) outcome;
-        (int Status, string? RetryAfter) failure = default;
-        bool failing;
+        (int? Status, string? RetryAfter) failure = default;
         lock (_lock)
         {
-            failing = _failures.TryDequeue(out failure);
+            _plannedAnswers.TryDequeue(out failure);
         }
 
         if (RequiredAuthorization is not null && authorization != RequiredAuthorization)
         {
             outcome = (401, "unauthorized", 0, 0);
         }
-        else if (failing)
+        else if (failure.Status is { } failStatus)
         {
-            outcome = (failure.Status, "fake failure", 0, 0);
+            outcome = (failStatus, "fake failure", 0, 0);
             if (failure.RetryAfter is not null)
             {
                 context.Response.Headers.RetryAfter = failure.RetryAfter;
