@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Agent.Exporters.Loki.Encoding;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Resource.V1;
@@ -22,6 +23,9 @@ internal sealed class LokiLabelMapper
     private readonly Dictionary<string, string> _labelOfAttribute;
     private readonly string? _tenantAttribute;
     private readonly string? _tenantValue;
+
+    // Attribute keys repeat endlessly; their sanitized names are worked out once.
+    private readonly ConcurrentDictionary<string, string?> _sanitized = new(StringComparer.Ordinal);
 
     public LokiLabelMapper(LokiExporterOptions options)
     {
@@ -87,7 +91,7 @@ internal sealed class LokiLabelMapper
     private (Dictionary<string, string> Labels, List<KeyValuePair<string, string>> Metadata) Split(IReadOnlyList<KeyValue> attributes, bool computeJob)
     {
         var labels = new Dictionary<string, string>(StringComparer.Ordinal);
-        var used = new HashSet<string>(StringComparer.Ordinal);
+        HashSet<string>? used = null;
 
         // Mapped attributes first, in the order of the mapping, so the first one present names the label.
         foreach (var (attribute, label) in _mappings)
@@ -101,7 +105,7 @@ internal sealed class LokiLabelMapper
             if (!string.IsNullOrEmpty(value))
             {
                 labels[label] = value;
-                used.Add(attribute);
+                (used ??= new HashSet<string>(StringComparer.Ordinal)).Add(attribute);
             }
         }
 
@@ -110,6 +114,7 @@ internal sealed class LokiLabelMapper
         {
             string? serviceNamespace = Find(attributes, "service.namespace");
             labels[JobLabel] = string.IsNullOrEmpty(serviceNamespace) ? service : $"{serviceNamespace}/{service}";
+            used ??= new HashSet<string>(StringComparer.Ordinal);
             used.Add("service.name");
             if (!string.IsNullOrEmpty(serviceNamespace))
             {
@@ -118,16 +123,17 @@ internal sealed class LokiLabelMapper
         }
 
         var metadata = new List<KeyValuePair<string, string>>(attributes.Count);
-        var metadataNames = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var attribute in attributes)
+        HashSet<string>? metadataNames = null;
+        for (int i = 0; i < attributes.Count; i++)
         {
-            if (used.Contains(attribute.Key))
+            var attribute = attributes[i];
+            if (used?.Contains(attribute.Key) == true)
             {
                 continue;
             }
 
             string value = AnyValueText.ToText(attribute.Value);
-            string? sanitized = LokiLabelNames.Sanitize(attribute.Key);
+            string? sanitized = SanitizedName(attribute.Key);
             if (sanitized is null || value.Length == 0)
             {
                 continue;
@@ -142,22 +148,42 @@ internal sealed class LokiLabelMapper
             }
 
             // A mapping renames the attribute in metadata too, unless that name is taken.
-            string name = _labelOfAttribute.TryGetValue(attribute.Key, out string? mapped) && !_indexLabels.Contains(mapped) &&
-                !metadataNames.Contains(mapped) ? mapped : sanitized;
-            metadataNames.Add(name);
+            string name = sanitized;
+            if (_labelOfAttribute.TryGetValue(attribute.Key, out string? mapped) && !_indexLabels.Contains(mapped) &&
+                (metadataNames ??= new HashSet<string>(StringComparer.Ordinal)).Add(mapped))
+            {
+                name = mapped;
+            }
+
             metadata.Add(new KeyValuePair<string, string>(name, value));
         }
 
         return (labels, metadata);
     }
 
+    private string? SanitizedName(string key)
+    {
+        if (_sanitized.TryGetValue(key, out string? name))
+        {
+            return name;
+        }
+
+        name = LokiLabelNames.Sanitize(key);
+        if (_sanitized.Count < 10_000)
+        {
+            _sanitized[key] = name;
+        }
+
+        return name;
+    }
+
     private static string? Find(IReadOnlyList<KeyValue> attributes, string key)
     {
-        foreach (var attribute in attributes)
+        for (int i = 0; i < attributes.Count; i++)
         {
-            if (attribute.Key == key)
+            if (attributes[i].Key == key)
             {
-                return AnyValueText.ToText(attribute.Value);
+                return AnyValueText.ToText(attributes[i].Value);
             }
         }
 

@@ -81,8 +81,6 @@ internal sealed class LokiPreparedEntry
         Resource = resource;
         Line = line;
         Metadata = metadata;
-        MetadataProto = LokiMetadata.ToProto(metadata);
-        MetadataJson = LokiMetadata.ToJsonMembers(metadata);
     }
 
     public long TimeUnixNano { get; }
@@ -94,7 +92,9 @@ internal sealed class LokiPreparedEntry
     /// <summary>The record's own structured metadata; the resource's comes from <see cref="Resource"/>.</summary>
     public KeyValuePair<string, string>[] Metadata { get; }
 
-    public byte[] MetadataProto { get; }
+    /// <summary>The record's metadata encoded for the protobuf push (worked out when first needed).</summary>
+    public byte[] MetadataProto => field ??= LokiMetadata.ToProto(Metadata);
 
-    public byte[] MetadataJson { get; }
+    /// <summary>The record's metadata as JSON object members (worked out when first needed).</summary>
+    public byte[] MetadataJson => field ??= LokiMetadata.ToJsonMembers(Metadata);
 }
