@@ -7,7 +7,7 @@ using Snappier;
 namespace Agent.Exporters.Loki;
 
 /// <summary>One push request, ready to send: its body stays valid until the builder builds the next one.</summary>
-internal readonly record struct LokiPush(string? Tenant, ReadOnlyMemory<byte> Body, string ContentType, int Entries, int UncompressedBytes);
+internal readonly record struct LokiPush(string? Tenant, ReadOnlyMemory<byte> Body, string ContentType, int Entries);
 
 /// <summary>
 /// Turns a logs batch into Loki push requests. <see cref="Plan"/> groups the entries into streams (by tenant and
@@ -19,6 +19,11 @@ internal readonly record struct LokiPush(string? Tenant, ReadOnlyMemory<byte> Bo
 internal sealed class LokiRequestBuilder : IDisposable
 {
     private const int MaxCachedResources = 1024;
+
+    /// <summary>Room for what closes a stream and a push (JSON's brackets) after the last entry.</summary>
+    private const int ClosingBytes = 8;
+
+    private static readonly Resource EmptyResource = new();
 
     private readonly LokiLabelMapper _mapper;
     private readonly LokiLineFormat _format;
@@ -53,9 +58,6 @@ internal sealed class LokiRequestBuilder : IDisposable
 
     /// <summary>Entries in the planned batch.</summary>
     public int EntryCount { get; private set; }
-
-    /// <summary>Streams in the planned batch.</summary>
-    public int StreamCount => _streamCount;
 
     /// <summary>Groups the batch's entries into streams and rewinds to its first push.</summary>
     public void Plan(LogsBatch batch)
@@ -128,7 +130,7 @@ internal sealed class LokiRequestBuilder : IDisposable
             {
                 int entryMark = _body.Length;
                 WriteEntry(entries[_cursorEntry], entriesInStream == 0);
-                if (_body.Length > _maxRequestBytes && entriesInPush > 0)
+                if (_body.Length + ClosingBytes > _maxRequestBytes && entriesInPush > 0)
                 {
                     // This entry goes first in the next push.
                     _body.Truncate(entryMark);
@@ -161,7 +163,7 @@ internal sealed class LokiRequestBuilder : IDisposable
         }
 
         _writer.EndPush(_body);
-        push = new LokiPush(tenant, Finish(), _writer.ContentType, entriesInPush, _body.Length);
+        push = new LokiPush(tenant, Finish(), _writer.ContentType, entriesInPush);
         return true;
     }
 
@@ -346,8 +348,6 @@ internal sealed class LokiRequestBuilder : IDisposable
             metadata.Add(new(name, value));
         }
     }
-
-    private static readonly Resource EmptyResource = new();
 
     public void Dispose()
     {

@@ -71,8 +71,10 @@ public class LokiRequestBuilderTests
             stream.Entries.Select(e => (e.Timestamp.Seconds * 1_000_000_000L) + e.Timestamp.Nanos));
     }
 
-    [Fact]
-    public void A_batch_larger_than_max_request_bytes_goes_out_as_several_pushes_each_within_the_cap()
+    [Theory]
+    [InlineData(LokiEncoding.Protobuf)]
+    [InlineData(LokiEncoding.Json)]
+    public void A_batch_larger_than_max_request_bytes_goes_out_as_several_pushes_each_within_the_cap(LokiEncoding encoding)
     {
         var lines = Enumerable.Range(0, 200)
             .Select(i => new RawLine(BaseTime + i, $"line {i:D4} " + new string('x', 100), Severity: (byte)(i % 3 == 0 ? 17 : 9)))
@@ -80,18 +82,18 @@ public class LokiRequestBuilderTests
         using var chunk = Chunk(PodResource(), lines);
         var batch = new LogsBatch();
         batch.Raw.Add(chunk);
-        var options = new LokiExporterOptions { Endpoint = "http://loki", MaxRequestBytes = 4096 };
+        var options = new LokiExporterOptions { Endpoint = "http://loki", MaxRequestBytes = 4096, Encoding = encoding };
 
         var pushes = Encode(options, batch);
 
         Assert.True(pushes.Count > 5, $"expected several pushes, got {pushes.Count}");
-        Assert.All(pushes, push => Assert.True(Snappy.DecompressToArray(push.Body.Span).Length <= 4096));
-        var received = pushes.SelectMany(push => FakeLokiDecoding.DecodeProtobufRequest(push.Body.Span).Streams)
-            .SelectMany(stream => stream.Entries.Select(entry => (stream.Labels, entry.Line)))
+        Assert.All(pushes, push => Assert.True(Uncompressed(push).Length <= 4096));
+        var received = pushes.SelectMany(push => FakeLokiDecoding.Decode(push.ContentType, null, push.Body.ToArray()))
+            .SelectMany(stream => stream.Entries.Select(entry => (stream.Selector, entry.Line)))
             .ToList();
         Assert.Equal(200, received.Count);
         Assert.Equal(200, pushes.Sum(push => push.Entries));
-        var info = received.Where(r => r.Labels.Contains("level=\"info\"", StringComparison.Ordinal)).Select(r => r.Line).ToList();
+        var info = received.Where(r => r.Selector.Contains("level=\"info\"", StringComparison.Ordinal)).Select(r => r.Line).ToList();
         Assert.Equal(lines.Where(l => l.Severity == 9).Select(l => l.Text), info);
     }
 
@@ -167,6 +169,9 @@ public class LokiRequestBuilderTests
         Assert.Equal(smallBytes, largeBytes);
         Assert.True(largeBytes <= 64, $"{largeBytes} bytes allocated for one push");
     }
+
+    private static byte[] Uncompressed(LokiPush push) =>
+        push.ContentType == "application/json" ? push.Body.ToArray() : Snappy.DecompressToArray(push.Body.Span);
 
     private static RawLine[] Lines(int count) => Enumerable.Range(0, count)
         .Select(i => new RawLine(BaseTime + i, $"2024-01-01T00:00:00Z INFO request {i} served trace_id={TraceId}", Severity: 9, TraceId: TraceId))
