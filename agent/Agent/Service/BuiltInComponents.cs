@@ -7,6 +7,7 @@ internal static class BuiltInComponents
 {
     public static IReadOnlyList<IReceiverFactory> Receivers { get; } =
     [
+        new Agent.Receivers.PodLogs.PodLogsReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =

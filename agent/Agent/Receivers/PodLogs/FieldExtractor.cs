@@ -1,0 +1,216 @@
+using System.Text;
+using Agent.Core.Model;
+
+namespace Agent.Receivers.PodLogs;
+
+/// <summary>
+/// Finds the level, trace id and span id in JSON lines (<c>{"level":"info","trace_id":"..."}</c>) and logfmt lines
+/// (<c>level=info trace_id=...</c>) in one pass, recording offsets only. Trace and span ids count only when they
+/// are 32 and 16 hex digits.
+/// </summary>
+internal sealed class FieldExtractor
+{
+    private static readonly System.Buffers.SearchValues<byte> HexDigits =
+        System.Buffers.SearchValues.Create("0123456789abcdefABCDEF"u8);
+
+    private readonly byte[][] _levelKeys;
+    private readonly byte[][] _traceIdKeys;
+    private readonly byte[][] _spanIdKeys;
+
+    public FieldExtractor(ExtractOptions options)
+    {
+        _levelKeys = options.Level ? Encode(options.LevelKeys) : [];
+        _traceIdKeys = options.TraceId ? Encode(options.TraceIdKeys) : [];
+        _spanIdKeys = options.SpanId ? Encode(options.SpanIdKeys) : [];
+        Enabled = _levelKeys.Length + _traceIdKeys.Length + _spanIdKeys.Length > 0;
+    }
+
+    public bool Enabled { get; }
+
+    /// <summary>Fills the field offsets of <paramref name="entry"/>; <paramref name="baseOffset"/> is where <paramref name="line"/> starts in the chunk.</summary>
+    public void Extract(ReadOnlySpan<byte> line, int baseOffset, ref RawLogEntry entry)
+    {
+        if (!Enabled || line.IsEmpty)
+        {
+            return;
+        }
+
+        var state = new Found(_levelKeys.Length == 0, _traceIdKeys.Length == 0, _spanIdKeys.Length == 0);
+        int first = line.IndexOfAnyExcept(" \t"u8);
+        if (first >= 0 && line[first] == '{')
+        {
+            ScanJson(line, baseOffset, ref entry, ref state);
+        }
+        else if (line.Contains((byte)'='))
+        {
+            ScanLogfmt(line, baseOffset, ref entry, ref state);
+        }
+    }
+
+    private void ScanJson(ReadOnlySpan<byte> line, int baseOffset, ref RawLogEntry entry, ref Found state)
+    {
+        int i = 0;
+        while (!state.All)
+        {
+            int open = line[i..].IndexOf((byte)'"');
+            if (open < 0)
+            {
+                return;
+            }
+
+            int keyStart = i + open + 1;
+            int keyEnd = StringEnd(line, keyStart);
+            if (keyEnd < 0)
+            {
+                return;
+            }
+
+            int after = SkipSpaces(line, keyEnd + 1);
+            if (after >= line.Length || line[after] != ':')
+            {
+                // It was a string value, not a key.
+                i = keyEnd + 1;
+                continue;
+            }
+
+            int valueStart = SkipSpaces(line, after + 1);
+            if (valueStart >= line.Length || line[valueStart] != '"')
+            {
+                i = after + 1;
+                continue;
+            }
+
+            int valueEnd = StringEnd(line, valueStart + 1);
+            if (valueEnd < 0)
+            {
+                return;
+            }
+
+            Offer(line[keyStart..keyEnd], line[(valueStart + 1)..valueEnd], baseOffset + valueStart + 1, ref entry, ref state);
+            i = valueEnd + 1;
+        }
+    }
+
+    private void ScanLogfmt(ReadOnlySpan<byte> line, int baseOffset, ref RawLogEntry entry, ref Found state)
+    {
+        int i = 0;
+        while (!state.All && i < line.Length)
+        {
+            int equals = line[i..].IndexOf((byte)'=');
+            if (equals < 0)
+            {
+                return;
+            }
+
+            equals += i;
+            int keyStart = line[i..equals].LastIndexOf((byte)' ') + i + 1;
+            int valueStart = equals + 1;
+            int valueEnd;
+            int next;
+            if (valueStart < line.Length && line[valueStart] == '"')
+            {
+                valueStart++;
+                valueEnd = StringEnd(line, valueStart);
+                if (valueEnd < 0)
+                {
+                    return;
+                }
+
+                next = valueEnd + 1;
+            }
+            else
+            {
+                int space = line[valueStart..].IndexOf((byte)' ');
+                valueEnd = space < 0 ? line.Length : valueStart + space;
+                next = valueEnd;
+            }
+
+            Offer(line[keyStart..equals], line[valueStart..valueEnd], baseOffset + valueStart, ref entry, ref state);
+            i = next;
+        }
+    }
+
+    private void Offer(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int valueOffset, ref RawLogEntry entry, ref Found state)
+    {
+        if (!state.Level && Matches(_levelKeys, key) && !value.IsEmpty)
+        {
+            state.Level = true;
+            entry.LevelOffset = valueOffset;
+            entry.LevelLength = value.Length;
+            entry.SeverityNumber = Severity.FromLevel(value);
+        }
+        else if (!state.TraceId && Matches(_traceIdKeys, key) && IsHex(value, 32))
+        {
+            state.TraceId = true;
+            entry.TraceIdOffset = valueOffset;
+            entry.TraceIdLength = value.Length;
+        }
+        else if (!state.SpanId && Matches(_spanIdKeys, key) && IsHex(value, 16))
+        {
+            state.SpanId = true;
+            entry.SpanIdOffset = valueOffset;
+            entry.SpanIdLength = value.Length;
+        }
+    }
+
+    private static bool Matches(byte[][] keys, ReadOnlySpan<byte> key)
+    {
+        foreach (byte[] candidate in keys)
+        {
+            if (key.SequenceEqual(candidate))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private static bool IsHex(ReadOnlySpan<byte> value, int length) =>
+        value.Length == length && !value.ContainsAnyExcept(HexDigits);
+
+    /// <summary>The index of the quote that ends a string starting at <paramref name="start"/>, or -1.</summary>
+    private static int StringEnd(ReadOnlySpan<byte> line, int start)
+    {
+        int i = start;
+        while (i < line.Length)
+        {
+            int special = line[i..].IndexOfAny((byte)'"', (byte)'\\');
+            if (special < 0)
+            {
+                return -1;
+            }
+
+            i += special;
+            if (line[i] == '"')
+            {
+                return i;
+            }
+
+            i += 2;
+        }
+
+        return -1;
+    }
+
+    private static int SkipSpaces(ReadOnlySpan<byte> line, int i)
+    {
+        while (i < line.Length && line[i] is (byte)' ' or (byte)'\t')
+        {
+            i++;
+        }
+
+        return i;
+    }
+
+    private static byte[][] Encode(List<string> keys) => keys.Select(Encoding.UTF8.GetBytes).ToArray();
+
+    private struct Found(bool level, bool traceId, bool spanId)
+    {
+        public bool Level = level;
+        public bool TraceId = traceId;
+        public bool SpanId = spanId;
+
+        public readonly bool All => Level && TraceId && SpanId;
+    }
+}
