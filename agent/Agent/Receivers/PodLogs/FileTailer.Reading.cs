@@ -19,6 +19,9 @@ internal sealed partial class FileTailer
         Restarted,
     }
 
+    /// <summary>The smallest read worth a system call.</summary>
+    private const int MinRead = 4096;
+
     private async Task<CycleOutcome> ReadCycleAsync(CancellationToken stopping)
     {
         var status = FileStatus.Of(_handle);
@@ -47,8 +50,7 @@ internal sealed partial class FileTailer
 
         RawLogChunk? chunk = null;
         long now = _time.GetUtcNow().ToUnixTimeNanoseconds();
-        int fillLimit = Math.Max(TailerSettings.ReadBufferSize, _settings.MaxBatchBytes - TailerSettings.ReadBufferSize);
-        while (chunk is null || chunk.Length < fillLimit)
+        while (chunk is null || chunk.Length < _settings.MaxBatchBytes - MinRead)
         {
             if (_buffer.Length == 0)
             {
@@ -63,7 +65,9 @@ internal sealed partial class FileTailer
                 continue;
             }
 
-            int read = RandomAccess.Read(_handle, _buffer.AsSpan(_buffered), _readOffset);
+            // Read no more than the batch has room for, so that a batch stays within its size.
+            int room = Math.Max(MinRead, _settings.MaxBatchBytes - (chunk?.Length ?? 0));
+            int read = RandomAccess.Read(_handle, _buffer.AsSpan(_buffered, Math.Min(room, _buffer.Length - _buffered)), _readOffset);
             if (read == 0)
             {
                 break;

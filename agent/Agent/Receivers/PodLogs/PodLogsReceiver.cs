@@ -43,14 +43,14 @@ internal sealed partial class PodLogsReceiver : IComponent
     /// <summary>Where the checkpoints are kept.</summary>
     public string StorageDirectory { get; private set; } = string.Empty;
 
-    /// <summary>The files being followed now (for tests and diagnostics).</summary>
-    public IReadOnlyCollection<string> ActivePaths
+    /// <summary>The paths of the files held open now, including rotated or deleted ones still being read (for tests and diagnostics).</summary>
+    public IReadOnlyCollection<string> OpenPaths
     {
         get
         {
             lock (_active)
             {
-                return [.. _active.Keys];
+                return [.. _active.Values.Concat(_retiring).Where(t => !t.Completion.IsCompleted).Select(t => t.Path)];
             }
         }
     }
@@ -113,7 +113,7 @@ internal sealed partial class PodLogsReceiver : IComponent
             var seen = new HashSet<string>(paths, StringComparer.Ordinal);
             foreach (var (path, tailer) in _active.Where(entry => !seen.Contains(entry.Key)).ToList())
             {
-                tailer.MarkGone(replaced: false);
+                // Renamed or deleted, and nothing at the path yet: late writes may still come within the grace period.
                 Retire(path, tailer);
             }
 
@@ -140,7 +140,6 @@ internal sealed partial class PodLogsReceiver : IComponent
             return;
         }
 
-        FileTailer? predecessor = null;
         if (_active.TryGetValue(path, out var current))
         {
             if (!FileStatus.Supported || (current.Identity.Device == status.Value.Device && current.Identity.Inode == status.Value.Inode))
@@ -148,10 +147,8 @@ internal sealed partial class PodLogsReceiver : IComponent
                 return;
             }
 
-            // Rotated: the path names a new file. The old one is read to its end first.
-            current.MarkGone(replaced: true);
+            // Rotated: the path names a new file.
             Retire(path, current);
-            predecessor = current;
         }
         else if (FileStatus.Supported && _active.Values.Any(t => t.Identity.Device == status.Value.Device && t.Identity.Inode == status.Value.Inode))
         {
@@ -159,6 +156,10 @@ internal sealed partial class PodLogsReceiver : IComponent
             return;
         }
 
+        // The file that had this path before is read to its end first, so lines stay in order across a rotation.
+        // Its writer has moved on to the new file, so it needs no grace period.
+        var predecessor = _retiring.LastOrDefault(t => t.Path == path && !t.ReadingDone.IsCompleted);
+        predecessor?.MarkGone(replaced: true);
         var tailer = Open(path, predecessor);
         if (tailer is not null)
         {
@@ -225,6 +226,7 @@ internal sealed partial class PodLogsReceiver : IComponent
 
     private void Retire(string path, FileTailer tailer)
     {
+        tailer.MarkGone(replaced: false);
         _active.Remove(path);
         _retiring.Add(tailer);
     }

@@ -73,8 +73,8 @@ public sealed class PodLogsReceiverOptions : IValidatable
     /// <summary>Batches of one file handed on but not yet acknowledged; reading pauses when this many are in flight.</summary>
     public int MaxBatchesInFlight { get; set; } = 4;
 
-    /// <summary>Bytes of log lines gathered into one batch before it is handed on.</summary>
-    public int MaxBatchBytes { get; set; } = 256 * 1024;
+    /// <summary>Bytes of log text gathered into one batch (one pooled buffer) before it is handed on.</summary>
+    public int MaxBatchBytes { get; set; } = 128 * 1024;
 
     /// <summary>Wait after a batch failed (errored) before it is read again from the last checkpoint; doubles up to 30 s.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(1);
