@@ -17,12 +17,21 @@ internal sealed class FieldExtractor
     private readonly byte[][] _traceIdKeys;
     private readonly byte[][] _spanIdKeys;
 
+    // Most keys of a line are none of ours: their length or first byte tells so without comparing.
+    private readonly bool[] _keyStarts = new bool[256];
+    private readonly ulong _keyLengths;
+
     public FieldExtractor(ExtractOptions options)
     {
         _levelKeys = options.Level ? Encode(options.LevelKeys) : [];
         _traceIdKeys = options.TraceId ? Encode(options.TraceIdKeys) : [];
         _spanIdKeys = options.SpanId ? Encode(options.SpanIdKeys) : [];
         Enabled = _levelKeys.Length + _traceIdKeys.Length + _spanIdKeys.Length > 0;
+        foreach (byte[] key in _levelKeys.Concat(_traceIdKeys).Concat(_spanIdKeys))
+        {
+            _keyLengths |= 1UL << key.Length;
+            _keyStarts[key[0]] = true;
+        }
     }
 
     public bool Enabled { get; }
@@ -132,6 +141,11 @@ internal sealed class FieldExtractor
 
     private void Offer(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, int valueOffset, ref RawLogEntry entry, ref Found state)
     {
+        if (key.IsEmpty || key.Length >= 64 || (_keyLengths & (1UL << key.Length)) == 0 || !_keyStarts[key[0]])
+        {
+            return;
+        }
+
         if (!state.Level && Matches(_levelKeys, key) && !value.IsEmpty)
         {
             state.Level = true;
