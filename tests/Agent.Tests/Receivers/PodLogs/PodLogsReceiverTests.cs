@@ -20,6 +20,10 @@ public class PodLogsReceiverTests
         using var sidecar = kubelet.StartContainer("infra", "agent-x", "11111111-aaaa-bbbb-cccc-000000000003", "proxy", docker: false);
         var doomed = kubelet.StartContainer("tmp", "job-1", "11111111-aaaa-bbbb-cccc-000000000004", "task", docker: false);
 
+        // A file rotated away before the receiver ever saw it is not followed (rotated names are never tailed):
+        // let the receiver find the four files first, as it would within a poll interval on a real node.
+        await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Count == 4, "the four files to be found");
+
         for (int round = 0; round < 6; round++)
         {
             for (int i = 0; i < 40; i++)
@@ -134,6 +138,41 @@ public class PodLogsReceiverTests
         Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), consumer.Lines.Select(l => l.Text));
     }
 
-    private static Task WaitForAllAsync(FakeKubelet kubelet, CapturingConsumer consumer) =>
-        ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count >= kubelet.Written.Count, $"{kubelet.Written.Count} lines (have {consumer.Lines.Count})");
+    [Fact]
+    public async Task A_deleted_file_is_read_to_its_end_and_its_unfinished_lines_are_kept()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string directory = root.Combine("pods", "gone_pod_u9", "c");
+        Directory.CreateDirectory(directory);
+        string file = Path.Combine(directory, "0.log");
+        await File.WriteAllTextAsync(file, "2024-01-01T12:00:00Z stdout F complete\n");
+        var consumer = new CapturingConsumer();
+        await harness.StartAsync(consumer);
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 1, "the first line");
+
+        await File.AppendAllTextAsync(file, "2024-01-01T12:00:01Z stderr P split but never finished\n2024-01-01T12:00:02Z stdout F no newline at the end");
+        Directory.Delete(root.Combine("pods", "gone_pod_u9"), recursive: true);
+
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 3, "the unfinished lines");
+        await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Count == 0, "the deleted file to be released");
+        Assert.Equal(["complete", "no newline at the end", "split but never finished"], consumer.Lines.Select(l => l.Text));
+        Assert.Equal(LogStream.Stderr, consumer.Lines[2].Stream);
+    }
+
+    private static async Task WaitForAllAsync(FakeKubelet kubelet, CapturingConsumer consumer)
+    {
+        try
+        {
+            await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count >= kubelet.Written.Count, "every line written so far");
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            // Say which container fell behind.
+            var missing = kubelet.Written
+                .GroupBy(w => (w.Container.Pod, w.Container.Restart))
+                .Select(g => $"{g.Key.Pod}/{g.Key.Restart}: wrote {g.Count()}, got {consumer.Lines.Count(l => l.Pod == g.Key.Pod && l.Restart == g.Key.Restart)}");
+            Assert.Fail(string.Join("; ", missing) + "\n" + string.Join("\n", PodLogsTestHost.Logged.Where(l => !l.Contains("Debug", StringComparison.Ordinal))));
+        }
+    }
 }

@@ -1,6 +1,6 @@
 using Agent.Core.Components;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
+using System.Collections.Concurrent;
 
 namespace Agent.Tests.Receivers.PodLogs;
 
@@ -14,7 +14,10 @@ internal sealed class PodLogsTestHost : IComponentHost
         DefaultDataDirectory = dataDirectory;
     }
 
-    public ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
+    public ILoggerFactory LoggerFactory { get; } = new LoggerFactory([new ListLoggerProvider()]);
+
+    /// <summary>What the components logged, to explain a failing test.</summary>
+    public static IEnumerable<string> Logged => ListLoggerProvider.Lines;
 
     public string DefaultDataDirectory { get; }
 
@@ -35,5 +38,33 @@ internal sealed class TestStorageExtension(string root) : IStorageExtension
         string directory = Path.Combine(root, $"{kind}_{component.Type}_{component.Name}");
         Directory.CreateDirectory(directory);
         return directory;
+    }
+}
+
+/// <summary>Keeps log lines in memory.</summary>
+internal sealed class ListLoggerProvider : ILoggerProvider
+{
+    public static ConcurrentQueue<string> Lines { get; } = new();
+
+    public ILogger CreateLogger(string categoryName) => new ListLogger();
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class ListLogger : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            Lines.Enqueue($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {formatter(state, exception)} {exception}");
+            while (Lines.Count > 500 && Lines.TryDequeue(out _))
+            {
+            }
+        }
     }
 }
