@@ -158,15 +158,13 @@ internal sealed partial class FileTailer
             {
                 backoff = _settings.RetryBackoff;
             }
-            else if (outcome == CycleOutcome.Idle)
+            else if (ShouldRelease())
             {
-                if (ShouldRelease())
-                {
-                    await FinishAsync(stopping).ConfigureAwait(false);
-                    finished = true;
-                    continue;
-                }
-
+                await FinishAsync(stopping).ConfigureAwait(false);
+                finished = true;
+            }
+            else
+            {
                 await Task.Delay(_settings.PollInterval, _time, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
         }
