@@ -40,6 +40,11 @@ internal static class DockerParser
             return MalformedReason.EmptyLine;
         }
 
+        if (DockerFastPath.TryParse(line, destination, out result))
+        {
+            return MalformedReason.None;
+        }
+
         try
         {
             return Parse(line, destination, out result);

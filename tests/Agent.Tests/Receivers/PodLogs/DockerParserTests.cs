@@ -56,6 +56,42 @@ public class DockerParserTests
     }
 
     [Theory]
+    [InlineData("""{"log":"plain\n","stream":"stdout","time":"2024-01-01T12:00:00Z"}""", "plain", false)]
+    [InlineData("""{"log":"esc \" \\ \/ \b\f\t \u00e9\u20ac \ud83d\ude00\n","stream":"stderr","time":"2024-01-01T12:00:00Z"}""", "esc \" \\ / \b\f\t é€ 😀", false)]
+    [InlineData("""{"log":"lone \ud800 surrogate","stream":"stdout","time":"2024-01-01T12:00:00Z"}""", "lone \uFFFD surrogate", true)]
+    [InlineData("""{"log":"","stream":"stdout","time":"2024-01-01T12:00:00Z"}""", "", true)]
+    public void The_usual_shape_takes_the_fast_path_with_the_same_result(string line, string content, bool partial)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        var fast = new byte[bytes.Length];
+        var general = new byte[bytes.Length + 1];
+
+        Assert.True(DockerFastPath.TryParse(bytes, fast, out var viaFast));
+        Assert.Equal(content, Encoding.UTF8.GetString(fast, 0, viaFast.ContentLength));
+        Assert.Equal(partial, viaFast.Partial);
+        Assert.Equal(1_704_110_400_000_000_000, viaFast.TimeUnixNano);
+
+        // The general reader refuses a lone surrogate escape; the fast path replaces it, as Go's encoder would have.
+        if (!content.Contains('\uFFFD', StringComparison.Ordinal))
+        {
+            Assert.Equal(MalformedReason.None, DockerParser.TryParse([.. " "u8, .. bytes], general, out var viaGeneral));
+            Assert.Equal((viaGeneral.TimeUnixNano, viaGeneral.Stream, viaGeneral.Partial), (viaFast.TimeUnixNano, viaFast.Stream, viaFast.Partial));
+            Assert.Equal(content, Encoding.UTF8.GetString(general, 0, viaGeneral.ContentLength));
+        }
+    }
+
+    [Theory]
+    [InlineData("""{"log":"x\n","stream":"stdout","time":"2024-01-01T12:00:00Z","attrs":{"a":"b"}}""")]
+    [InlineData("""{"log":"bad \q escape","stream":"stdout","time":"2024-01-01T12:00:00Z"}""")]
+    [InlineData("""{"log":"x\n","stream":"stdin","time":"2024-01-01T12:00:00Z"}""")]
+    [InlineData("""{"log":"unterminated""")]
+    public void Anything_unusual_is_left_to_the_general_path(string line)
+    {
+        var bytes = Encoding.UTF8.GetBytes(line);
+        Assert.False(DockerFastPath.TryParse(bytes, new byte[bytes.Length], out _));
+    }
+
+    [Theory]
     [InlineData("2024-01-01T12:00:00Z stdout F hi", LogFormat.Cri)]
     [InlineData("""{"log":"hi\n","stream":"stdout","time":"2024-01-01T12:00:00Z"}""", LogFormat.Docker)]
     [InlineData("""{"level":"info","msg":"an app's own JSON"}""", LogFormat.Plain)]
