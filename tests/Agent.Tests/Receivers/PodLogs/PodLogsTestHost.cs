@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using Agent.Core.Components;
 using Microsoft.Extensions.Logging;
-using System.Collections.Concurrent;
 
 namespace Agent.Tests.Receivers.PodLogs;
 
