@@ -14,7 +14,7 @@ internal sealed class CheckpointStore
 
     private readonly object _gate = new();
     private readonly string _path;
-    private readonly List<(FileIdentity Identity, TailPosition Position)> _unclaimed = [];
+    private readonly List<(FileIdentity Identity, TailPosition Position, string? Path)> _unclaimed = [];
     private readonly Dictionary<FileIdentity, (string Path, TailPosition Position)> _live = new(ReferenceEqualityComparer.Instance);
     private bool _dirty;
 
@@ -61,7 +61,8 @@ internal sealed class CheckpointStore
                     element.GetProperty("offset").GetInt64(),
                     element.GetProperty("stdout_partial_start").GetInt64(),
                     element.GetProperty("stderr_partial_start").GetInt64());
-                store._unclaimed.Add((identity, position));
+                string? path = element.TryGetProperty("path", out var stored) ? stored.GetString() : null;
+                store._unclaimed.Add((identity, position, path));
             }
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or IOException)
@@ -86,6 +87,15 @@ internal sealed class CheckpointStore
             var position = _unclaimed[index].Position;
             _unclaimed.RemoveAt(index);
             return position;
+        }
+    }
+
+    /// <summary>The stored positions not claimed yet, with the path their file had.</summary>
+    public List<(FileIdentity Identity, string? Path)> Unclaimed()
+    {
+        lock (_gate)
+        {
+            return _unclaimed.Select(entry => (entry.Identity, entry.Path)).ToList();
         }
     }
 
@@ -123,7 +133,7 @@ internal sealed class CheckpointStore
         {
             if (_live.Remove(identity, out var entry))
             {
-                _unclaimed.Add((identity, entry.Position));
+                _unclaimed.Add((identity, entry.Position, entry.Path));
             }
         }
     }
@@ -186,9 +196,9 @@ internal sealed class CheckpointStore
                 Write(json, identity, path, position);
             }
 
-            foreach (var (identity, position) in _unclaimed)
+            foreach (var (identity, position, path) in _unclaimed)
             {
-                Write(json, identity, null, position);
+                Write(json, identity, path, position);
             }
 
             json.WriteEndArray();

@@ -110,6 +110,11 @@ internal sealed partial class PodLogsReceiver : IComponent
         lock (_active)
         {
             ForgetStopped();
+            if (_firstPoll)
+            {
+                FinishRotatedWhileStopped();
+            }
+
             var seen = new HashSet<string>(paths, StringComparer.Ordinal);
             foreach (var (path, tailer) in _active.Where(entry => !seen.Contains(entry.Key)).ToList())
             {
@@ -130,6 +135,72 @@ internal sealed partial class PodLogsReceiver : IComponent
         }
 
         SaveCheckpoints();
+    }
+
+    /// <summary>
+    /// A file rotated by rename while the agent was stopped is no longer at its path: look for it among the rotated
+    /// names beside that path and read it to its end before the file that now has the path.
+    /// </summary>
+    private void FinishRotatedWhileStopped()
+    {
+        foreach (var (identity, path) in _store!.Unclaimed())
+        {
+            if (path is null)
+            {
+                continue;
+            }
+
+            if (FileStatus.Of(path) is { } status && status.Device == identity.Device && status.Inode == identity.Inode)
+            {
+                // Still at its path: claimed as usual.
+                continue;
+            }
+
+            foreach (string candidate in RotatedSiblings(path))
+            {
+                var handle = OpenHandle(candidate);
+                if (handle is null)
+                {
+                    continue;
+                }
+
+                var found = FileIdentity.Read(handle, _options.FingerprintSize);
+                if (!identity.SameFileAs(found) || _store.Claim(found) is not { } start)
+                {
+                    handle.Dispose();
+                    continue;
+                }
+
+                // Known by its old path, so that the file now at that path waits for it.
+                LogFinishingRotated(_logger, candidate, start.Offset);
+                var tailer = CreateTailer(path, handle, found, start, predecessor: null);
+                tailer.MarkGone(replaced: true);
+                _retiring.Add(tailer);
+                tailer.Start(_stopping.Token, _abandon.Token);
+                break;
+            }
+        }
+    }
+
+    private static IEnumerable<string> RotatedSiblings(string path)
+    {
+        string? directory = Path.GetDirectoryName(path);
+        if (directory is null || !Directory.Exists(directory))
+        {
+            return [];
+        }
+
+        try
+        {
+            return Directory.EnumerateFiles(directory, Path.GetFileName(path) + ".*")
+                .Where(name => !name.EndsWith(".gz", StringComparison.Ordinal))
+                .Order(StringComparer.Ordinal)
+                .ToList();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
     }
 
     private void ConsiderPath(string path)
@@ -170,25 +241,44 @@ internal sealed partial class PodLogsReceiver : IComponent
 
     private FileTailer? Open(string path, FileTailer? predecessor)
     {
-        SafeFileHandle handle;
+        var handle = OpenHandle(path);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        var identity = FileIdentity.Read(handle, _options.FingerprintSize);
+        var start = _store!.Claim(identity) ?? StartOfNewFile(handle);
+        LogFollowing(_logger, path, start.Offset);
+        return CreateTailer(path, handle, identity, start, predecessor);
+    }
+
+    private SafeFileHandle? OpenHandle(string path)
+    {
         try
         {
-            handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             LogOpenFailed(_logger, ex, path);
             return null;
         }
-
-        var identity = FileIdentity.Read(handle, _options.FingerprintSize);
-        var start = _store!.Claim(identity) ?? StartOfNewFile(handle);
-        var resource = PodLogPath.ResourceFor(path, _options.IncludeFilePath, _options.IncludeFileName);
-        LogFollowing(_logger, path, start.Offset);
-        return new FileTailer(
-            path, handle, identity, start, resource, _settings, _consumer, _store,
-            predecessor?.ReadingDone ?? Task.CompletedTask, _logger, _time);
     }
+
+    private FileTailer CreateTailer(string path, SafeFileHandle handle, FileIdentity identity, TailPosition start, FileTailer? predecessor) =>
+        new(
+            path,
+            handle,
+            identity,
+            start,
+            PodLogPath.ResourceFor(path, _options.IncludeFilePath, _options.IncludeFileName),
+            _settings,
+            _consumer,
+            _store!,
+            predecessor?.ReadingDone ?? Task.CompletedTask,
+            _logger,
+            _time);
 
     /// <summary>
     /// <c>start_at</c> applies only to the files there on the very first start; a file that appeared later (or while
@@ -282,6 +372,9 @@ internal sealed partial class PodLogsReceiver : IComponent
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Following {Path} from offset {Offset}")]
     private static partial void LogFollowing(ILogger logger, string path, long offset);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Path} was rotated while the agent was stopped; reading it from offset {Offset} to its end")]
+    private static partial void LogFinishingRotated(ILogger logger, string path, long offset);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Could not open {Path}")]
     private static partial void LogOpenFailed(ILogger logger, Exception exception, string path);

@@ -58,6 +58,44 @@ public class CheckpointRestartTests
     }
 
     [Fact]
+    public async Task A_file_rotated_while_stopped_is_finished_from_its_new_name_before_the_new_file()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        var kubelet = new FakeKubelet(root.Path);
+        var app = kubelet.StartContainer("ns", "app", "u-1", "app", docker: false);
+        for (int i = 0; i < 50; i++)
+        {
+            app.Write(LogStream.Stdout, $"before stop {i}");
+        }
+
+        var first = new CapturingConsumer();
+        await harness.StartAsync(first);
+        await ReceiverHarness.EventuallyAsync(() => first.Lines.Count == 50, "the first lines");
+        await harness.StopAsync();
+
+        for (int i = 0; i < 30; i++)
+        {
+            app.Write(LogStream.Stdout, $"while stopped {i}");
+        }
+
+        app.RotateByRename(lateLines: 3);
+        for (int i = 0; i < 20; i++)
+        {
+            app.Write(LogStream.Stdout, $"new file {i}");
+        }
+
+        app.Dispose();
+        var second = new CapturingConsumer();
+        await harness.StartAsync(second);
+        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count >= 53, "the rest of the old file and the new file");
+        await Task.Delay(100);
+
+        Assert.Equal(kubelet.Written.Skip(50).Select(w => w.Text), second.Lines.Select(l => l.Text));
+        Assert.All(second.Lines, l => Assert.EndsWith("/app/0.log", l.FilePath, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task An_errored_batch_is_read_again_and_sent_once_more()
     {
         using var root = new TempDirectory();
