@@ -138,14 +138,6 @@ internal sealed class CheckpointStore
         }
     }
 
-    public TailPosition? Get(FileIdentity identity)
-    {
-        lock (_gate)
-        {
-            return _live.TryGetValue(identity, out var entry) ? entry.Position : null;
-        }
-    }
-
     /// <summary>Writes the store when something changed since the last save.</summary>
     public void Save()
     {

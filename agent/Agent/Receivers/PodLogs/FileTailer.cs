@@ -69,17 +69,11 @@ internal sealed partial class FileTailer
 
     public FileIdentity Identity { get; private set; }
 
-    /// <summary>True once the path was seen naming another file or none: this one is read to its end, then released.</summary>
-    public bool IsGone => Interlocked.Read(ref _goneAtTicks) >= 0;
-
     /// <summary>Completes when this file was read to its end after it went away, so the file that replaced it may start.</summary>
     public Task ReadingDone => _readingDone.Task;
 
     /// <summary>Completes when the tailer has stopped and released the file.</summary>
     public Task Completion => _run;
-
-    /// <summary>Lines skipped as malformed (for tests).</summary>
-    public long MalformedLines => _decoder.MalformedLines;
 
     public void Start(CancellationToken stopping, CancellationToken abandon) =>
         _run = Task.Run(() => RunAsync(stopping, abandon), CancellationToken.None);

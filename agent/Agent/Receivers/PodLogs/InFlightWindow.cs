@@ -26,9 +26,6 @@ internal sealed class InFlightWindow
 
     public FileIdentity CommittedIdentity { get; private set; }
 
-    /// <summary>Rejected batches seen (for logs).</summary>
-    public long Rejected { get; private set; }
-
     /// <summary>Adds a batch (or, with no chunk, a position that needs no acknowledgement, after skipped lines).</summary>
     public void Add(Task<DeliveryStatus> completion, RawLogChunk? chunk, TailPosition end, FileIdentity identity) =>
         _entries.Enqueue(new Entry(completion, chunk, end, identity));
@@ -52,11 +49,6 @@ internal sealed class InFlightWindow
             if (status == DeliveryStatus.Errored)
             {
                 return false;
-            }
-
-            if (status == DeliveryStatus.Rejected)
-            {
-                Rejected++;
             }
 
             Committed = head.End;

@@ -17,19 +17,7 @@ internal static class Utf8Sanitizer
 
     public static bool IsValid(ReadOnlySpan<byte> source) => Utf8.IsValid(source);
 
-    /// <summary>Copies <paramref name="source"/> into <paramref name="destination"/> (at least <see cref="MaxOutput"/>); returns bytes written.</summary>
-    public static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)
-    {
-        if (Utf8.IsValid(source))
-        {
-            source.CopyTo(destination);
-            return source.Length;
-        }
-
-        return CopyReplacing(source, destination);
-    }
-
-    /// <summary>The slow path of <see cref="Copy"/>: decodes rune by rune and replaces what does not decode.</summary>
+    /// <summary>Copies <paramref name="source"/> rune by rune, replacing what does not decode; returns bytes written (<paramref name="destination"/> needs <see cref="MaxOutput"/>).</summary>
     public static int CopyReplacing(ReadOnlySpan<byte> source, Span<byte> destination)
     {
         int written = 0;
