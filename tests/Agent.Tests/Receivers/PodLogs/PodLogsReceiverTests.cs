@@ -12,8 +12,8 @@ public class PodLogsReceiverTests
         await using var harness = new ReceiverHarness(root);
         var kubelet = new FakeKubelet(root.Path);
         var consumer = new CapturingConsumer();
-        double malformedBefore = AgentMetrics.MalformedLineValue("filelog/test", "bad_timestamp");
-        await harness.StartAsync(consumer);
+        double malformedBefore = AgentMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp");
+        await harness.StartAsync(consumer, name: "kubelet");
 
         using var web = kubelet.StartContainer("shop", "web-7d9f", "11111111-aaaa-bbbb-cccc-000000000001", "nginx", docker: false);
         using var worker = kubelet.StartContainer("shop", "worker-1", "11111111-aaaa-bbbb-cccc-000000000002", "worker", docker: true);
@@ -93,8 +93,8 @@ public class PodLogsReceiverTests
         }
 
         Assert.Equal(6 * 40, actual.Count(l => l.Text.StartsWith("{\"level\":\"info\",\"msg\":\"web r", StringComparison.Ordinal) && l.Level == "info" && l.Severity == 9));
-        Assert.Equal(malformedBefore, AgentMetrics.MalformedLineValue("filelog/test", "bad_timestamp"));
-        Assert.True(AgentMetrics.AcceptedValue("filelog/test", "file", Signal.Logs) >= expected.Count);
+        Assert.Equal(malformedBefore, AgentMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp"));
+        Assert.True(AgentMetrics.AcceptedValue("filelog/kubelet", "file", Signal.Logs) >= expected.Count);
     }
 
     [Fact]
@@ -104,14 +104,14 @@ public class PodLogsReceiverTests
         await using var harness = new ReceiverHarness(root);
         string directory = root.Combine("pods", "ns_bad_u1", "c");
         Directory.CreateDirectory(directory);
-        double before = AgentMetrics.MalformedLineValue("filelog/test", "bad_flag");
+        double before = AgentMetrics.MalformedLineValue("filelog/malformed", "bad_flag");
         await File.WriteAllTextAsync(Path.Combine(directory, "0.log"), "2024-01-01T12:00:00Z stdout F good 1\n2024-01-01T12:00:00Z stdout Q nope\n\u0001\u0002garbage\n2024-01-01T12:00:00Z stderr F good 2\n");
         var consumer = new CapturingConsumer();
-        await harness.StartAsync(consumer);
+        await harness.StartAsync(consumer, name: "malformed");
 
         await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 2, "the two good lines");
         Assert.Equal(["good 1", "good 2"], consumer.Lines.Select(l => l.Text));
-        await ReceiverHarness.EventuallyAsync(() => AgentMetrics.MalformedLineValue("filelog/test", "bad_flag") == before + 1, "the malformed line to be counted");
+        await ReceiverHarness.EventuallyAsync(() => AgentMetrics.MalformedLineValue("filelog/malformed", "bad_flag") == before + 1, "the malformed line to be counted");
     }
 
     [Fact]
@@ -136,6 +136,32 @@ public class PodLogsReceiverTests
         consumer.ReleaseHeld();
         await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 500, "every line");
         Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), consumer.Lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public async Task Long_lines_are_cut_at_max_log_size_and_lines_beyond_the_buffer_skip_to_their_end()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string directory = root.Combine("pods", "ns_long_u1", "c");
+        Directory.CreateDirectory(directory);
+        string file = Path.Combine(directory, "0.log");
+        double before = AgentMetrics.TruncatedLineValue("filelog/long");
+        await File.WriteAllTextAsync(
+            file,
+            "2024-01-01T12:00:00Z stdout F short\n" +
+            "2024-01-01T12:00:00Z stdout F " + new string('a', 20_000) + "\n" +
+            "2024-01-01T12:00:00Z stderr F " + new string('b', 200_000) + "\n" +
+            "2024-01-01T12:00:00Z stdout F after\n");
+        var options = harness.NewOptions();
+        options.MaxLogSize = 1024;
+        var consumer = new CapturingConsumer();
+        await harness.StartAsync(consumer, options, name: "long");
+
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 4, "four records");
+        Assert.Equal(["short", new string('a', 1024), new string('b', 1024), "after"], consumer.Lines.Select(l => l.Text));
+        Assert.Equal([false, true, true, false], consumer.Lines.Select(l => l.Truncated));
+        Assert.Equal(before + 2, AgentMetrics.TruncatedLineValue("filelog/long"));
     }
 
     [Fact]

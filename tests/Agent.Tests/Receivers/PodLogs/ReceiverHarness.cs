@@ -33,10 +33,11 @@ internal sealed class ReceiverHarness : IAsyncDisposable
         Operators = [new OperatorOptions { Type = "container" }],
     };
 
-    public async Task<PodLogsReceiver> StartAsync(CapturingConsumer consumer, PodLogsReceiverOptions? options = null)
+    /// <summary>Starts a receiver; tests that read its metrics give it a name of their own, as tests run in parallel.</summary>
+    public async Task<PodLogsReceiver> StartAsync(CapturingConsumer consumer, PodLogsReceiverOptions? options = null, string name = "test")
     {
         Assert.Empty((options ??= NewOptions()).Validate());
-        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "test"), options, Host), consumer);
+        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer);
         await _receiver.StartAsync(CancellationToken.None);
         return _receiver;
     }
