@@ -30,16 +30,17 @@ internal static class HarnessCommandLine
         mode.AcceptOnlyFromAmong("rate", "max");
         var rate = new Option<double>("--rate") { Description = "Spans per second in rate mode.", DefaultValueFactory = _ => 10_000 };
         var batch = new Option<int>("--batch") { Description = "Spans per export request.", DefaultValueFactory = _ => 100 };
-        var senders = new Option<int?>("--senders") { Description = "Concurrent senders (default 1 in rate mode, 8 in max mode)." };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Most export calls in flight (default 64 in rate mode, 256 in max mode): the agent answers once spans are delivered." };
         var warmup = DurationOption("--warmup", "Load before the measured window.", "5s");
         var duration = DurationOption("--duration", "The measured window.", "30s");
         var idle = DurationOption("--idle", "Wait after the agent is ready before its idle RSS is read.", "5s");
         var compression = new Option<string>("--compression") { Description = "The agent's otlp exporter compression.", DefaultValueFactory = _ => "gzip" };
         compression.AcceptOnlyFromAmong("gzip", "none");
+        var keep = new Option<bool>("--keep") { Description = "Keep the agent's config and log." };
 
         var command = new Command("traces", "OTLP gRPC in → batch → OTLP gRPC out to an in-process sink.")
         {
-            AgentPath, AgentCpu, Output, mode, rate, batch, senders, warmup, duration, idle, compression,
+            AgentPath, AgentCpu, Output, mode, rate, batch, concurrency, warmup, duration, idle, compression, keep,
         };
         command.SetAction(async (result, _) =>
         {
@@ -49,11 +50,12 @@ internal static class HarnessCommandLine
                 result.GetValue(AgentCpu),
                 max ? null : result.GetValue(rate),
                 result.GetValue(batch),
-                result.GetValue(senders) ?? (max ? 8 : 1),
+                result.GetValue(concurrency) ?? (max ? 256 : 64),
                 ParseDuration(result.GetValue(warmup)!),
                 ParseDuration(result.GetValue(duration)!),
                 ParseDuration(result.GetValue(idle)!),
-                result.GetValue(compression)!);
+                result.GetValue(compression)!,
+                result.GetValue(keep));
             return await RunAsync(result, args, () => TracesScenario.RunAsync(settings)).ConfigureAwait(false);
         });
         return command;

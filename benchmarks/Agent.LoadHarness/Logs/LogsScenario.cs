@@ -107,7 +107,8 @@ internal static class LogsScenario
             .Add("CPU s (with start-up)", cpuTotal.TotalSeconds, "0.00")
             .Add("lines per CPU-s (shipping)", windowCpu > 0 ? windowLines / windowCpu : double.NaN, "N0")
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")
-            .Add("RSS max MiB", rss.MaxMiB, "0.0");
+            .Add("RSS max MiB", rss.MaxMiB, "0.0")
+            .Add("load avg 1m", LoadAverage.OneMinute(), "0.0");
     }
 
     private static void Progress(string message) => Console.Error.WriteLine($"[logs] {message}");

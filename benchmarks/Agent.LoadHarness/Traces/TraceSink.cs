@@ -43,6 +43,10 @@ internal sealed class TraceSink : IAsyncDisposable
         {
             kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2);
             kestrel.Limits.MaxRequestBodySize = null;
+
+            // Large windows so big batches from the agent are not throttled by HTTP/2 flow control.
+            kestrel.Limits.Http2.InitialConnectionWindowSize = 16 * 1024 * 1024;
+            kestrel.Limits.Http2.InitialStreamWindowSize = 8 * 1024 * 1024;
         });
         var app = builder.Build();
         app.MapGrpcService<CountingTraceService>();

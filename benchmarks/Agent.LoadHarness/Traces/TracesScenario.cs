@@ -10,11 +10,12 @@ internal sealed record TracesSettings(
     int? AgentCpu,
     double? SpansPerSecond,
     int SpansPerRequest,
-    int Senders,
+    int Concurrency,
     TimeSpan Warmup,
     TimeSpan Duration,
     TimeSpan Idle,
-    string Compression);
+    string Compression,
+    bool Keep);
 
 /// <summary>
 /// OTLP gRPC load → agent (otlp → batch → otlp) → the harness's sink. Measures the agent's idle RSS, then its CPU
@@ -33,7 +34,14 @@ internal static class TracesScenario
         }
         finally
         {
-            work.Delete(recursive: true);
+            if (settings.Keep)
+            {
+                Progress($"kept {work.FullName}");
+            }
+            else
+            {
+                work.Delete(recursive: true);
+            }
         }
     }
 
@@ -55,7 +63,7 @@ internal static class TracesScenario
         double idleRss = ProcStats.ResidentBytes(agent.Pid) / Units.MiB;
 
         await using var generator = new TraceLoadGenerator(receiverPort, requests, settings.SpansPerRequest);
-        generator.Start(settings.Senders, settings.SpansPerSecond);
+        generator.Start(settings.Concurrency, settings.SpansPerSecond);
         Progress($"load started; warm-up {settings.Warmup.TotalSeconds:0} s");
         await Task.Delay(settings.Warmup).ConfigureAwait(false);
         EnsureRunning(agent);
@@ -82,7 +90,7 @@ internal static class TracesScenario
         return new ResultTable()
             .Add("scenario", settings.SpansPerSecond is double rate ? $"traces, {rate:N0} spans/s" : "traces, max")
             .Add("agent CPU", settings.AgentCpu is int core ? $"pinned to {core}" : "any")
-            .Add("load", $"{settings.SpansPerRequest} spans/request, {settings.Senders} sender(s), export {settings.Compression}")
+            .Add("load", $"{settings.SpansPerRequest} spans/request, ≤ {settings.Concurrency} in flight, export {settings.Compression}")
             .Add("window s", wall.TotalSeconds, "0.0")
             .Add("spans sent", sent, "N0")
             .Add("spans received", received, "N0")
@@ -92,7 +100,8 @@ internal static class TracesScenario
             .Add("RSS max MiB", rss.MaxMiB, "0.0")
             .Add("idle RSS MiB", idleRss, "0.0")
             .Add("refused spans", generator.RefusedSpans, "N0")
-            .Add("harness CPU %", CpuWindow.PercentOfCore(harnessUsed, wall), "0");
+            .Add("harness CPU %", CpuWindow.PercentOfCore(harnessUsed, wall), "0")
+            .Add("load avg 1m", LoadAverage.OneMinute(), "0.0");
     }
 
     private static async Task ReportProgressAsync(TraceSink sink, AgentProcess agent, TimeSpan duration)
