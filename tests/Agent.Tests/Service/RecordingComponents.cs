@@ -1,0 +1,175 @@
+using Agent.Core.Components;
+using Agent.Core.Consumers;
+using Agent.Core.Delivery;
+using Agent.Core.Model;
+using Agent.Service;
+using OpenTelemetry.Proto.Common.V1;
+
+namespace Agent.Tests.Service;
+
+/// <summary>Components that record what happens to them, for wiring tests.</summary>
+internal sealed class Recorder
+{
+    public List<string> Events { get; } = [];
+
+    public Dictionary<string, ManualReceiver> Receivers { get; } = [];
+
+    public Dictionary<string, List<Batch>> Exported { get; } = [];
+
+    public void Add(string entry)
+    {
+        lock (Events)
+        {
+            Events.Add(entry);
+        }
+    }
+
+    public ComponentRegistry Registry() => new(
+        [new ManualReceiverFactory(this)],
+        [new TagProcessorFactory(this)],
+        [new RecordingExporterFactory(this)],
+        []);
+}
+
+internal sealed class NoOptions
+{
+    public string Tag { get; set; } = string.Empty;
+}
+
+internal abstract class RecordingFactory(string type) : IComponentFactory
+{
+    public string Type => type;
+
+    public Stability Stability => Stability.Development;
+
+    public IReadOnlyCollection<Signal> Signals => [Signal.Traces, Signal.Metrics, Signal.Logs];
+
+    public object CreateDefaultOptions() => new NoOptions();
+}
+
+/// <summary>A receiver the test drives by hand through the consumers it was given.</summary>
+internal sealed class ManualReceiver(string id, ReceiverConsumers consumers, Recorder recorder) : IComponent
+{
+    public ReceiverConsumers Consumers => consumers;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recorder.Add($"start {id}");
+        return Task.CompletedTask;
+    }
+
+    public Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        recorder.Add($"stop {id}");
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class ManualReceiverFactory(Recorder recorder) : RecordingFactory("manual"), IReceiverFactory
+{
+    public IComponent CreateReceiver(ComponentContext context, ReceiverConsumers consumers)
+    {
+        var receiver = new ManualReceiver(context.Id.ToString(), consumers, recorder);
+        recorder.Receivers[context.Id.ToString()] = receiver;
+        return receiver;
+    }
+}
+
+/// <summary>Appends its tag to the resource attribute <c>tags</c>, so the order of processors shows.</summary>
+internal sealed class TagProcessor<TBatch>(string name, string tag, IConsumer<TBatch> next, Recorder recorder) : IProcessor<TBatch>
+    where TBatch : Batch
+{
+    public bool MutatesData => true;
+
+    public ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
+    {
+        foreach (var resource in batch.Resources)
+        {
+            var tags = resource.Attributes.FirstOrDefault(a => a.Key == "tags");
+            if (tags is null)
+            {
+                resource.Attributes.Add(new KeyValue { Key = "tags", Value = new AnyValue { StringValue = tag } });
+            }
+            else
+            {
+                tags.Value.StringValue += $",{tag}";
+            }
+        }
+
+        return next.ConsumeAsync(batch, cancellationToken);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recorder.Add($"start {name}");
+        return Task.CompletedTask;
+    }
+
+    public Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        recorder.Add($"stop {name}");
+        return Task.CompletedTask;
+    }
+}
+
+internal sealed class TagProcessorFactory(Recorder recorder) : RecordingFactory("tag"), IProcessorFactory
+{
+    public IProcessor<TBatch> CreateProcessor<TBatch>(ComponentContext context, IConsumer<TBatch> next)
+        where TBatch : Batch<TBatch> =>
+        new TagProcessor<TBatch>(context.Id.ToString(), ((NoOptions)context.Options).Tag, next, recorder);
+}
+
+/// <summary>Keeps every batch it gets and completes it as delivered.</summary>
+internal sealed class RecordingExporter(string id, Recorder recorder) : IExporter, IConsumer<TracesBatch>, IConsumer<MetricsBatch>, IConsumer<LogsBatch>
+{
+    public IConsumer<TracesBatch> Traces => this;
+
+    public IConsumer<MetricsBatch> Metrics => this;
+
+    public IConsumer<LogsBatch> Logs => this;
+
+    public bool MutatesData => false;
+
+    public ValueTask ConsumeAsync(TracesBatch batch, CancellationToken cancellationToken) => Keep(batch);
+
+    public ValueTask ConsumeAsync(MetricsBatch batch, CancellationToken cancellationToken) => Keep(batch);
+
+    public ValueTask ConsumeAsync(LogsBatch batch, CancellationToken cancellationToken) => Keep(batch);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        recorder.Add($"start {id}");
+        return Task.CompletedTask;
+    }
+
+    public Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        recorder.Add($"stop {id}");
+        return Task.CompletedTask;
+    }
+
+    private ValueTask Keep(Batch batch)
+    {
+        lock (recorder.Exported)
+        {
+            if (!recorder.Exported.TryGetValue(id, out var list))
+            {
+                recorder.Exported[id] = list = [];
+            }
+
+            list.Add(batch);
+        }
+
+        batch.Complete(DeliveryStatus.Delivered);
+        return ValueTask.CompletedTask;
+    }
+}
+
+internal sealed class RecordingExporterFactory(Recorder recorder) : RecordingFactory("record"), IExporterFactory
+{
+    public IExporter CreateExporter(ComponentContext context)
+    {
+        recorder.Add($"create {context.Id}");
+        return new RecordingExporter(context.Id.ToString(), recorder);
+    }
+}
