@@ -9,15 +9,17 @@ public static class Durations
     {
         value = TimeSpan.Zero;
         var rest = text.AsSpan().Trim();
+
+        // Go accepts a sign in front of the whole duration.
+        bool negative = rest.StartsWith("-");
+        if (negative || rest.StartsWith("+"))
+        {
+            rest = rest[1..];
+        }
+
         if (rest.SequenceEqual("0"))
         {
             return true;
-        }
-
-        bool negative = rest.StartsWith("-");
-        if (negative)
-        {
-            rest = rest[1..];
         }
 
         if (rest.IsEmpty)
@@ -65,7 +67,14 @@ public static class Durations
             rest = rest[(numberLength + unitLength)..];
         }
 
-        value = TimeSpan.FromTicks((long)(negative ? -ticks : ticks));
+        if (ticks >= TimeSpan.MaxValue.Ticks)
+        {
+            return false;
+        }
+
+        // Rounded, not truncated: 1.2345ms is 12344.999... ticks in binary floating point.
+        long whole = (long)Math.Round(ticks);
+        value = TimeSpan.FromTicks(negative ? -whole : whole);
         return true;
     }
 
@@ -75,6 +84,11 @@ public static class Durations
         if (value == TimeSpan.Zero)
         {
             return "0s";
+        }
+
+        if (value < TimeSpan.Zero)
+        {
+            return "-" + Format(value.Duration());
         }
 
         if (value.Ticks % TimeSpan.TicksPerSecond != 0)

@@ -32,11 +32,11 @@ public sealed class FanOutConsumer<TBatch> : IConsumer<TBatch>
     {
         // Copies are made before anyone gets the original, so no consumer sees another's changes.
         var batches = new TBatch[_consumers.Length];
-        int lastMutator = Array.FindLastIndex(_consumers, c => c.MutatesData);
-        batch.Retain(_consumers.Length - 1 - CountCopies(lastMutator));
+        int ownerOfOriginal = MutatorOwningOriginal();
+        batch.Retain(_consumers.Length - 1 - CountCopies(ownerOfOriginal));
         for (int i = 0; i < _consumers.Length; i++)
         {
-            batches[i] = _consumers[i].MutatesData && i != lastMutator ? (TBatch)batch.Clone() : batch;
+            batches[i] = NeedsCopy(i, ownerOfOriginal) ? (TBatch)batch.Clone() : batch;
         }
 
         Exception? failure = null;
@@ -65,13 +65,29 @@ public sealed class FanOutConsumer<TBatch> : IConsumer<TBatch>
         }
     }
 
+    /// <summary>
+    /// The mutator that may change the original in place: the last one, and only when no read-only consumer shares
+    /// the original (it would see the change, even after its call returned, from its queue). -1 when none may.
+    /// </summary>
+    private int MutatorOwningOriginal()
+    {
+        if (Array.Exists(_consumers, c => !c.MutatesData))
+        {
+            return -1;
+        }
+
+        return _consumers.Length - 1;
+    }
+
+    private bool NeedsCopy(int index, int ownerOfOriginal) => _consumers[index].MutatesData && index != ownerOfOriginal;
+
     /// <summary>Clones hold the notifiers themselves; the original is shared by everyone else.</summary>
-    private int CountCopies(int lastMutator)
+    private int CountCopies(int ownerOfOriginal)
     {
         int copies = 0;
         for (int i = 0; i < _consumers.Length; i++)
         {
-            if (_consumers[i].MutatesData && i != lastMutator)
+            if (NeedsCopy(i, ownerOfOriginal))
             {
                 copies++;
             }

@@ -22,10 +22,18 @@ public sealed class BatchNotifier
     public void Retain(int count = 1)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        if (Interlocked.Add(ref _holders, count) - count <= 0)
+
+        // Checked before adding, so a late retain cannot revive a resolved notifier or skew its count.
+        int current;
+        do
         {
-            throw new InvalidOperationException("The notifier was already completed.");
+            current = Volatile.Read(ref _holders);
+            if (current <= 0)
+            {
+                throw new InvalidOperationException("The notifier was already completed.");
+            }
         }
+        while (Interlocked.CompareExchange(ref _holders, current + count, current) != current);
     }
 
     public void Release(DeliveryStatus status)

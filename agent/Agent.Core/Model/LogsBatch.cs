@@ -81,7 +81,7 @@ public sealed class LogsBatch : Batch<LogsBatch>
     {
         var front = new LogsBatch();
         front.Data.ResourceLogs.AddRange(OtlpGroups.SplitFront(
-            Data.ResourceLogs, maxItems, static g => g.ScopeLogs, static s => s.LogRecords, static _ => 1));
+            Data.ResourceLogs, maxItems, static g => g.ScopeLogs, static s => s.LogRecords, null));
         int budget = maxItems - front.ItemCount;
         while (Raw.Count > 0 && (budget >= Raw[0].Count || front.ItemCount == 0))
         {

@@ -1,3 +1,4 @@
+using Google.Protobuf.Collections;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Metrics.V1;
 using OpenTelemetry.Proto.Resource.V1;
@@ -63,14 +64,41 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
         TakeNotifiersFrom(other);
     }
 
-    /// <summary>Splits at metric boundaries: a metric's data points stay together.</summary>
+    /// <summary>Splits by data points, as the Collector does: a metric cut in two keeps its name, unit and type on both sides.</summary>
     public override MetricsBatch SplitFront(int maxItems)
     {
         var front = new MetricsBatch();
         front.Data.ResourceMetrics.AddRange(OtlpGroups.SplitFront(
-            Data.ResourceMetrics, maxItems, static g => g.ScopeMetrics, static s => s.Metrics, DataPointCount));
+            Data.ResourceMetrics, maxItems, static g => g.ScopeMetrics, static s => s.Metrics, DataPointCount, TakeFrontPoints));
         ShareNotifiersWith(front);
         return front;
+    }
+
+    /// <summary>Moves the first <paramref name="count"/> data points of <paramref name="metric"/> into a copy of its description.</summary>
+    private static Metric TakeFrontPoints(Metric metric, int count)
+    {
+        switch (metric.DataCase)
+        {
+            case Metric.DataOneofCase.Gauge:
+                return Take(metric, count, static m => m.Gauge.DataPoints);
+            case Metric.DataOneofCase.Sum:
+                return Take(metric, count, static m => m.Sum.DataPoints);
+            case Metric.DataOneofCase.Histogram:
+                return Take(metric, count, static m => m.Histogram.DataPoints);
+            case Metric.DataOneofCase.ExponentialHistogram:
+                return Take(metric, count, static m => m.ExponentialHistogram.DataPoints);
+            case Metric.DataOneofCase.Summary:
+                return Take(metric, count, static m => m.Summary.DataPoints);
+            default:
+                throw new InvalidOperationException("A metric without data points has nothing to split.");
+        }
+
+        static Metric Take<TPoint>(Metric metric, int count, Func<Metric, RepeatedField<TPoint>> pointsOf)
+        {
+            var front = OtlpGroups.ShellOf(metric, pointsOf);
+            OtlpGroups.MoveFront(pointsOf(metric), count, pointsOf(front));
+            return front;
+        }
     }
 
     public override MetricsBatch Clone()

@@ -54,7 +54,7 @@ public sealed class TracesBatch : Batch<TracesBatch>
     {
         var front = new TracesBatch();
         front.Data.ResourceSpans.AddRange(OtlpGroups.SplitFront(
-            Data.ResourceSpans, maxItems, static g => g.ScopeSpans, static s => s.Spans, static _ => 1));
+            Data.ResourceSpans, maxItems, static g => g.ScopeSpans, static s => s.Spans, null));
         ShareNotifiersWith(front);
         return front;
     }

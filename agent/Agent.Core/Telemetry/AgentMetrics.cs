@@ -27,6 +27,12 @@ public static class AgentMetrics
     private static readonly SignalCounters ProcessorDropped = new(
         "otelcol_processor_dropped_{0}_total", "Items a processor dropped.", "processor", "reason");
 
+    private static readonly Counter BatchSizeTriggerSend = Metrics.CreateCounter(
+        "otelcol_processor_batch_batch_size_trigger_send_total", "Times the batch processor sent because the batch reached its size.", "processor");
+
+    private static readonly Counter BatchTimeoutTriggerSend = Metrics.CreateCounter(
+        "otelcol_processor_batch_timeout_trigger_send_total", "Times the batch processor sent because its timeout passed.", "processor");
+
     private static readonly Gauge QueueSize = Metrics.CreateGauge(
         "otelcol_exporter_queue_size", "Current size of the sending queue, in its sizer's units.", "exporter", "data_type");
 
@@ -53,6 +59,13 @@ public static class AgentMetrics
 
     public static void Dropped(string processor, Signal signal, int items, string reason) =>
         ProcessorDropped.For(signal).WithLabels(processor, reason).Inc(items);
+
+    /// <summary>The batch processor sent a batch, because it was full (<paramref name="bySize"/>) or its timeout passed.</summary>
+    public static void BatchSent(string processor, bool bySize) =>
+        (bySize ? BatchSizeTriggerSend : BatchTimeoutTriggerSend).WithLabels(processor).Inc();
+
+    public static double BatchSentValue(string processor, bool bySize) =>
+        (bySize ? BatchSizeTriggerSend : BatchTimeoutTriggerSend).WithLabels(processor).Value;
 
     public static void RequestRejected(string receiver, string reason) =>
         RequestsRejected.WithLabels(receiver, reason).Inc();

@@ -13,6 +13,8 @@ internal static class BuiltInComponents
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
     [
+        new Agent.Processors.Batch.BatchProcessorFactory(),
+        new Agent.Processors.Resource.ResourceProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =

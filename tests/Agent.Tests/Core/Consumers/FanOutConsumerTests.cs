@@ -1,0 +1,125 @@
+using Agent.Core.Consumers;
+using Agent.Core.Delivery;
+using Agent.Core.Model;
+using Agent.Tests.Core.Model;
+using OpenTelemetry.Proto.Common.V1;
+using static Agent.Tests.Core.Model.TestBatches;
+
+namespace Agent.Tests.Core.Consumers;
+
+public class FanOutConsumerTests
+{
+    [Fact]
+    public void One_consumer_is_used_directly_and_none_is_an_error()
+    {
+        var only = new RecordingConsumer<TracesBatch>();
+
+        Assert.Same(only, FanOutConsumer<TracesBatch>.Of([only]));
+        Assert.Throws<ArgumentException>(() => FanOutConsumer<TracesBatch>.Of([]));
+    }
+
+    [Fact]
+    public async Task Read_only_consumers_share_the_batch_and_the_source_hears_back_after_the_last()
+    {
+        var first = new RecordingConsumer<TracesBatch>(completeWith: null);
+        var second = new RecordingConsumer<TracesBatch>(completeWith: null);
+        var batch = Traces(("a", 2));
+        var notifier = Notify(batch);
+
+        await FanOutConsumer<TracesBatch>.Of([first, second]).ConsumeAsync(batch, CancellationToken.None);
+
+        Assert.Same(batch, Assert.Single(first.Received));
+        Assert.Same(batch, Assert.Single(second.Received));
+        first.Received[0].Complete(DeliveryStatus.Delivered);
+        Assert.False(notifier.IsCompleted);
+        second.Received[0].Complete(DeliveryStatus.Delivered);
+        Assert.Equal(DeliveryStatus.Delivered, StatusOf(notifier));
+    }
+
+    [Fact]
+    public async Task A_mutator_gets_its_own_copy_when_a_read_only_consumer_shares_the_original()
+    {
+        // The mutator comes last: it used to be handed the original that the read-only consumer still held.
+        var reader = new RecordingConsumer<TracesBatch>(completeWith: null);
+        var mutator = new RecordingConsumer<TracesBatch>(mutatesData: true, completeWith: null)
+        {
+            OnConsume = (b, _) =>
+            {
+                b.Data.ResourceSpans[0].Resource.Attributes.Add(new KeyValue { Key = "added", Value = new AnyValue { StringValue = "x" } });
+                return ValueTask.CompletedTask;
+            },
+        };
+        var batch = Traces(("a", 2));
+        var notifier = Notify(batch);
+
+        await FanOutConsumer<TracesBatch>.Of([reader, mutator]).ConsumeAsync(batch, CancellationToken.None);
+
+        Assert.Same(batch, reader.Received[0]);
+        Assert.NotSame(batch, mutator.Received[0]);
+        Assert.Null(Attribute(batch.Data.ResourceSpans[0].Resource, "added"));
+        Assert.Equal("x", Attribute(mutator.Received[0].Data.ResourceSpans[0].Resource, "added"));
+
+        mutator.Received[0].Complete(DeliveryStatus.Delivered);
+        Assert.False(notifier.IsCompleted);
+        reader.Received[0].Complete(DeliveryStatus.Errored);
+        Assert.Equal(DeliveryStatus.Errored, StatusOf(notifier));
+    }
+
+    [Fact]
+    public async Task When_all_consumers_mutate_the_last_one_takes_the_original_and_the_others_copies()
+    {
+        var consumers = Enumerable.Range(0, 3).Select(_ => new RecordingConsumer<TracesBatch>(mutatesData: true, completeWith: null)).ToArray();
+        var batch = Traces(("a", 2));
+        var notifier = Notify(batch);
+
+        await FanOutConsumer<TracesBatch>.Of(consumers).ConsumeAsync(batch, CancellationToken.None);
+
+        var received = consumers.Select(c => Assert.Single(c.Received)).ToArray();
+        Assert.NotSame(batch, received[0]);
+        Assert.NotSame(batch, received[1]);
+        Assert.NotSame(received[0], received[1]);
+        Assert.Same(batch, received[2]);
+        Assert.All(received, r => Assert.Equal(SpanNames(batch), SpanNames(r)));
+
+        received[0].Complete(DeliveryStatus.Delivered);
+        received[2].Complete(DeliveryStatus.Delivered);
+        Assert.False(notifier.IsCompleted);
+        received[1].Complete(DeliveryStatus.Delivered);
+        Assert.Equal(DeliveryStatus.Delivered, StatusOf(notifier));
+    }
+
+    [Fact]
+    public async Task A_failing_consumer_stops_the_fan_out_and_the_rest_are_completed_as_errored()
+    {
+        var before = new RecordingConsumer<LogsBatch>(completeWith: null);
+        var failing = new RecordingConsumer<LogsBatch>(mutatesData: true, completeWith: null)
+        {
+            // As every consumer does when it throws: it completes what it was handed first.
+            OnConsume = (b, _) =>
+            {
+                b.Complete(DeliveryStatus.Errored);
+                throw new InvalidOperationException("queue is shut down");
+            },
+        };
+        var after = new RecordingConsumer<LogsBatch>();
+        var batch = Logs(("a", 1));
+        var notifier = Notify(batch);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(
+            () => FanOutConsumer<LogsBatch>.Of([before, failing, after]).ConsumeAsync(batch, CancellationToken.None).AsTask());
+
+        Assert.Equal("queue is shut down", error.Message);
+        Assert.Empty(after.Received);
+        Assert.False(notifier.IsCompleted);
+        before.Received[0].Complete(DeliveryStatus.Delivered);
+        Assert.Equal(DeliveryStatus.Errored, StatusOf(notifier));
+    }
+
+    [Fact]
+    public void A_fan_out_does_not_mutate_by_itself()
+    {
+        var fanOut = FanOutConsumer<MetricsBatch>.Of([new RecordingConsumer<MetricsBatch>(true), new RecordingConsumer<MetricsBatch>(true)]);
+
+        Assert.False(fanOut.MutatesData);
+    }
+}
