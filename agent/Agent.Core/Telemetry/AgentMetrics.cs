@@ -82,6 +82,8 @@ public static class AgentMetrics
     public static double SendFailedValue(string exporter, Signal signal, string reason) =>
         ExporterSendFailed.For(signal).WithLabels(exporter, reason).Value;
 
+    public static double EnqueueFailedValue(string exporter, Signal signal) => ExporterEnqueueFailed.For(signal).WithLabels(exporter).Value;
+
     public static double AcceptedValue(string receiver, string transport, Signal signal) =>
         ReceiverAccepted.For(signal).WithLabels(receiver, transport).Value;
 

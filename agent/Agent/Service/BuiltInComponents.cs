@@ -19,6 +19,9 @@ internal static class BuiltInComponents
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
     [
+        new Agent.Exporters.Otlp.OtlpExporterFactory(),
+        new Agent.Exporters.OtlpHttp.OtlpHttpExporterFactory(),
+        new Agent.Exporters.Debug.DebugExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =

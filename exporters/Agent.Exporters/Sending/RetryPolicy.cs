@@ -25,7 +25,8 @@ internal static class RetryPolicy
             {
                 MaxRetryAttempts = int.MaxValue,
                 ShouldHandle = args => ValueTask.FromResult(ShouldRetry(args.Outcome.Exception, args.Context, options, time, stopping)),
-                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(NextDelay(options, args.AttemptNumber, args.Outcome.Exception)),
+                DelayGenerator = args => ValueTask.FromResult<TimeSpan?>(
+                    WithinBudget(NextDelay(options, args.AttemptNumber, args.Outcome.Exception), args.Context, options, time)),
             })
             .Build();
     }
@@ -48,6 +49,21 @@ internal static class RetryPolicy
 
         return !context.Properties.TryGetValue(StartedAt, out long started) ||
                time.GetElapsedTime(started) < options.MaxElapsedTime;
+    }
+
+    /// <summary>
+    /// Never sleeps past <c>max_elapsed_time</c>: a long Retry-After or backoff is cut to what is left, so the last
+    /// attempt happens at the deadline and the batch is given up on time instead of after the whole wait.
+    /// </summary>
+    private static TimeSpan WithinBudget(TimeSpan delay, ResilienceContext context, RetryOptions options, TimeProvider time)
+    {
+        if (options.MaxElapsedTime == TimeSpan.Zero || !context.Properties.TryGetValue(StartedAt, out long started))
+        {
+            return delay;
+        }
+
+        var left = options.MaxElapsedTime - time.GetElapsedTime(started);
+        return left < delay ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : delay;
     }
 
     internal static TimeSpan NextDelay(RetryOptions options, int attempt, Exception? error)

@@ -27,14 +27,14 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
     private readonly string _exporterName;
     private readonly SendingQueueOptions _options;
     private readonly TimeSpan _timeout;
-    private readonly SendBatch<TBatch> _send;
+    private readonly SendBatchWithResult<TBatch> _send;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _retry;
     private readonly BoundedQueue<TBatch> _queue;
     private readonly CancellationTokenSource _stopSending = new();
     private readonly List<Task> _consumers = [];
-    private Signal _signal;
+    private Signal? _signal;
 
     public SendingQueue(
         ComponentId exporter,
@@ -42,6 +42,18 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
         RetryOptions retry,
         TimeSpan timeout,
         SendBatch<TBatch> send,
+        ILogger logger,
+        TimeProvider? time = null)
+        : this(exporter, queue, retry, timeout, SendAll(send), logger, time)
+    {
+    }
+
+    public SendingQueue(
+        ComponentId exporter,
+        SendingQueueOptions queue,
+        RetryOptions retry,
+        TimeSpan timeout,
+        SendBatchWithResult<TBatch> send,
         ILogger logger,
         TimeProvider? time = null)
     {
@@ -159,11 +171,23 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
         RetryPolicy.MarkStart(context, _time);
         try
         {
-            await _retry.ExecuteAsync(
+            var result = await _retry.ExecuteAsync(
                 static async (ctx, state) => await state.Self.SendOnceAsync(state.Batch, ctx.CancellationToken).ConfigureAwait(false),
                 context,
                 (Self: this, Batch: batch)).ConfigureAwait(false);
-            AgentMetrics.Sent(_exporterName, batch.Signal, items);
+            int rejected = (int)Math.Clamp(result.RejectedItems, 0, items);
+            if (rejected > 0)
+            {
+                // The backend kept the rest: count only what it took as sent, and the refused items as dropped.
+                _logger.LogWarning("Exporter {Exporter}: the backend refused {Rejected} of {Items} {Signal}: {Error}", _exporterName, rejected, items, batch.Signal.ItemName(), result.Message);
+                AgentMetrics.SendFailed(_exporterName, batch.Signal, rejected, "partial_success");
+            }
+            else if (!string.IsNullOrEmpty(result.Message))
+            {
+                _logger.LogWarning("Exporter {Exporter}: the backend accepted {Items} {Signal} with a warning: {Warning}", _exporterName, items, batch.Signal.ItemName(), result.Message);
+            }
+
+            AgentMetrics.Sent(_exporterName, batch.Signal, items - rejected);
             batch.Complete(DeliveryStatus.Delivered);
         }
         catch (PermanentException ex)
@@ -187,7 +211,7 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
         }
     }
 
-    private async ValueTask SendOnceAsync(TBatch batch, CancellationToken stopping)
+    private async ValueTask<SendResult> SendOnceAsync(TBatch batch, CancellationToken stopping)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         if (_timeout > TimeSpan.Zero)
@@ -197,7 +221,7 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
 
         try
         {
-            await _send(batch, attempt.Token).ConfigureAwait(false);
+            return await _send(batch, attempt.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException ex) when (!stopping.IsCancellationRequested)
         {
@@ -211,8 +235,20 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
         batch.Complete(status);
     }
 
-    private void ReportQueue() =>
-        AgentMetrics.SetQueue(_exporterName, _signal, _options.Sizer == "bytes" ? _queue.Bytes : _queue.Units, _options.QueueSize);
+    private void ReportQueue()
+    {
+        // The signal is known from the first batch; before it there is nothing to report under any signal's label.
+        if (_signal is { } signal)
+        {
+            AgentMetrics.SetQueue(_exporterName, signal, _options.Sizer == "bytes" ? _queue.Bytes : _queue.Units, _options.QueueSize);
+        }
+    }
+
+    private static SendBatchWithResult<TBatch> SendAll(SendBatch<TBatch> send) => async (batch, cancellationToken) =>
+    {
+        await send(batch, cancellationToken).ConfigureAwait(false);
+        return SendResult.Accepted;
+    };
 
     public override string ToString() => $"sending queue of {_exporter}";
 }
