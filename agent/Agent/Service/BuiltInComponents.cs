@@ -1,6 +1,7 @@
 using Agent.Core.Components;
 using Agent.Extensions.FileStorage;
 using Agent.Extensions.HealthCheck;
+using Agent.Receivers.Otlp;
 
 namespace Agent.Service;
 
@@ -9,6 +10,7 @@ internal static class BuiltInComponents
 {
     public static IReadOnlyList<IReceiverFactory> Receivers { get; } =
     [
+        new OtlpReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =

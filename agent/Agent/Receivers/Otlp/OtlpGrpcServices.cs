@@ -1,0 +1,93 @@
+using Agent.Core.Components;
+using Agent.Core.Consumers;
+using Agent.Core.Model;
+using Agent.Core.Telemetry;
+using Google.Protobuf;
+using Grpc.AspNetCore.Server.Model;
+using Grpc.Core;
+
+namespace Agent.Receivers.Otlp;
+
+/// <summary>The service instance gRPC resolves per call; the work is done by the methods bound below.</summary>
+internal sealed class OtlpGrpcService
+{
+}
+
+/// <summary>
+/// Binds the three OTLP export methods (only those of wired signals: the others answer UNIMPLEMENTED). The
+/// methods are declared here rather than taken from the generated service bases so the request marshaller can
+/// answer a malformed message with INVALID_ARGUMENT (the generated one would surface as UNKNOWN).
+/// </summary>
+internal sealed class OtlpGrpcServices(ReceiverConsumers consumers, OtlpIngest ingest) : IServiceMethodProvider<OtlpGrpcService>
+{
+    private const string Transport = "grpc";
+
+    public void OnServiceMethodDiscovery(ServiceMethodProviderContext<OtlpGrpcService> context)
+    {
+        if (consumers.Traces is { } traces)
+        {
+            Bind(context, OtlpSignals.Traces, traces);
+        }
+
+        if (consumers.Metrics is { } metrics)
+        {
+            Bind(context, OtlpSignals.Metrics, metrics);
+        }
+
+        if (consumers.Logs is { } logs)
+        {
+            Bind(context, OtlpSignals.Logs, logs);
+        }
+    }
+
+    private void Bind<TRequest, TResponse, TBatch>(
+        ServiceMethodProviderContext<OtlpGrpcService> context,
+        OtlpSignal<TRequest, TResponse, TBatch> signal,
+        IConsumer<TBatch> consumer)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+        where TBatch : Batch
+    {
+        var requests = new Marshaller<TRequest>(
+            static (message, output) => output.Complete(message.ToByteArray()),
+            input => Parse(signal.Parser, input));
+        var responses = new Marshaller<TResponse>(
+            static (message, output) => output.Complete(message.ToByteArray()),
+            static _ => throw new NotSupportedException("The receiver only sends responses."));
+        var method = new Method<TRequest, TResponse>(MethodType.Unary, signal.GrpcService, "Export", requests, responses);
+        context.AddUnaryMethod(method, [], (_, request, call) => ExportAsync(signal, consumer, request, call));
+    }
+
+    private TRequest Parse<TRequest>(MessageParser<TRequest> parser, DeserializationContext input)
+        where TRequest : IMessage<TRequest>
+    {
+        try
+        {
+            return parser.ParseFrom(input.PayloadAsReadOnlySequence());
+        }
+        catch (InvalidProtocolBufferException ex)
+        {
+            AgentMetrics.RequestRejected(ingest.Receiver, "malformed");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"the message is not a valid {typeof(TRequest).Name}: {ex.Message}"));
+        }
+    }
+
+    private async Task<TResponse> ExportAsync<TRequest, TResponse, TBatch>(
+        OtlpSignal<TRequest, TResponse, TBatch> signal,
+        IConsumer<TBatch> consumer,
+        TRequest request,
+        ServerCallContext call)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : class, IMessage<TResponse>, new()
+        where TBatch : Batch
+    {
+        // The call's token fires on the client's deadline and when it disconnects.
+        var result = await ingest.ExportAsync(signal, consumer, request, Transport, call.CancellationToken).ConfigureAwait(false);
+        return result.Outcome switch
+        {
+            ExportOutcome.Accepted => result.Response,
+            ExportOutcome.Rejected => throw new RpcException(new Status(StatusCode.InvalidArgument, result.Message)),
+            _ => throw new RpcException(new Status(StatusCode.Unavailable, result.Message)),
+        };
+    }
+}

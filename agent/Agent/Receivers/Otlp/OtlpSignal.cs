@@ -1,0 +1,80 @@
+using Agent.Core.Model;
+using Google.Protobuf;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
+using OpenTelemetry.Proto.Collector.Trace.V1;
+
+namespace Agent.Receivers.Otlp;
+
+/// <summary>
+/// What differs between the three OTLP export services, so the gRPC and HTTP front ends and the acknowledgement
+/// logic are written once: the request and response types, the gRPC service name, and how to build the batch.
+/// </summary>
+internal sealed class OtlpSignal<TRequest, TResponse, TBatch>
+    where TRequest : IMessage<TRequest>, new()
+    where TResponse : IMessage<TResponse>, new()
+    where TBatch : Batch
+{
+    public required Signal Signal { get; init; }
+
+    public required MessageParser<TRequest> Parser { get; init; }
+
+    /// <summary>The fully qualified gRPC service, e.g. <c>opentelemetry.proto.collector.trace.v1.TraceService</c>.</summary>
+    public required string GrpcService { get; init; }
+
+    public required Func<TRequest, TBatch> ToBatch { get; init; }
+
+    /// <summary>Removes items no backend could accept (ids of the wrong length); returns how many went.</summary>
+    public required Func<TRequest, int> RemoveInvalid { get; init; }
+
+    /// <summary>Turns the ids of a request parsed from OTLP/JSON from hex back into bytes.</summary>
+    public required Action<TRequest> FixJsonIds { get; init; }
+
+    /// <summary>The answer: empty when everything was taken, a partial success naming what was not.</summary>
+    public required Func<int, string, TResponse> PartialSuccess { get; init; }
+}
+
+internal static class OtlpSignals
+{
+    public static OtlpSignal<ExportTraceServiceRequest, ExportTraceServiceResponse, TracesBatch> Traces { get; } = new()
+    {
+        Signal = Signal.Traces,
+        Parser = ExportTraceServiceRequest.Parser,
+        GrpcService = "opentelemetry.proto.collector.trace.v1.TraceService",
+        ToBatch = static request => new TracesBatch(request),
+        RemoveInvalid = OtlpIdValidation.RemoveInvalid,
+        FixJsonIds = OtlpJsonIds.Fix,
+        PartialSuccess = static (rejected, message) => new ExportTraceServiceResponse
+        {
+            PartialSuccess = new ExportTracePartialSuccess { RejectedSpans = rejected, ErrorMessage = message },
+        },
+    };
+
+    public static OtlpSignal<ExportMetricsServiceRequest, ExportMetricsServiceResponse, MetricsBatch> Metrics { get; } = new()
+    {
+        Signal = Signal.Metrics,
+        Parser = ExportMetricsServiceRequest.Parser,
+        GrpcService = "opentelemetry.proto.collector.metrics.v1.MetricsService",
+        ToBatch = static request => new MetricsBatch(request),
+        RemoveInvalid = static _ => 0,
+        FixJsonIds = OtlpJsonIds.Fix,
+        PartialSuccess = static (rejected, message) => new ExportMetricsServiceResponse
+        {
+            PartialSuccess = new ExportMetricsPartialSuccess { RejectedDataPoints = rejected, ErrorMessage = message },
+        },
+    };
+
+    public static OtlpSignal<ExportLogsServiceRequest, ExportLogsServiceResponse, LogsBatch> Logs { get; } = new()
+    {
+        Signal = Signal.Logs,
+        Parser = ExportLogsServiceRequest.Parser,
+        GrpcService = "opentelemetry.proto.collector.logs.v1.LogsService",
+        ToBatch = static request => new LogsBatch(request),
+        RemoveInvalid = OtlpIdValidation.RemoveInvalid,
+        FixJsonIds = OtlpJsonIds.Fix,
+        PartialSuccess = static (rejected, message) => new ExportLogsServiceResponse
+        {
+            PartialSuccess = new ExportLogsPartialSuccess { RejectedLogRecords = rejected, ErrorMessage = message },
+        },
+    };
+}
