@@ -3,7 +3,8 @@ namespace Agent.LoadHarness.Traces;
 /// <summary>The agent's configuration for the traces scenario, in the Collector's shape: otlp → batch → otlp.</summary>
 internal static class TracesConfig
 {
-    public static string Yaml(int receiverPort, int sinkPort, int telemetryPort, string compression) => $"""
+    /// <param name="batch">false leaves the batch processor out, to see what it costs.</param>
+    public static string Yaml(int receiverPort, int sinkPort, int telemetryPort, string compression, bool batch) => $"""
         # Written by Agent.LoadHarness: OTLP gRPC in, batch, OTLP gRPC out to the harness's sink.
         receivers:
           otlp:
@@ -30,7 +31,7 @@ internal static class TracesConfig
           pipelines:
             traces:
               receivers: [otlp]
-              processors: [batch]
+              processors: [{(batch ? "batch" : string.Empty)}]
               exporters: [otlp]
 
         """;

@@ -15,6 +15,7 @@ internal sealed record TracesSettings(
     TimeSpan Duration,
     TimeSpan Idle,
     string Compression,
+    bool Batch,
     bool Keep);
 
 /// <summary>
@@ -51,7 +52,7 @@ internal static class TracesScenario
         int receiverPort = FreePorts.Next();
         int telemetryPort = FreePorts.Next();
         string config = Path.Combine(work, "agent.yaml");
-        await File.WriteAllTextAsync(config, TracesConfig.Yaml(receiverPort, sink.Port, telemetryPort, settings.Compression)).ConfigureAwait(false);
+        await File.WriteAllTextAsync(config, TracesConfig.Yaml(receiverPort, sink.Port, telemetryPort, settings.Compression, settings.Batch)).ConfigureAwait(false);
 
         byte[][] requests = SpanRequests.Encode(DistinctRequests, settings.SpansPerRequest, seed: 1);
         Progress($"agent: {settings.AgentPath}{(settings.AgentCpu is int pinned ? $" pinned to CPU {pinned}" : string.Empty)}");
@@ -59,7 +60,9 @@ internal static class TracesScenario
         await agent.WaitReadyAsync(telemetryPort, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
 
         Progress($"ready; idle for {settings.Idle.TotalSeconds:0} s");
+        var idleCpu = CpuWindow.Start(agent.Pid);
         await Task.Delay(settings.Idle).ConfigureAwait(false);
+        var (idleUsed, idleWall) = idleCpu.Elapsed();
         double idleRss = ProcStats.ResidentBytes(agent.Pid) / Units.MiB;
 
         await using var generator = new TraceLoadGenerator(receiverPort, requests, settings.SpansPerRequest);
@@ -90,7 +93,7 @@ internal static class TracesScenario
         return new ResultTable()
             .Add("scenario", settings.SpansPerSecond is double rate ? $"traces, {rate:N0} spans/s" : "traces, max")
             .Add("agent CPU", settings.AgentCpu is int core ? $"pinned to {core}" : "any")
-            .Add("load", $"{settings.SpansPerRequest} spans/request, ≤ {settings.Concurrency} in flight, export {settings.Compression}")
+            .Add("load", $"{settings.SpansPerRequest} spans/request, ≤ {settings.Concurrency} in flight, export {settings.Compression}{(settings.Batch ? string.Empty : ", no batch processor")}")
             .Add("window s", wall.TotalSeconds, "0.0")
             .Add("spans sent", sent, "N0")
             .Add("spans received", received, "N0")
@@ -99,6 +102,7 @@ internal static class TracesScenario
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")
             .Add("RSS max MiB", rss.MaxMiB, "0.0")
             .Add("idle RSS MiB", idleRss, "0.0")
+            .Add("idle CPU %", CpuWindow.PercentOfCore(idleUsed, idleWall), "0.0")
             .Add("refused spans", generator.RefusedSpans, "N0")
             .Add("harness CPU %", CpuWindow.PercentOfCore(harnessUsed, wall), "0")
             .Add("load avg 1m", LoadAverage.OneMinute(), "0.0");
