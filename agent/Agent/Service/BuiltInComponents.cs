@@ -24,6 +24,7 @@ internal static class BuiltInComponents
         new Agent.Exporters.Otlp.OtlpExporterFactory(),
         new Agent.Exporters.OtlpHttp.OtlpHttpExporterFactory(),
         new Agent.Exporters.Debug.DebugExporterFactory(),
+        new Agent.Exporters.Loki.LokiExporterFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =

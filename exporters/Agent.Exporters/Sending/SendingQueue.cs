@@ -190,6 +190,13 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
             AgentMetrics.Sent(_exporterName, batch.Signal, items - rejected);
             batch.Complete(DeliveryStatus.Delivered);
         }
+        catch (ItemsRefusedException ex)
+        {
+            // The sender counted the refused items by reason; what is left was delivered.
+            _logger.LogWarning("Exporter {Exporter}: the peer refused {Refused} of {Items} {Signal}: {Error}", _exporterName, ex.RefusedItems, items, batch.Signal.ItemName(), ex.Message);
+            AgentMetrics.Sent(_exporterName, batch.Signal, Math.Max(0, items - ex.RefusedItems));
+            batch.Complete(ex.RefusedItems >= items ? DeliveryStatus.Rejected : DeliveryStatus.Delivered);
+        }
         catch (PermanentException ex)
         {
             _logger.LogWarning("Exporter {Exporter} dropped {Items} {Signal} refused permanently: {Error}", _exporterName, items, batch.Signal.ItemName(), ex.Message);

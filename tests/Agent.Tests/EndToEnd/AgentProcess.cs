@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace Agent.Tests.EndToEnd;
+
+/// <summary>The built `agent` binary run as a child process, with its output captured.</summary>
+internal sealed class AgentProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AgentProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
+
+    public static AgentProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = AppContext.BaseDirectory,
+        };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agent.dll"));
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        return new AgentProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Runs a command to completion and returns its exit code and everything it printed.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
+    {
+        await using var agent = Start(arguments);
+        int code = await agent.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return (code, agent.Output);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+        _process.WaitForExit(); // flushes the asynchronous output readers
+        return _process.ExitCode;
+    }
+
+    /// <summary>Waits until the agent's /readyz answers 200 on <paramref name="telemetryPort"/>.</summary>
+    public async Task WaitUntilReadyAsync(int telemetryPort, TimeSpan timeout)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            Assert.False(_process.HasExited, $"the agent exited early: {Output}");
+            try
+            {
+                var response = await http.GetAsync(new Uri($"http://127.0.0.1:{telemetryPort}/readyz"));
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(100);
+        }
+
+        Assert.Fail($"the agent was not ready within {timeout}: {Output}");
+    }
+
+    /// <summary>Sends SIGTERM, as the kubelet does when a pod stops.</summary>
+    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+    }
+}

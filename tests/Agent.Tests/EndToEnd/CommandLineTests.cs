@@ -1,0 +1,132 @@
+namespace Agent.Tests.EndToEnd;
+
+/// <summary>The `agent` binary's commands, run as a user would.</summary>
+public sealed class CommandLineTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("agent-cli-").FullName;
+
+    private string Write(string name, string yaml)
+    {
+        string path = Path.Combine(_directory, name);
+        File.WriteAllText(path, yaml);
+        return path;
+    }
+
+    [Fact]
+    public async Task Version_prints_the_version()
+    {
+        var (code, output) = await AgentProcess.RunAsync("version");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"^agent \d+\.\d+\.\d+\s*$", output);
+    }
+
+    [Fact]
+    public async Task Components_lists_every_type_with_its_signals()
+    {
+        var (code, output) = await AgentProcess.RunAsync("components");
+
+        Assert.Equal(0, code);
+        Assert.Matches(@"receiver\s+otlp\s+\w+\s+traces, metrics, logs", output);
+        Assert.Matches(@"exporter\s+otlp\s+\w+\s+traces, metrics, logs", output);
+        Assert.Matches(@"exporter\s+loki\s+\w+\s+logs", output);
+        Assert.Matches(@"processor\s+batch\s", output);
+        Assert.Matches(@"processor\s+resource\s", output);
+        Assert.Matches(@"exporter\s+otlphttp\s", output);
+        Assert.Matches(@"exporter\s+debug\s", output);
+        Assert.Matches(@"extension\s+health_check\s", output);
+        Assert.Matches(@"extension\s+file_storage\s", output);
+    }
+
+    [Fact]
+    public async Task A_collector_users_config_validates_unchanged()
+    {
+        string path = Write("collector.yaml", """
+            receivers:
+              otlp:
+                protocols:
+                  grpc:
+                    endpoint: 127.0.0.1:4317
+                  http:
+                    endpoint: 127.0.0.1:4318
+            processors:
+              batch:
+                timeout: 200ms
+              resource:
+                attributes:
+                  - key: deployment.environment
+                    value: production
+                    action: upsert
+            exporters:
+              otlp:
+                endpoint: tempo:4317
+                tls:
+                  insecure: true
+              otlphttp:
+                endpoint: http://collector:4318
+              debug:
+                verbosity: detailed
+            extensions:
+              health_check:
+              file_storage:
+                directory: /tmp
+            service:
+              extensions: [health_check, file_storage]
+              pipelines:
+                traces:
+                  receivers: [otlp]
+                  processors: [resource, batch]
+                  exporters: [otlp, debug]
+                metrics:
+                  receivers: [otlp]
+                  processors: [batch]
+                  exporters: [otlphttp]
+                logs:
+                  receivers: [otlp]
+                  processors: [batch]
+                  exporters: [debug]
+            """);
+
+        var (code, output) = await AgentProcess.RunAsync("validate", "--config", path);
+
+        Assert.True(code == 0, output);
+        Assert.Contains("valid (3 pipelines)", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 127.0.0.1:4317\n        max_message: 5\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n",
+        ":6:9: receivers.otlp.protocols.grpc.max_message: unknown key \"max_message\"")]
+    [InlineData("receivers:\n  otlp:\n    protocols:\n      grpc:\nprocessors:\n  batch:\n    send_batch_size: lots\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      processors: [batch]\n      exporters: [debug]\n",
+        ":7:22: processors.batch.send_batch_size: expected a whole number, got \"lots\"")]
+    [InlineData("receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  otlp:\n    tls: {insecure: true}\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [otlp]\n",
+        "exporters.otlp.endpoint:")]
+    [InlineData("receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug, otlp/tempo]\n",
+        ":11:26: service.pipelines.traces.exporters[1]: exporter \"otlp/tempo\" is not defined in exporters")]
+    [InlineData("receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  loki:\n    endpoint: http://loki:3100\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [loki]\n",
+        ":12:19: service.pipelines.traces.exporters[0]: exporter \"loki\" does not support traces; it supports: logs")]
+    [InlineData("receivers:\n  otlp:\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n",
+        "receivers.otlp.protocols: must specify at least one protocol")]
+    public async Task Validate_names_file_line_column_and_key_of_each_kind_of_error(string yaml, string expected)
+    {
+        string path = Write("broken.yaml", yaml);
+
+        var (code, output) = await AgentProcess.RunAsync("validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains(path, output, StringComparison.Ordinal);
+        Assert.Contains(expected, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Run_with_a_broken_config_exits_1_with_the_error()
+    {
+        string path = Write("bad.yaml", "receivers: [\n");
+
+        var (code, output) = await AgentProcess.RunAsync("run", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}:", output, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+}

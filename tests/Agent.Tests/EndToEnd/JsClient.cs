@@ -1,0 +1,40 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Agent.Tests.EndToEnd;
+
+/// <summary>Runs tests/js-client/send-spans.mjs (the OpenTelemetry JS SDK, installed by test.sh with npm ci).</summary>
+internal static class JsClient
+{
+    public static async Task<JsonDocument> SendSpansAsync(Uri tracesUrl)
+    {
+        string script = Path.Combine(RepositoryRoot(), "tests", "js-client", "send-spans.mjs");
+        Assert.True(Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules")), "run `npm ci` in tests/js-client (test.sh does)");
+        var start = new ProcessStartInfo("node", [script, tracesUrl.ToString()])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var node = Process.Start(start)!;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var output = node.StandardOutput.ReadToEndAsync(deadline.Token);
+        var errors = node.StandardError.ReadToEndAsync(deadline.Token);
+        await node.WaitForExitAsync(deadline.Token);
+        Assert.True(node.ExitCode == 0, $"the JS client failed ({node.ExitCode}): {await output} {await errors}");
+        return JsonDocument.Parse(await output);
+    }
+
+    /// <summary>The checkout this test binary was built from (the folder holding Agent.sln).</summary>
+    public static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Agent.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("Agent.sln not found above the test binaries");
+    }
+}
