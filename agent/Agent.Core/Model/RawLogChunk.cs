@@ -31,8 +31,15 @@ public sealed class RawLogChunk : IDisposable
         Count = count;
     }
 
-    /// <summary>The resource of every line in the chunk (from the file's path, then enriched by processors).</summary>
+    /// <summary>
+    /// The resource of every line in the chunk (from the file's path, then enriched by processors). The file tailer
+    /// gives every chunk of one file the same <see cref="Resource"/> object, so a processor that changes it must make
+    /// changes that are the same for every chunk of the file (idempotent), or set a changed copy here.
+    /// </summary>
     public Resource Resource { get; set; }
+
+    /// <summary>When the lines were read (nanoseconds since the Unix epoch); 0 when unknown. The OTLP observed time.</summary>
+    public long ObservedTimeUnixNano { get; set; }
 
     /// <summary>Bytes of the buffer in use.</summary>
     public int Length { get; private set; }
@@ -90,7 +97,10 @@ public sealed class RawLogChunk : IDisposable
 
     /// <summary>An independent copy (own arrays, own resource) for a consumer that mutates.</summary>
     public RawLogChunk Clone() =>
-        new(Resource.Clone(), _buffer.AsSpan(0, Length).ToArray(), _entries.AsSpan(0, Count).ToArray(), Length, Count);
+        new(Resource.Clone(), _buffer.AsSpan(0, Length).ToArray(), _entries.AsSpan(0, Count).ToArray(), Length, Count)
+        {
+            ObservedTimeUnixNano = ObservedTimeUnixNano,
+        };
 
     public void Dispose()
     {

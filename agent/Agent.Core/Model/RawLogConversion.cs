@@ -18,7 +18,7 @@ public static class RawLogConversion
             var record = new LogRecord
             {
                 TimeUnixNano = (ulong)entry.TimeUnixNano,
-                ObservedTimeUnixNano = (ulong)entry.TimeUnixNano,
+                ObservedTimeUnixNano = (ulong)(chunk.ObservedTimeUnixNano != 0 ? chunk.ObservedTimeUnixNano : entry.TimeUnixNano),
                 SeverityNumber = (SeverityNumber)entry.SeverityNumber,
                 Body = new AnyValue { StringValue = Encoding.UTF8.GetString(chunk.Line(entry)) },
             };

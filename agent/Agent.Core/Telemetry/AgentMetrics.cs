@@ -42,6 +42,12 @@ public static class AgentMetrics
     private static readonly Counter RequestsRejected = Metrics.CreateCounter(
         "agent_receiver_requests_rejected_total", "Requests refused before decoding, by reason (bad content, too large, ...).", "receiver", "reason");
 
+    private static readonly Counter MalformedLines = Metrics.CreateCounter(
+        "agent_receiver_malformed_lines_total", "Log lines a file receiver skipped because it could not parse them, by reason.", "receiver", "reason");
+
+    private static readonly Counter TruncatedLines = Metrics.CreateCounter(
+        "agent_receiver_truncated_lines_total", "Log records a file receiver cut at its maximum record size.", "receiver");
+
     public static void Accepted(string receiver, string transport, Signal signal, int items) =>
         ReceiverAccepted.For(signal).WithLabels(receiver, transport).Inc(items);
 
@@ -70,6 +76,12 @@ public static class AgentMetrics
     public static void RequestRejected(string receiver, string reason) =>
         RequestsRejected.WithLabels(receiver, reason).Inc();
 
+    public static void MalformedLine(string receiver, string reason) =>
+        MalformedLines.WithLabels(receiver, reason).Inc();
+
+    public static void TruncatedLine(string receiver) =>
+        TruncatedLines.WithLabels(receiver).Inc();
+
     public static void SetQueue(string exporter, Signal signal, double size, double capacity)
     {
         QueueSize.WithLabels(exporter, signal.ConfigName()).Set(size);
@@ -95,6 +107,11 @@ public static class AgentMetrics
 
     public static double RequestRejectedValue(string receiver, string reason) =>
         RequestsRejected.WithLabels(receiver, reason).Value;
+
+    public static double MalformedLineValue(string receiver, string reason) =>
+        MalformedLines.WithLabels(receiver, reason).Value;
+
+    public static double TruncatedLineValue(string receiver) => TruncatedLines.WithLabels(receiver).Value;
 
     private sealed class SignalCounters
     {

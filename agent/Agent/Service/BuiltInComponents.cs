@@ -11,6 +11,7 @@ internal static class BuiltInComponents
     public static IReadOnlyList<IReceiverFactory> Receivers { get; } =
     [
         new OtlpReceiverFactory(),
+        new Agent.Receivers.PodLogs.PodLogsReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =

@@ -1,0 +1,149 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace Agent.Receivers.PodLogs;
+
+/// <summary>
+/// What identifies a file across renames and restarts: its device and inode, plus a fingerprint (its first bytes,
+/// up to <c>fingerprint_size</c>), because a deleted file's inode is soon given to a new file. A fingerprint shorter
+/// than the limit grows with the file; a stored one matches when it is a prefix of the file's current first bytes.
+/// </summary>
+internal sealed class FileIdentity
+{
+    public FileIdentity(ulong device, ulong inode, byte[] fingerprint)
+    {
+        Device = device;
+        Inode = inode;
+        Fingerprint = fingerprint;
+    }
+
+    public ulong Device { get; }
+
+    public ulong Inode { get; }
+
+    public byte[] Fingerprint { get; private set; }
+
+    /// <summary>True when <paramref name="other"/> is the same file, possibly grown since (its fingerprint may be longer).</summary>
+    public bool SameFileAs(FileIdentity other) =>
+        Device == other.Device && Inode == other.Inode &&
+        (other.Fingerprint.AsSpan().StartsWith(Fingerprint) || Fingerprint.AsSpan().StartsWith(other.Fingerprint));
+
+    /// <summary>Reads the identity of an open file: its device and inode and its first <paramref name="fingerprintSize"/> bytes.</summary>
+    public static FileIdentity Read(SafeFileHandle handle, int fingerprintSize)
+    {
+        var status = FileStatus.Of(handle);
+        return new FileIdentity(status.Device, status.Inode, ReadFingerprint(handle, fingerprintSize));
+    }
+
+    /// <summary>Reads the first bytes again when the fingerprint is still shorter than the limit (the file was small).</summary>
+    public void Refresh(SafeFileHandle handle, int fingerprintSize, long fileLength)
+    {
+        if (Fingerprint.Length < fingerprintSize && fileLength > Fingerprint.Length)
+        {
+            Fingerprint = ReadFingerprint(handle, fingerprintSize);
+        }
+    }
+
+    private static byte[] ReadFingerprint(SafeFileHandle handle, int size)
+    {
+        var buffer = new byte[size];
+        int total = 0;
+        while (total < size)
+        {
+            int read = RandomAccess.Read(handle, buffer.AsSpan(total), total);
+            if (read == 0)
+            {
+                break;
+            }
+
+            total += read;
+        }
+
+        return total == size ? buffer : buffer[..total];
+    }
+}
+
+/// <summary>Device, inode, size and link count of a file, from Linux's <c>statx</c> (whose layout is the same on every architecture).</summary>
+internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size, uint Links)
+{
+    private const int AtEmptyPath = 0x1000;
+    private const uint BasicStats = 0x7FF;
+
+    /// <summary>Whether the platform tells inodes; elsewhere identity rests on the fingerprint alone.</summary>
+    public static bool Supported { get; } = OperatingSystem.IsLinux();
+
+    public static FileStatus Of(SafeFileHandle handle)
+    {
+        if (Supported)
+        {
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added);
+                if (Native.Statx((int)handle.DangerousGetHandle(), string.Empty, AtEmptyPath, BasicStats, out var buffer) == 0)
+                {
+                    return buffer.ToStatus();
+                }
+            }
+            catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+            {
+                // An old C library without statx: fall back to the length only.
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+            }
+        }
+
+        return new FileStatus(0, 0, RandomAccess.GetLength(handle), 1);
+    }
+
+    /// <summary>The status of the file at <paramref name="path"/> (following symlinks); null when it does not exist.</summary>
+    public static FileStatus? Of(string path)
+    {
+        if (Supported)
+        {
+            try
+            {
+                return Native.Statx(-100, path, 0, BasicStats, out var buffer) == 0 ? buffer.ToStatus() : null;
+            }
+            catch (Exception ex) when (ex is EntryPointNotFoundException or DllNotFoundException)
+            {
+            }
+        }
+
+        var info = new FileInfo(path);
+        return info.Exists ? new FileStatus(0, 0, info.Length, 1) : null;
+    }
+
+    [StructLayout(LayoutKind.Explicit, Size = 256)]
+    private struct StatxBuffer
+    {
+        [FieldOffset(16)]
+        public uint Links;
+
+        [FieldOffset(32)]
+        public ulong Inode;
+
+        [FieldOffset(40)]
+        public ulong Size;
+
+        [FieldOffset(136)]
+        public uint DeviceMajor;
+
+        [FieldOffset(140)]
+        public uint DeviceMinor;
+
+        public readonly FileStatus ToStatus() =>
+            new(((ulong)DeviceMajor << 32) | DeviceMinor, Inode, (long)Size, Links);
+    }
+
+    private static class Native
+    {
+        [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+        public static extern int Statx(int directoryFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, out StatxBuffer buffer);
+    }
+}

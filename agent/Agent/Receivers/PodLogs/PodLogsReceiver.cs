@@ -1,0 +1,287 @@
+using Agent.Core.Components;
+using Agent.Core.Consumers;
+using Agent.Core.Model;
+using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
+
+namespace Agent.Receivers.PodLogs;
+
+/// <summary>
+/// The <c>filelog</c> receiver: finds the files the include globs match (the kubelet's
+/// <c>/var/log/pods/&lt;namespace&gt;_&lt;pod&gt;_&lt;uid&gt;/&lt;container&gt;/&lt;restart&gt;.log</c>), runs one
+/// <see cref="FileTailer"/> per file and saves the checkpoints. Each poll it looks for new files and for paths that
+/// now name another file (rotation) or none (deletion).
+/// </summary>
+internal sealed partial class PodLogsReceiver : IComponent
+{
+    private readonly ComponentContext _context;
+    private readonly PodLogsReceiverOptions _options;
+    private readonly IConsumer<LogsBatch> _consumer;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly TailerSettings _settings;
+    private readonly FileDiscovery _discovery;
+    private readonly Dictionary<string, FileTailer> _active = new(StringComparer.Ordinal);
+    private readonly List<FileTailer> _retiring = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly CancellationTokenSource _abandon = new();
+    private CheckpointStore? _store;
+    private Task _loop = Task.CompletedTask;
+    private bool _firstPoll = true;
+
+    public PodLogsReceiver(ComponentContext context, IConsumer<LogsBatch> consumer, TimeProvider? time = null)
+    {
+        _context = context;
+        _options = (PodLogsReceiverOptions)context.Options;
+        _consumer = consumer;
+        _time = time ?? TimeProvider.System;
+        _logger = context.Host.LoggerFactory.CreateLogger("Agent.Receivers.PodLogs." + context.Id);
+        _settings = TailerSettings.From(context.Id.ToString(), _options);
+        _discovery = new FileDiscovery(_options.Include, _options.Exclude);
+    }
+
+    /// <summary>Where the checkpoints are kept.</summary>
+    public string StorageDirectory { get; private set; } = string.Empty;
+
+    /// <summary>The paths of the files held open now, including rotated or deleted ones still being read (for tests and diagnostics).</summary>
+    public IReadOnlyCollection<string> OpenPaths
+    {
+        get
+        {
+            lock (_active)
+            {
+                return [.. _active.Values.Concat(_retiring).Where(t => !t.Completion.IsCompleted).Select(t => t.Path)];
+            }
+        }
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        StorageDirectory = ResolveStorageDirectory();
+        _store = CheckpointStore.Load(StorageDirectory, ex => LogCorruptCheckpoints(_logger, ex, StorageDirectory));
+        PollOnce();
+        _loop = Task.Run(PollLoopAsync, CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        List<Task> running;
+        lock (_active)
+        {
+            running = [.. _active.Values.Concat(_retiring).Select(t => t.Completion)];
+        }
+
+        using (cancellationToken.Register(_abandon.Cancel))
+        {
+            await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        SaveCheckpoints();
+    }
+
+    private async Task PollLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            await Task.Delay(_options.PollInterval, _time, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (_stopping.IsCancellationRequested)
+            {
+                return;
+            }
+
+            try
+            {
+                PollOnce();
+            }
+            catch (Exception ex)
+            {
+                LogPollFailed(_logger, ex);
+            }
+        }
+    }
+
+    /// <summary>One discovery pass: new files get a tailer, vanished or replaced ones are told, checkpoints are saved.</summary>
+    internal void PollOnce()
+    {
+        var paths = _discovery.Find();
+        lock (_active)
+        {
+            ForgetStopped();
+            if (_firstPoll)
+            {
+                FinishRotatedWhileStopped();
+            }
+
+            var seen = new HashSet<string>(paths, StringComparer.Ordinal);
+            foreach (var (path, tailer) in _active.Where(entry => !seen.Contains(entry.Key)).ToList())
+            {
+                // Renamed or deleted, and nothing at the path yet: late writes may still come within the grace period.
+                Retire(path, tailer);
+            }
+
+            foreach (string path in paths)
+            {
+                ConsiderPath(path);
+            }
+        }
+
+        if (_firstPoll)
+        {
+            _firstPoll = false;
+            _store!.DropUnclaimed();
+        }
+
+        SaveCheckpoints();
+    }
+
+    private void ConsiderPath(string path)
+    {
+        var status = FileStatus.Of(path);
+        if (status is null)
+        {
+            return;
+        }
+
+        if (_active.TryGetValue(path, out var current))
+        {
+            if (!FileStatus.Supported || (current.Identity.Device == status.Value.Device && current.Identity.Inode == status.Value.Inode))
+            {
+                return;
+            }
+
+            // Rotated: the path names a new file.
+            Retire(path, current);
+        }
+        else if (FileStatus.Supported && _active.Values.Any(t => t.Identity.Device == status.Value.Device && t.Identity.Inode == status.Value.Inode))
+        {
+            // The same file under a second name (a symlink both globs match) is read once.
+            return;
+        }
+
+        // The file that had this path before is read to its end first, so lines stay in order across a rotation.
+        // Its writer has moved on to the new file, so it needs no grace period.
+        var predecessor = _retiring.LastOrDefault(t => t.Path == path && !t.ReadingDone.IsCompleted);
+        predecessor?.MarkGone(replaced: true);
+        var tailer = Open(path, predecessor);
+        if (tailer is not null)
+        {
+            _active[path] = tailer;
+            tailer.Start(_stopping.Token, _abandon.Token);
+        }
+    }
+
+    private FileTailer? Open(string path, FileTailer? predecessor)
+    {
+        var handle = OpenHandle(path);
+        if (handle is null)
+        {
+            return null;
+        }
+
+        var identity = FileIdentity.Read(handle, _options.FingerprintSize);
+        var start = _store!.Claim(identity) ?? StartOfNewFile(handle);
+        LogFollowing(_logger, path, start.Offset);
+        return CreateTailer(path, handle, identity, start, predecessor);
+    }
+
+    private SafeFileHandle? OpenHandle(string path)
+    {
+        try
+        {
+            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogOpenFailed(_logger, ex, path);
+            return null;
+        }
+    }
+
+    private FileTailer CreateTailer(string path, SafeFileHandle handle, FileIdentity identity, TailPosition start, FileTailer? predecessor) =>
+        new(
+            path,
+            handle,
+            identity,
+            start,
+            PodLogPath.ResourceFor(path, _options.IncludeFilePath, _options.IncludeFileName),
+            _settings,
+            _consumer,
+            _store!,
+            predecessor?.ReadingDone ?? Task.CompletedTask,
+            _logger,
+            _time);
+
+    private void Retire(string path, FileTailer tailer)
+    {
+        tailer.MarkGone(replaced: false);
+        _active.Remove(path);
+        _retiring.Add(tailer);
+    }
+
+    /// <summary>Drops tailers that stopped; one that stopped without finishing its file hands its position back.</summary>
+    private void ForgetStopped()
+    {
+        foreach (var (path, tailer) in _active.Where(entry => entry.Value.Completion.IsCompleted).ToList())
+        {
+            _active.Remove(path);
+            _store!.Release(tailer.Identity);
+        }
+
+        _retiring.RemoveAll(tailer => tailer.Completion.IsCompleted);
+    }
+
+    private void SaveCheckpoints()
+    {
+        try
+        {
+            _store?.Save();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogSaveFailed(_logger, ex, StorageDirectory);
+        }
+    }
+
+    private string ResolveStorageDirectory()
+    {
+        var id = _context.Id;
+        if (_options.Storage.Length == 0)
+        {
+            string folder = $"receiver_{id.Type}" + (id.Name.Length > 0 ? "_" + id.Name : string.Empty);
+            foreach (char invalid in Path.GetInvalidFileNameChars().Append('/'))
+            {
+                folder = folder.Replace(invalid, '_');
+            }
+
+            return Path.Combine(_context.Host.DefaultDataDirectory, folder);
+        }
+
+        if (!ComponentId.TryParse(_options.Storage, out var storageId, out string? error))
+        {
+            throw new InvalidOperationException($"receiver {id}: storage: {error}");
+        }
+
+        var storage = _context.Host.GetExtension<IStorageExtension>(storageId.Value)
+            ?? throw new InvalidOperationException(
+                $"receiver {id}: storage \"{_options.Storage}\" names no configured storage extension (add it under extensions and service.extensions)");
+        return storage.GetDirectory(ComponentKind.Receiver, id);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Following {Path} from offset {Offset}")]
+    private static partial void LogFollowing(ILogger logger, string path, long offset);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not open {Path}")]
+    private static partial void LogOpenFailed(ILogger logger, Exception exception, string path);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Looking for log files failed")]
+    private static partial void LogPollFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Saving checkpoints in {Directory} failed")]
+    private static partial void LogSaveFailed(ILogger logger, Exception exception, string directory);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The checkpoints in {Directory} could not be read; files are read as new")]
+    private static partial void LogCorruptCheckpoints(ILogger logger, Exception exception, string directory);
+}

@@ -1,0 +1,33 @@
+namespace Agent.Receivers.PodLogs;
+
+/// <summary>What every tailer of one receiver shares: its limits, timings and field extractor.</summary>
+internal sealed record TailerSettings(
+    string ReceiverName,
+    LogFormat Format,
+    int MaxLogSize,
+    int FingerprintSize,
+    TimeSpan PollInterval,
+    TimeSpan DeleteGrace,
+    int MaxBatchesInFlight,
+    int MaxBatchBytes,
+    TimeSpan RetryBackoff,
+    FieldExtractor Extractor)
+{
+    /// <summary>The read buffer a file starts with.</summary>
+    public const int ReadBufferSize = 64 * 1024;
+
+    /// <summary>The longest raw line kept whole: a record at the limit plus room for framing and JSON escapes.</summary>
+    public int MaxLineBytes => (MaxLogSize * 2) + ReadBufferSize;
+
+    public static TailerSettings From(string receiverName, PodLogsReceiverOptions options) => new(
+        receiverName,
+        options.EffectiveFormat,
+        options.MaxLogSize,
+        options.FingerprintSize,
+        options.PollInterval,
+        options.DeleteGrace,
+        options.MaxBatchesInFlight,
+        options.MaxBatchBytes,
+        options.RetryBackoff,
+        new FieldExtractor(options.Extract));
+}

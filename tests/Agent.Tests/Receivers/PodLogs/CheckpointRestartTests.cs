@@ -1,0 +1,225 @@
+using Agent.Core.Delivery;
+using Agent.Core.Model;
+using Agent.Receivers.PodLogs;
+
+namespace Agent.Tests.Receivers.PodLogs;
+
+public class CheckpointRestartTests
+{
+    [Fact]
+    public async Task A_new_receiver_on_the_same_storage_neither_loses_nor_repeats_lines()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        var kubelet = new FakeKubelet(root.Path);
+        using var app = kubelet.StartContainer("ns", "app", "u-1", "app", docker: false);
+        using var legacy = kubelet.StartContainer("ns", "legacy", "u-2", "app", docker: true);
+        WriteLines(app, legacy, 0, 100);
+
+        var first = new CapturingConsumer();
+        await harness.StartAsync(first);
+        await ReceiverHarness.EventuallyAsync(() => first.Lines.Count == 200, "the first 200 lines");
+        await harness.StopAsync();
+
+        WriteLines(app, legacy, 100, 150);
+        var second = new CapturingConsumer();
+        await harness.StartAsync(second);
+        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count >= 100, "the 100 lines written while stopped");
+        WriteLines(app, legacy, 150, 160);
+        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count >= 120, "the lines written after the restart");
+        await Task.Delay(100);
+
+        var all = first.Lines.Concat(second.Lines).ToList();
+        Assert.Equal(kubelet.Written.Select(w => (w.Container.Pod, w.Text)).Order(), all.Select(l => (l.Pod, l.Text)).Order());
+        Assert.Equal(320, all.Count);
+    }
+
+    [Fact]
+    public async Task A_line_split_across_the_restart_is_joined_and_nothing_else_is_repeated()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string file = CreateLog(root, "0.log");
+        await File.AppendAllTextAsync(file, "2024-01-01T12:00:00Z stdout P first half, \n2024-01-01T12:00:01Z stderr F unrelated\n");
+        var first = new CapturingConsumer();
+        await harness.StartAsync(first);
+        await ReceiverHarness.EventuallyAsync(() => first.Lines.Count == 1, "the complete stderr line");
+        await Task.Delay(100);
+        await harness.StopAsync();
+
+        await File.AppendAllTextAsync(file, "2024-01-01T12:00:02Z stdout F second half\n");
+        var second = new CapturingConsumer();
+        await harness.StartAsync(second);
+        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count == 1, "the joined line");
+        await Task.Delay(100);
+
+        Assert.Equal(["unrelated"], first.Lines.Select(l => l.Text));
+        Assert.Equal(["first half, second half"], second.Lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public async Task A_file_rotated_while_stopped_is_finished_from_its_new_name_before_the_new_file()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        var kubelet = new FakeKubelet(root.Path);
+        var app = kubelet.StartContainer("ns", "app", "u-1", "app", docker: false);
+        for (int i = 0; i < 50; i++)
+        {
+            app.Write(LogStream.Stdout, $"before stop {i}");
+        }
+
+        var first = new CapturingConsumer();
+        await harness.StartAsync(first);
+        await ReceiverHarness.EventuallyAsync(() => first.Lines.Count == 50, "the first lines");
+        await harness.StopAsync();
+
+        for (int i = 0; i < 30; i++)
+        {
+            app.Write(LogStream.Stdout, $"while stopped {i}");
+        }
+
+        app.RotateByRename(lateLines: 3);
+        for (int i = 0; i < 20; i++)
+        {
+            app.Write(LogStream.Stdout, $"new file {i}");
+        }
+
+        app.Dispose();
+        var second = new CapturingConsumer();
+        await harness.StartAsync(second);
+        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count >= 53, "the rest of the old file and the new file");
+        await Task.Delay(100);
+
+        Assert.Equal(kubelet.Written.Skip(50).Select(w => w.Text), second.Lines.Select(l => l.Text));
+        Assert.All(second.Lines, l => Assert.EndsWith("/app/0.log", l.FilePath, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_errored_batch_is_read_again_and_sent_once_more()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        var kubelet = new FakeKubelet(root.Path);
+        using var app = kubelet.StartContainer("ns", "app", "u-1", "app", docker: false);
+        for (int i = 0; i < 300; i++)
+        {
+            app.Write(LogStream.Stdout, $"line {i} " + new string('y', 60));
+        }
+
+        // The first two batches fail; what the consumer keeps is only what it acknowledged as delivered.
+        var consumer = new CapturingConsumer { Decide = n => n < 2 ? DeliveryStatus.Errored : DeliveryStatus.Delivered };
+        await harness.StartAsync(consumer);
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count >= 300, "every line delivered");
+        await Task.Delay(100);
+
+        Assert.True(consumer.Batches > 2);
+        Assert.Equal(kubelet.Written.Select(w => w.Text), consumer.Lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public async Task A_rejected_batch_moves_the_checkpoint_and_is_not_sent_again()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string file = CreateLog(root, "0.log");
+        await File.AppendAllTextAsync(file, "2024-01-01T12:00:00Z stdout F refused forever\n");
+        var consumer = new CapturingConsumer { Decide = _ => DeliveryStatus.Rejected };
+        await harness.StartAsync(consumer);
+        await ReceiverHarness.EventuallyAsync(() => consumer.Batches == 1, "the batch");
+        await Task.Delay(100);
+        await harness.StopAsync();
+        Assert.Equal(1, consumer.Batches);
+
+        await File.AppendAllTextAsync(file, "2024-01-01T12:00:01Z stdout F accepted\n");
+        var second = new CapturingConsumer();
+        await harness.StartAsync(second);
+        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count == 1, "the new line");
+        await Task.Delay(100);
+        Assert.Equal(["accepted"], second.Lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public async Task Batches_never_acknowledged_before_shutdown_are_sent_again_after_it()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        var kubelet = new FakeKubelet(root.Path);
+        using var app = kubelet.StartContainer("ns", "app", "u-1", "app", docker: false);
+        for (int i = 0; i < 200; i++)
+        {
+            app.Write(LogStream.Stdout, $"line {i} " + new string('z', 60));
+        }
+
+        var stuck = new CapturingConsumer { Hold = true };
+        await harness.StartAsync(stuck);
+        await ReceiverHarness.EventuallyAsync(() => stuck.HeldCount == 2, "two batches in flight");
+        await harness.StopAsync(drain: TimeSpan.FromMilliseconds(100));
+
+        var second = new CapturingConsumer();
+        await harness.StartAsync(second);
+        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count >= 200, "every line again");
+        await Task.Delay(100);
+        Assert.Equal(kubelet.Written.Select(w => w.Text), second.Lines.Select(l => l.Text));
+        stuck.ReleaseHeld();
+    }
+
+    [Fact]
+    public async Task Start_at_end_skips_what_was_there_at_the_first_start_only()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string old = CreateLog(root, "0.log");
+        await File.WriteAllTextAsync(old, "2024-01-01T12:00:00Z stdout F old 1\n2024-01-01T12:00:00Z stdout F old 2\n");
+        var consumer = new CapturingConsumer();
+        await harness.StartAsync(consumer, harness.NewOptions(StartAt.End));
+        await Task.Delay(100);
+        await File.AppendAllTextAsync(old, "2024-01-01T12:00:01Z stdout F new in old file\n");
+        string later = CreateLog(root, "1.log");
+        await File.WriteAllTextAsync(later, "2024-01-01T12:00:02Z stdout F first line of a later file\n");
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 2, "the two new lines");
+        await harness.StopAsync();
+
+        // Written while the agent was down: a new file is read whole even with start_at: end.
+        string whileDown = CreateLog(root, "2.log");
+        await File.WriteAllTextAsync(whileDown, "2024-01-01T12:00:03Z stdout F written while down\n");
+        var second = new CapturingConsumer();
+        await harness.StartAsync(second, harness.NewOptions(StartAt.End));
+        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count == 1, "the file written while down");
+        await Task.Delay(100);
+
+        Assert.Equal(["first line of a later file", "new in old file"], consumer.Lines.Select(l => l.Text).Order());
+        Assert.Equal(["written while down"], second.Lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public async Task Start_at_beginning_reads_existing_files_whole()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string file = CreateLog(root, "0.log");
+        await File.WriteAllTextAsync(file, "2024-01-01T12:00:00Z stdout F old 1\n2024-01-01T12:00:00Z stdout F old 2\n");
+        var consumer = new CapturingConsumer();
+        await harness.StartAsync(consumer, harness.NewOptions(StartAt.Beginning));
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 2, "both lines");
+        Assert.Equal(["old 1", "old 2"], consumer.Lines.Select(l => l.Text));
+    }
+
+    private static void WriteLines(FakeContainer cri, FakeContainer docker, int from, int to)
+    {
+        for (int i = from; i < to; i++)
+        {
+            cri.Write(i % 2 == 0 ? LogStream.Stdout : LogStream.Stderr, $"cri {i}", parts: i % 10 == 0 ? 2 : 1);
+            docker.Write(LogStream.Stdout, $"docker {i}", parts: i % 10 == 5 ? 2 : 1);
+        }
+    }
+
+    private static string CreateLog(TempDirectory root, string name)
+    {
+        string directory = root.Combine("pods", "ns_pod_u1", "c");
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, name);
+        File.AppendAllText(path, string.Empty);
+        return path;
+    }
+}

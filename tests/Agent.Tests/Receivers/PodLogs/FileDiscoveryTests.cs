@@ -1,0 +1,48 @@
+using Agent.Receivers.PodLogs;
+
+namespace Agent.Tests.Receivers.PodLogs;
+
+public class FileDiscoveryTests
+{
+    [Fact]
+    public void Finds_pod_logs_and_leaves_out_rotated_and_excluded_files()
+    {
+        using var root = new TempDirectory();
+        string[] files =
+        [
+            "pods/ns_a_1/app/0.log",
+            "pods/ns_a_1/app/1.log",
+            "pods/ns_a_1/app/0.log.20240101-120000",
+            "pods/ns_a_1/app/0.log.20240101-110000.gz",
+            "pods/ns_a_1/sidecar/0.log",
+            "pods/kube-system_b_2/c/0.log",
+            "pods/ns_a_1/app/notes.txt",
+        ];
+        foreach (string file in files)
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(root.Combine(file))!);
+            File.WriteAllText(root.Combine(file), "x\n");
+        }
+
+        var discovery = new FileDiscovery([root.Path + "/pods/*/*/*.log"], [root.Path + "/pods/kube-system_*/*/*.log", root.Path + "/pods/*/sidecar/*"]);
+
+        Assert.Equal([root.Combine("pods/ns_a_1/app/0.log"), root.Combine("pods/ns_a_1/app/1.log")], discovery.Find());
+    }
+
+    [Fact]
+    public void A_missing_directory_is_no_error()
+    {
+        using var root = new TempDirectory();
+        Assert.Empty(new FileDiscovery([root.Path + "/nothing/*/*.log"], []).Find());
+    }
+
+    [Theory]
+    [InlineData("/var/log/pods/a/b/0.log", false)]
+    [InlineData("/var/log/pods/a/b/0.log.20240101-120000", true)]
+    [InlineData("/var/log/pods/a/b/0.log.20240101-120000.gz", true)]
+    [InlineData("/var/log/app.gz", true)]
+    public void Knows_rotated_names(string path, bool rotated)
+    {
+        Assert.Equal(rotated, FileDiscovery.IsRotated(path));
+    }
+}

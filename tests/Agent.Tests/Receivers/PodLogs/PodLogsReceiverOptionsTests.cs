@@ -1,0 +1,100 @@
+using Agent.Core.Components;
+using Agent.Receivers.PodLogs;
+
+namespace Agent.Tests.Receivers.PodLogs;
+
+public class PodLogsReceiverOptionsTests
+{
+    [Fact]
+    public void The_factory_registers_filelog_for_logs_with_collector_defaults()
+    {
+        var factory = new PodLogsReceiverFactory();
+        var options = (PodLogsReceiverOptions)factory.CreateDefaultOptions();
+
+        Assert.Equal("filelog", factory.Type);
+        Assert.Equal([Agent.Core.Model.Signal.Logs], factory.Signals);
+        Assert.Equal(StartAt.End, options.StartAt);
+        Assert.Equal(1024 * 1024, options.MaxLogSize);
+        Assert.Equal(1000, options.FingerprintSize);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), options.PollInterval);
+        Assert.Contains(Agent.Service.BuiltInComponents.Receivers, f => f.Type == "filelog");
+    }
+
+    [Fact]
+    public void The_container_operator_means_auto_detection()
+    {
+        var options = new PodLogsReceiverOptions
+        {
+            Include = ["/var/log/pods/*/*/*.log"],
+            Format = LogFormat.Plain,
+            Operators = [new OperatorOptions { Type = "container" }],
+        };
+
+        Assert.Empty(options.Validate());
+        Assert.Equal(LogFormat.Auto, options.EffectiveFormat);
+    }
+
+    [Fact]
+    public void Other_operators_are_refused_by_name_with_the_supported_ones_listed()
+    {
+        var options = new PodLogsReceiverOptions
+        {
+            Include = ["/var/log/pods/*/*/*.log"],
+            Operators = [new OperatorOptions { Type = "container" }, new OperatorOptions { Type = "regex_parser" }],
+        };
+
+        var (key, message) = Assert.Single(options.Validate());
+        Assert.Equal("operators", key);
+        Assert.Contains("\"regex_parser\"", message, StringComparison.Ordinal);
+        Assert.Contains("supported operator types: container", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Include_is_required_and_globs_must_be_absolute()
+    {
+        Assert.Contains(new PodLogsReceiverOptions().Validate(), e => e.Key == "include");
+        Assert.Contains(new PodLogsReceiverOptions { Include = ["var/log/*.log"] }.Validate(), e => e.Key == "include");
+        Assert.Contains(new PodLogsReceiverOptions { Include = ["/var/log/*.log"], Storage = "bad id!/" }.Validate(), e => e.Key == "storage");
+    }
+
+    [Fact]
+    public void Extraction_keys_must_be_usable()
+    {
+        var (key, _) = Assert.Single(new ExtractOptions { LevelKeys = ["le vel"] }.Validate());
+        Assert.Equal("level_keys", key);
+    }
+
+    [Fact]
+    public async Task A_named_storage_extension_gives_the_checkpoint_directory()
+    {
+        using var root = new TempDirectory();
+        var host = new PodLogsTestHost(root.Combine("data"));
+        var storage = new TestStorageExtension(root.Combine("storage"));
+        host.AddExtension(new ComponentId("file_storage"), storage);
+        var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"], Storage = "file_storage" };
+        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new CapturingConsumer());
+
+        await receiver.StartAsync(default);
+        await receiver.ShutdownAsync(default);
+
+        Assert.Equal([(ComponentKind.Receiver, new ComponentId("filelog", "pods"))], storage.Requests);
+        Assert.StartsWith(root.Combine("storage"), receiver.StorageDirectory, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_storage_the_data_directory_has_a_folder_per_receiver_and_a_missing_extension_is_an_error()
+    {
+        using var root = new TempDirectory();
+        var host = new PodLogsTestHost(root.Combine("data"));
+        var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"] };
+        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new CapturingConsumer());
+        await receiver.StartAsync(default);
+        await receiver.ShutdownAsync(default);
+        Assert.Equal(root.Combine("data", "receiver_filelog_pods"), receiver.StorageDirectory);
+
+        var missing = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"], Storage = "file_storage/x" };
+        var broken = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog"), missing, host), new CapturingConsumer());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.StartAsync(default));
+        Assert.Contains("file_storage/x", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,204 @@
+using Agent.Core.Model;
+using Agent.Core.Telemetry;
+
+namespace Agent.Tests.Receivers.PodLogs;
+
+public class PodLogsReceiverTests
+{
+    [Fact]
+    public async Task A_live_kubelet_tree_arrives_exactly_once_in_order_with_its_resource()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        var kubelet = new FakeKubelet(root.Path);
+        var consumer = new CapturingConsumer();
+        double malformedBefore = AgentMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp");
+        await harness.StartAsync(consumer, name: "kubelet");
+
+        using var web = kubelet.StartContainer("shop", "web-7d9f", "11111111-aaaa-bbbb-cccc-000000000001", "nginx", docker: false);
+        using var worker = kubelet.StartContainer("shop", "worker-1", "11111111-aaaa-bbbb-cccc-000000000002", "worker", docker: true);
+        using var sidecar = kubelet.StartContainer("infra", "agent-x", "11111111-aaaa-bbbb-cccc-000000000003", "proxy", docker: false);
+        var doomed = kubelet.StartContainer("tmp", "job-1", "11111111-aaaa-bbbb-cccc-000000000004", "task", docker: false);
+
+        // A file rotated away before the receiver ever saw it is not followed (rotated names are never tailed):
+        // let the receiver find the four files first, as it would within a poll interval on a real node.
+        await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Count == 4, "the four files to be found");
+
+        for (int round = 0; round < 6; round++)
+        {
+            for (int i = 0; i < 40; i++)
+            {
+                web.Write(i % 3 == 0 ? LogStream.Stderr : LogStream.Stdout, $"{{\"level\":\"info\",\"msg\":\"web r{round} line {i}\"}}");
+                worker.Write(i % 4 == 0 ? LogStream.Stderr : LogStream.Stdout, $"worker \"quoted\"\ttab r{round} {i} é");
+                sidecar.Write(LogStream.Stdout, $"proxy r{round} {i}", parts: i % 5 == 0 ? 3 : 1);
+                if (round < 3)
+                {
+                    doomed.Write(LogStream.Stdout, $"job r{round} {i}", parts: i % 7 == 0 ? 2 : 1);
+                }
+            }
+
+            worker.Write(LogStream.Stdout, new string('w', 3000) + $" long docker line r{round}", parts: 3);
+            switch (round)
+            {
+                case 1:
+                    web.RotateByRename(lateLines: 5);
+                    worker.RotateByRename(lateLines: 2);
+                    break;
+                case 2:
+                    // copytruncate loses what was written after the last read, by nature: let the reader catch up first.
+                    await WaitForAllAsync(kubelet, consumer);
+                    sidecar.RotateByCopyTruncate();
+                    break;
+                case 3:
+                    await WaitForAllAsync(kubelet, consumer);
+                    doomed.Dispose();
+                    kubelet.DeletePod("tmp", "job-1", "11111111-aaaa-bbbb-cccc-000000000004");
+                    break;
+                case 4:
+                    web.Write(LogStream.Stdout, "last words before the restart");
+                    break;
+            }
+
+            await Task.Delay(30);
+        }
+
+        using var restarted = kubelet.StartContainer("shop", "web-7d9f", "11111111-aaaa-bbbb-cccc-000000000001", "nginx", docker: false, restart: 1);
+        for (int i = 0; i < 25; i++)
+        {
+            restarted.Write(LogStream.Stdout, $"after restart {i}");
+        }
+
+        await WaitForAllAsync(kubelet, consumer);
+        await ReceiverHarness.EventuallyAsync(
+            () => !harness.Receiver.OpenPaths.Any(p => p.Contains("tmp_job-1", StringComparison.Ordinal)),
+            "the deleted pod's file to be released");
+
+        var expected = kubelet.Written;
+        var actual = consumer.Lines;
+        Assert.Equal(expected.Count, actual.Count);
+        foreach (var group in expected.GroupBy(e => (e.Container, e.Stream)))
+        {
+            var (key, stream) = group.Key;
+            var delivered = actual
+                .Where(l => l.PodUid == key.Uid && l.Container == key.Container && l.Restart == key.Restart && l.Stream == stream)
+                .ToList();
+            Assert.Equal(group.Select(e => (e.Text, e.TimeUnixNano)), delivered.Select(l => (l.Text, l.TimeUnixNano)));
+            Assert.All(delivered, l =>
+            {
+                Assert.Equal(key.Namespace, l.Namespace);
+                Assert.Equal(key.Pod, l.Pod);
+                Assert.Equal($"{kubelet.PodsDirectory}/{key.Namespace}_{key.Pod}_{key.Uid}/{key.Container}/{key.Restart}.log", l.FilePath);
+                Assert.False(l.Truncated);
+            });
+        }
+
+        Assert.Equal(6 * 40, actual.Count(l => l.Text.StartsWith("{\"level\":\"info\",\"msg\":\"web r", StringComparison.Ordinal) && l.Level == "info" && l.Severity == 9));
+        Assert.Equal(malformedBefore, AgentMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp"));
+        Assert.True(AgentMetrics.AcceptedValue("filelog/kubelet", "file", Signal.Logs) >= expected.Count);
+    }
+
+    [Fact]
+    public async Task Malformed_lines_are_counted_and_skipped_and_the_rest_arrives()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string directory = root.Combine("pods", "ns_bad_u1", "c");
+        Directory.CreateDirectory(directory);
+        double before = AgentMetrics.MalformedLineValue("filelog/malformed", "bad_flag");
+        await File.WriteAllTextAsync(Path.Combine(directory, "0.log"), "2024-01-01T12:00:00Z stdout F good 1\n2024-01-01T12:00:00Z stdout Q nope\n\u0001\u0002garbage\n2024-01-01T12:00:00Z stderr F good 2\n");
+        var consumer = new CapturingConsumer();
+        await harness.StartAsync(consumer, name: "malformed");
+
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 2, "the two good lines");
+        Assert.Equal(["good 1", "good 2"], consumer.Lines.Select(l => l.Text));
+        await ReceiverHarness.EventuallyAsync(() => AgentMetrics.MalformedLineValue("filelog/malformed", "bad_flag") == before + 1, "the malformed line to be counted");
+    }
+
+    [Fact]
+    public async Task Reading_stops_while_batches_are_in_flight_and_goes_on_when_they_are_acknowledged()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        var kubelet = new FakeKubelet(root.Path);
+        using var container = kubelet.StartContainer("ns", "busy", "u-1", "app", docker: false);
+        for (int i = 0; i < 500; i++)
+        {
+            container.Write(LogStream.Stdout, $"line {i} " + new string('x', 100));
+        }
+
+        var consumer = new CapturingConsumer { Hold = true };
+        await harness.StartAsync(consumer);
+        await ReceiverHarness.EventuallyAsync(() => consumer.HeldCount == 2, "two batches in flight");
+        await Task.Delay(200);
+        Assert.Equal(2, consumer.HeldCount);
+
+        consumer.Hold = false;
+        consumer.ReleaseHeld();
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 500, "every line");
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), consumer.Lines.Select(l => l.Text));
+    }
+
+    [Fact]
+    public async Task Long_lines_are_cut_at_max_log_size_and_lines_beyond_the_buffer_skip_to_their_end()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string directory = root.Combine("pods", "ns_long_u1", "c");
+        Directory.CreateDirectory(directory);
+        string file = Path.Combine(directory, "0.log");
+        double before = AgentMetrics.TruncatedLineValue("filelog/long");
+        await File.WriteAllTextAsync(
+            file,
+            "2024-01-01T12:00:00Z stdout F short\n" +
+            "2024-01-01T12:00:00Z stdout F " + new string('a', 20_000) + "\n" +
+            "2024-01-01T12:00:00Z stderr F " + new string('b', 200_000) + "\n" +
+            "2024-01-01T12:00:00Z stdout F after\n");
+        var options = harness.NewOptions();
+        options.MaxLogSize = 1024;
+        var consumer = new CapturingConsumer();
+        await harness.StartAsync(consumer, options, name: "long");
+
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 4, "four records");
+        Assert.Equal(["short", new string('a', 1024), new string('b', 1024), "after"], consumer.Lines.Select(l => l.Text));
+        Assert.Equal([false, true, true, false], consumer.Lines.Select(l => l.Truncated));
+        Assert.Equal(before + 2, AgentMetrics.TruncatedLineValue("filelog/long"));
+    }
+
+    [Fact]
+    public async Task A_deleted_file_is_read_to_its_end_and_its_unfinished_lines_are_kept()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string directory = root.Combine("pods", "gone_pod_u9", "c");
+        Directory.CreateDirectory(directory);
+        string file = Path.Combine(directory, "0.log");
+        await File.WriteAllTextAsync(file, "2024-01-01T12:00:00Z stdout F complete\n");
+        var consumer = new CapturingConsumer();
+        await harness.StartAsync(consumer);
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 1, "the first line");
+
+        await File.AppendAllTextAsync(file, "2024-01-01T12:00:01Z stderr P split but never finished\n2024-01-01T12:00:02Z stdout F no newline at the end");
+        Directory.Delete(root.Combine("pods", "gone_pod_u9"), recursive: true);
+
+        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 3, "the unfinished lines");
+        await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Count == 0, "the deleted file to be released");
+        Assert.Equal(["complete", "no newline at the end", "split but never finished"], consumer.Lines.Select(l => l.Text));
+        Assert.Equal(LogStream.Stderr, consumer.Lines[2].Stream);
+    }
+
+    private static async Task WaitForAllAsync(FakeKubelet kubelet, CapturingConsumer consumer)
+    {
+        try
+        {
+            await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count >= kubelet.Written.Count, "every line written so far");
+        }
+        catch (Xunit.Sdk.XunitException)
+        {
+            // Say which container fell behind.
+            var missing = kubelet.Written
+                .GroupBy(w => (w.Container.Pod, w.Container.Restart))
+                .Select(g => $"{g.Key.Pod}/{g.Key.Restart}: wrote {g.Count()}, got {consumer.Lines.Count(l => l.Pod == g.Key.Pod && l.Restart == g.Key.Restart)}");
+            Assert.Fail(string.Join("; ", missing) + "\n" + string.Join("\n", PodLogsTestHost.Logged.Where(l => !l.Contains("Debug", StringComparison.Ordinal))));
+        }
+    }
+}

@@ -1,0 +1,68 @@
+using Agent.Core.Components;
+using Agent.Receivers.PodLogs;
+
+namespace Agent.Tests.Receivers.PodLogs;
+
+/// <summary>Runs a filelog receiver over a temporary tree with fast polling, and waits for conditions with a deadline.</summary>
+internal sealed class ReceiverHarness : IAsyncDisposable
+{
+    private PodLogsReceiver? _receiver;
+
+    public ReceiverHarness(TempDirectory root)
+    {
+        Root = root;
+        Host = new PodLogsTestHost(root.Combine("data"));
+    }
+
+    public TempDirectory Root { get; }
+
+    public PodLogsTestHost Host { get; }
+
+    public PodLogsReceiver Receiver => _receiver ?? throw new InvalidOperationException("not started");
+
+    public PodLogsReceiverOptions NewOptions(StartAt startAt = StartAt.Beginning) => new()
+    {
+        Include = [Root.Path + "/pods/*/*/*.log"],
+        StartAt = startAt,
+        IncludeFilePath = true,
+        PollInterval = TimeSpan.FromMilliseconds(20),
+        DeleteGrace = TimeSpan.FromMilliseconds(300),
+        RetryBackoff = TimeSpan.FromMilliseconds(50),
+        MaxBatchBytes = 4096,
+        MaxBatchesInFlight = 2,
+        Operators = [new OperatorOptions { Type = "container" }],
+    };
+
+    /// <summary>Starts a receiver; tests that read its metrics give it a name of their own, as tests run in parallel.</summary>
+    public async Task<PodLogsReceiver> StartAsync(CapturingConsumer consumer, PodLogsReceiverOptions? options = null, string name = "test")
+    {
+        Assert.Empty((options ??= NewOptions()).Validate());
+        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer);
+        await _receiver.StartAsync(CancellationToken.None);
+        return _receiver;
+    }
+
+    public async Task StopAsync(TimeSpan? drain = null)
+    {
+        if (_receiver is null)
+        {
+            return;
+        }
+
+        using var deadline = new CancellationTokenSource(drain ?? TimeSpan.FromSeconds(10));
+        await _receiver.ShutdownAsync(deadline.Token);
+        _receiver = null;
+    }
+
+    public static async Task EventuallyAsync(Func<bool> condition, string what, int seconds = 30)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(10);
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
