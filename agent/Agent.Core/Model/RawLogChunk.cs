@@ -32,9 +32,9 @@ public sealed class RawLogChunk : IDisposable
     }
 
     /// <summary>
-    /// The resource of every line in the chunk (from the file's path, then enriched by processors). The file tailer
-    /// gives every chunk of one file the same <see cref="Resource"/> object, so a processor that changes it must make
-    /// changes that are the same for every chunk of the file (idempotent), or set a changed copy here.
+    /// The resource of every line in the chunk (from the file's path, then enriched by processors). Each chunk has
+    /// its own copy: processors change it in place while exporters may still be encoding an earlier chunk of the
+    /// same file on another thread.
     /// </summary>
     public Resource Resource { get; set; }
 

@@ -6,7 +6,8 @@ namespace Agent.Config;
 /// <summary>
 /// The configuration used when no <c>--config</c> is given: the DaemonSet pipelines inside a pod with a service
 /// account, the standalone ones elsewhere. Exporters come from the environment (OTEL_EXPORTER_OTLP_ENDPOINT for
-/// OTLP); with none set, everything goes to the debug exporter so the agent still shows what it receives.
+/// OTLP, LOKI_ENDPOINT for logs); with none set, everything goes to the debug exporter so the agent still shows
+/// what it receives.
 /// </summary>
 internal static class DefaultConfig
 {
@@ -32,6 +33,19 @@ internal static class DefaultConfig
             traces.Add("otlp");
             metrics.Add("otlp");
             logs.Add("otlp");
+        }
+
+        if (!string.IsNullOrEmpty(environment("LOKI_ENDPOINT")))
+        {
+            exporters.AppendLine("  loki:");
+            exporters.AppendLine("    endpoint: ${env:LOKI_ENDPOINT}");
+            if (!string.IsNullOrEmpty(environment("LOKI_TENANT")))
+            {
+                exporters.AppendLine("    tenant:");
+                exporters.AppendLine("      value: ${env:LOKI_TENANT}");
+            }
+            logs.Clear();
+            logs.Add("loki");
         }
 
         if (traces.Count == 0 || metrics.Count == 0 || logs.Count == 0)

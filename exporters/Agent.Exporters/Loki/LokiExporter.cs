@@ -63,7 +63,7 @@ public sealed class LokiExporter : IExporter
     }
 
     /// <summary>Sends a batch once (the sending queue retries); throws for what is not delivered.</summary>
-    internal async ValueTask SendAsync(LogsBatch batch, CancellationToken cancellationToken)
+    internal async ValueTask<SendResult> SendAsync(LogsBatch batch, CancellationToken cancellationToken)
     {
         var progress = _progress.GetValue(batch, static _ => new Progress());
         if (!_builders.TryTake(out var builder))
@@ -94,10 +94,10 @@ public sealed class LokiExporter : IExporter
             _builders.Add(builder);
         }
 
-        if (progress.Refused > 0)
-        {
-            throw new ItemsRefusedException(progress.Refused, $"Loki refused {progress.Refused} of {entries} entries");
-        }
+        // The refused entries were counted by reason as Loki's answers came in.
+        return progress.Refused > 0
+            ? new SendResult(progress.Refused, $"Loki refused {progress.Refused} of {entries} entries", CountedBySender: true)
+            : SendResult.Accepted;
     }
 
     /// <summary>Posts one push; returns how many of its entries Loki refused for good.</summary>

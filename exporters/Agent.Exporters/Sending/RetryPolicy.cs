@@ -37,7 +37,7 @@ internal static class RetryPolicy
 
     private static bool ShouldRetry(Exception? error, ResilienceContext context, RetryOptions options, TimeProvider time, Func<bool> stopping)
     {
-        if (error is null or PermanentException or ItemsRefusedException || stopping())
+        if (error is null or PermanentException || stopping())
         {
             return false;
         }

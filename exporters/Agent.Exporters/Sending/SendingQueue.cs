@@ -180,7 +180,10 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
             {
                 // The backend kept the rest: count only what it took as sent, and the refused items as dropped.
                 _logger.LogWarning("Exporter {Exporter}: the backend refused {Rejected} of {Items} {Signal}: {Error}", _exporterName, rejected, items, batch.Signal.ItemName(), result.Message);
-                AgentMetrics.SendFailed(_exporterName, batch.Signal, rejected, "partial_success");
+                if (!result.CountedBySender)
+                {
+                    AgentMetrics.SendFailed(_exporterName, batch.Signal, rejected, "partial_success");
+                }
             }
             else if (!string.IsNullOrEmpty(result.Message))
             {
@@ -188,14 +191,9 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
             }
 
             AgentMetrics.Sent(_exporterName, batch.Signal, items - rejected);
-            batch.Complete(DeliveryStatus.Delivered);
-        }
-        catch (ItemsRefusedException ex)
-        {
-            // The sender counted the refused items by reason; what is left was delivered.
-            _logger.LogWarning("Exporter {Exporter}: the peer refused {Refused} of {Items} {Signal}: {Error}", _exporterName, ex.RefusedItems, items, batch.Signal.ItemName(), ex.Message);
-            AgentMetrics.Sent(_exporterName, batch.Signal, Math.Max(0, items - ex.RefusedItems));
-            batch.Complete(ex.RefusedItems >= items ? DeliveryStatus.Rejected : DeliveryStatus.Delivered);
+
+            // What the backend took is delivered; a batch it refused whole can never be, so the source moves on.
+            batch.Complete(rejected > 0 && rejected >= items ? DeliveryStatus.Rejected : DeliveryStatus.Delivered);
         }
         catch (PermanentException ex)
         {

@@ -49,3 +49,33 @@ public class DefaultConfigTests
     private static int CountOf(string text, string part) =>
         (text.Length - text.Replace(part, string.Empty, StringComparison.Ordinal).Length) / part.Length;
 }
+
+public class DefaultConfigLoadsTests
+{
+    [Theory]
+    [InlineData(false, null, null)]
+    [InlineData(false, "http://tempo:4317", null)]
+    [InlineData(true, null, null)]
+    [InlineData(true, "http://tempo:4317", "http://loki:3100")]
+    [InlineData(true, null, "http://loki:3100/loki/api/v1/push")]
+    public void Every_embedded_default_loads_with_the_built_in_components(bool inPod, string? otlp, string? loki)
+    {
+        string data = Directory.CreateTempSubdirectory("agent-defaults-").FullName;
+        var environment = new Dictionary<string, string?>
+        {
+            ["KUBERNETES_SERVICE_HOST"] = inPod ? "10.0.0.1" : null,
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlp,
+            ["LOKI_ENDPOINT"] = loki,
+            ["LOKI_TENANT"] = loki is null ? null : "team-a",
+            ["AGENT_DATA_DIR"] = data,
+        };
+        var (name, yaml) = DefaultConfig.For(environment.GetValueOrDefault, _ => inPod);
+
+        var config = new ConfigLoader(Agent.Service.ComponentRegistry.BuiltIn, environment.GetValueOrDefault).Load(name, yaml);
+
+        var logs = config.Pipelines.Single(p => p.Id.Signal == Agent.Core.Model.Signal.Logs);
+        Assert.Equal(inPod, logs.Receivers.Any(r => r.Type == "filelog"));
+        Assert.Equal(loki is not null ? "loki" : otlp is not null ? "otlp" : "debug", Assert.Single(logs.Exporters).Type);
+        Directory.Delete(data, recursive: true);
+    }
+}

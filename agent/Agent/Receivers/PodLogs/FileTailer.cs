@@ -262,8 +262,9 @@ internal sealed partial class FileTailer
         }
     }
 
+    // A copy per chunk (a few attributes, once per batch): processors mutate resources in place.
     private RawLogChunk NewChunk() =>
-        new(_resource, _settings.MaxBatchBytes, Math.Max(64, _settings.MaxBatchBytes / 128))
+        new(_resource.Clone(), _settings.MaxBatchBytes, Math.Max(64, _settings.MaxBatchBytes / 128))
         {
             ObservedTimeUnixNano = _time.GetUtcNow().ToUnixTimeNanoseconds(),
         };

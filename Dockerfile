@@ -1,0 +1,16 @@
+# Multi-stage build of the agent: the SDK image publishes, the small ASP.NET runtime image runs it.
+# Runs as a non-root user with a read-only root filesystem where the mounts allow (the DaemonSet mounts
+# /var/log/pods read-only and /var/lib/agent for checkpoints; see manifests/daemonset.yaml).
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY . .
+RUN dotnet publish agent/Agent/Agent.csproj -c Release -o /out /p:UseAppHost=true
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0
+WORKDIR /app
+COPY --from=build /out .
+ENV DOTNET_gcServer=0 DOTNET_GCHeapAffinitizeMask=0 AGENT_DATA_DIR=/var/lib/agent
+USER 10001
+EXPOSE 4317 4318 8888 13133
+ENTRYPOINT ["/app/agent"]
+CMD ["run"]
