@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using Agent.LoadHarness.Measurement;
+using Agent.LoadHarness.Reporting;
+
+namespace Agent.LoadHarness.Logs;
+
+/// <summary>What the pod-logs scenario runs.</summary>
+internal sealed record LogsSettings(string AgentPath, int? AgentCpu, long Lines, int Pods, int LineBytes, TimeSpan Timeout, bool Keep);
+
+/// <summary>
+/// Pre-written pod log files → agent (filelog → batch → loki) → the harness's Loki sink. Measures how long the agent
+/// takes to ship every line, and the CPU time and memory it needs for it.
+/// </summary>
+internal static class LogsScenario
+{
+    public static async Task<ResultTable> RunAsync(LogsSettings settings)
+    {
+        var work = Directory.CreateTempSubdirectory("agent-harness-logs-");
+        try
+        {
+            return await RunInAsync(settings, work.FullName).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (settings.Keep)
+            {
+                Progress($"kept {work.FullName}");
+            }
+            else
+            {
+                work.Delete(recursive: true);
+            }
+        }
+    }
+
+    private static async Task<ResultTable> RunInAsync(LogsSettings settings, string work)
+    {
+        string pods = Path.Combine(work, "pods");
+        var writing = Stopwatch.StartNew();
+        long bytes = PodLogTree.Write(pods, settings.Pods, settings.Lines, settings.LineBytes);
+        Progress($"wrote {settings.Lines:N0} lines ({bytes / Units.MB:N0} MB) in {settings.Pods} pods in {writing.Elapsed.TotalSeconds:0.0} s");
+
+        await using var sink = await LokiSink.StartAsync().ConfigureAwait(false);
+        int telemetryPort = FreePorts.Next();
+        string config = Path.Combine(work, "agent.yaml");
+        await File.WriteAllTextAsync(config, LogsConfig.Yaml(pods, sink.Port, telemetryPort)).ConfigureAwait(false);
+
+        Progress($"agent: {settings.AgentPath}{(settings.AgentCpu is int pinned ? $" pinned to CPU {pinned}" : string.Empty)}");
+        var clock = Stopwatch.StartNew();
+        await using var agent = AgentProcess.Start(settings.AgentPath, config, Path.Combine(work, "data"), settings.AgentCpu);
+        var rss = RssSampler.Start(agent.Pid, TimeSpan.FromMilliseconds(250));
+
+        // The shipping window runs from the first entry at the sink to the last, so the agent's start-up (runtime,
+        // JIT, config) is reported apart from its steady throughput.
+        TimeSpan? firstAt = null;
+        TimeSpan cpuAtFirst = TimeSpan.Zero;
+        long entriesAtFirst = 0;
+        var lastReport = TimeSpan.Zero;
+        while (sink.Entries < settings.Lines)
+        {
+            if (agent.HasExited)
+            {
+                throw new HarnessException($"the agent exited with {sink.Entries:N0} of {settings.Lines:N0} lines shipped:\n{agent.LogTail()}");
+            }
+
+            if (clock.Elapsed > settings.Timeout)
+            {
+                throw new HarnessException($"only {sink.Entries:N0} of {settings.Lines:N0} lines reached the sink in {settings.Timeout.TotalSeconds:0} s (bad pushes: {sink.BadPushes}):\n{agent.LogTail()}");
+            }
+
+            if (firstAt is null && sink.Entries > 0)
+            {
+                firstAt = clock.Elapsed;
+                cpuAtFirst = ProcStats.CpuTime(agent.Pid);
+                entriesAtFirst = sink.Entries;
+            }
+
+            if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(5))
+            {
+                lastReport = clock.Elapsed;
+                Progress($"{clock.Elapsed.TotalSeconds,5:0.0} s: {sink.Entries:N0} lines at the sink, RSS {ProcStats.ResidentBytes(agent.Pid) / Units.MiB:0.0} MiB");
+            }
+
+            await Task.Delay(10).ConfigureAwait(false);
+        }
+
+        var doneAt = clock.Elapsed;
+        var cpuTotal = ProcStats.CpuTime(agent.Pid);
+        await rss.StopAsync().ConfigureAwait(false);
+        long received = sink.Entries;
+
+        firstAt ??= doneAt;
+        double windowSeconds = (doneAt - firstAt.Value).TotalSeconds;
+        long windowLines = received - entriesAtFirst;
+        double windowCpu = (cpuTotal - cpuAtFirst).TotalSeconds;
+        double linesPerSecond = windowSeconds > 0 ? windowLines / windowSeconds : double.NaN;
+
+        return new ResultTable()
+            .Add("scenario", $"pod logs → loki, {settings.Pods} pods, {settings.LineBytes}-byte CRI lines")
+            .Add("agent CPU", settings.AgentCpu is int core ? $"pinned to {core}" : "any")
+            .Add("lines", settings.Lines, "N0")
+            .Add("lines received", received, "N0")
+            .Add("wall s (from start)", doneAt.TotalSeconds, "0.00")
+            .Add("lines/s (shipping)", linesPerSecond, "N0")
+            .Add("MB/s (shipping)", linesPerSecond * settings.LineBytes / Units.MB, "0.0")
+            .Add("CPU s (shipping)", windowCpu, "0.00")
+            .Add("CPU s (with start-up)", cpuTotal.TotalSeconds, "0.00")
+            .Add("lines per CPU-s (shipping)", windowCpu > 0 ? windowLines / windowCpu : double.NaN, "N0")
+            .Add("RSS avg MiB", rss.AverageMiB, "0.0")
+            .Add("RSS max MiB", rss.MaxMiB, "0.0")
+            .Add("load avg 1m", LoadAverage.OneMinute(), "0.0");
+    }
+
+    private static void Progress(string message) => Console.Error.WriteLine($"[logs] {message}");
+}

@@ -1,0 +1,125 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Snappier;
+
+namespace Agent.LoadHarness.Logs;
+
+/// <summary>
+/// The agent's Loki: <c>POST /loki/api/v1/push</c> on Kestrel (loopback, HTTP/1.1 and h2c), snappy-compressed protobuf
+/// bodies, entries counted and thrown away.
+/// </summary>
+internal sealed class LokiSink : IAsyncDisposable
+{
+    private const string PushPath = "/loki/api/v1/push";
+
+    private readonly WebApplication _app;
+    private long _entries;
+    private long _lineBytes;
+    private long _pushes;
+    private long _badPushes;
+
+    private LokiSink(WebApplication app)
+    {
+        _app = app;
+    }
+
+    public int Port => new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
+
+    public long Entries => Interlocked.Read(ref _entries);
+
+    public long LineBytes => Interlocked.Read(ref _lineBytes);
+
+    public long Pushes => Interlocked.Read(ref _pushes);
+
+    /// <summary>Pushes the sink could not read (not snappy protobuf): a setup problem, reported rather than hidden.</summary>
+    public long BadPushes => Interlocked.Read(ref _badPushes);
+
+    public static async Task<LokiSink> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Limits.MaxRequestBodySize = null;
+            kestrel.AddServerHeader = false;
+        });
+        var app = builder.Build();
+        var sink = new LokiSink(app);
+        app.Run(sink.HandleAsync);
+        await app.StartAsync().ConfigureAwait(false);
+        return sink;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync().ConfigureAwait(false);
+        await _app.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(HttpContext context)
+    {
+        if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != PushPath)
+        {
+            context.Response.StatusCode = StatusCodes.Status404NotFound;
+            return;
+        }
+
+        var reader = context.Request.BodyReader;
+        ReadResult read;
+        do
+        {
+            read = await reader.ReadAsync(context.RequestAborted).ConfigureAwait(false);
+            if (!read.IsCompleted)
+            {
+                // Consume nothing yet: ask for the whole body in one buffer.
+                reader.AdvanceTo(read.Buffer.Start, read.Buffer.End);
+            }
+        }
+        while (!read.IsCompleted);
+
+        bool ok = Count(read.Buffer);
+        reader.AdvanceTo(read.Buffer.End);
+        Interlocked.Increment(ref _pushes);
+        context.Response.StatusCode = ok ? StatusCodes.Status204NoContent : StatusCodes.Status400BadRequest;
+    }
+
+    private bool Count(ReadOnlySequence<byte> body)
+    {
+        byte[] compressed = ArrayPool<byte>.Shared.Rent((int)body.Length);
+        byte[]? plain = null;
+        try
+        {
+            var input = compressed.AsSpan(0, (int)body.Length);
+            body.CopyTo(input);
+            int length = Snappy.GetUncompressedLength(input);
+            plain = ArrayPool<byte>.Shared.Rent(length);
+            int written = Snappy.Decompress(input, plain);
+            var (entries, lineBytes) = LokiPushCounter.Count(plain.AsSpan(0, written));
+            Interlocked.Add(ref _entries, entries);
+            Interlocked.Add(ref _lineBytes, lineBytes);
+            return true;
+        }
+        catch (InvalidDataException)
+        {
+            Interlocked.Increment(ref _badPushes);
+            return false;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(compressed);
+            if (plain is not null)
+            {
+                ArrayPool<byte>.Shared.Return(plain);
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+using System.Globalization;
+using System.Text;
+
+namespace Agent.LoadHarness.Reporting;
+
+/// <summary>One scenario's result as a Markdown table (header and one row) followed by the command that produced it.</summary>
+internal sealed class ResultTable
+{
+    private readonly List<(string Header, string Value)> _cells = [];
+
+    public ResultTable Add(string header, string value)
+    {
+        _cells.Add((header, value));
+        return this;
+    }
+
+    public ResultTable Add(string header, double value, string format) =>
+        Add(header, value.ToString(format, CultureInfo.InvariantCulture));
+
+    public string ToMarkdown(string commandLine)
+    {
+        var text = new StringBuilder();
+        text.Append("| ").AppendJoin(" | ", _cells.Select(c => c.Header)).AppendLine(" |");
+        text.Append('|').AppendJoin('|', _cells.Select(c => IsNumeric(c.Value) ? "---:" : "---")).AppendLine("|");
+        text.Append("| ").AppendJoin(" | ", _cells.Select(c => c.Value)).AppendLine(" |");
+        text.AppendLine();
+        text.Append("Command: `").Append(commandLine).AppendLine("`");
+        return text.ToString();
+    }
+
+    /// <summary>Prints the table and, with <paramref name="outputFile"/>, appends it there too.</summary>
+    public void Publish(string commandLine, string? outputFile)
+    {
+        string markdown = ToMarkdown(commandLine);
+        Console.WriteLine();
+        Console.Write(markdown);
+        if (outputFile is not null)
+        {
+            File.AppendAllText(outputFile, markdown + Environment.NewLine);
+        }
+    }
+
+    private static bool IsNumeric(string value) =>
+        double.TryParse(value.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+}
