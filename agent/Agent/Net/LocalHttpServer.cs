@@ -25,16 +25,21 @@ internal sealed class LocalHttpServer : IAsyncDisposable
 
     public int Port => Addresses[0].Port;
 
-    public static async Task<LocalHttpServer> StartAsync(HostPort endpoint, RequestDelegate handler, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    public static async Task<LocalHttpServer> StartAsync(ListenEndpoint endpoint, RequestDelegate handler, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
     {
+        var address = await endpoint.ResolveAsync(cancellationToken).ConfigureAwait(false);
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.WebHost.UseKestrelCore().ConfigureKestrel(kestrel =>
         {
-            foreach (IPEndPoint address in endpoint.ToEndPoints())
+            if (address is null)
             {
-                kestrel.Listen(address);
+                kestrel.ListenAnyIP(endpoint.Port);
+            }
+            else
+            {
+                kestrel.Listen(address, endpoint.Port);
             }
 
             kestrel.AddServerHeader = false;

@@ -44,7 +44,7 @@ internal sealed class AgentInstance : IAsyncDisposable
         LocalHttpServer? telemetry = null;
         if (config.Telemetry.Metrics.Level != "none")
         {
-            telemetry = await TelemetryServer.StartAsync(HostPort.Parse(config.Telemetry.Metrics.Address), health, loggerFactory, cancellationToken).ConfigureAwait(false);
+            telemetry = await TelemetryServer.StartAsync(ListenEndpoint.Parse(config.Telemetry.Metrics.Address), health, loggerFactory, cancellationToken).ConfigureAwait(false);
         }
 
         try

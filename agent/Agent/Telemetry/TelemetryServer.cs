@@ -9,7 +9,7 @@ namespace Agent.Telemetry;
 /// <summary>Serves the agent's own <c>/metrics</c> (Prometheus text), <c>/healthz</c> and <c>/readyz</c>.</summary>
 internal static class TelemetryServer
 {
-    public static Task<LocalHttpServer> StartAsync(HostPort address, AgentHealth health, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+    public static Task<LocalHttpServer> StartAsync(ListenEndpoint address, AgentHealth health, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
         LocalHttpServer.StartAsync(address, context => HandleAsync(context, health), loggerFactory, cancellationToken);
 
     private static async Task HandleAsync(HttpContext context, AgentHealth health)

@@ -29,7 +29,7 @@ internal sealed class HealthCheckExtension : IComponent
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _server = await LocalHttpServer.StartAsync(HostPort.Parse(_options.Endpoint), HandleAsync, _loggerFactory, cancellationToken).ConfigureAwait(false);
+        _server = await LocalHttpServer.StartAsync(ListenEndpoint.Parse(_options.Endpoint), HandleAsync, _loggerFactory, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)

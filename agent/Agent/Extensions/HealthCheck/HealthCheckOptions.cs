@@ -12,7 +12,7 @@ public sealed class HealthCheckOptions : IValidatable
 
     public IEnumerable<(string Key, string Message)> Validate()
     {
-        if (!HostPort.TryParse(Endpoint, out _, out string? error))
+        if (!ListenEndpoint.TryParse(Endpoint, out _, out string? error))
         {
             yield return ("endpoint", error);
         }

@@ -1,6 +1,7 @@
 using System.Net;
 using Agent.Core.Components;
 using Agent.Core.Telemetry;
+using Agent.Net;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -97,7 +98,7 @@ internal sealed class OtlpReceiver : IComponent
         int limit = grpc.MaxRecvMsgSizeMib * 1024 * 1024;
         string receiver = _id.ToString();
         return OtlpServerHost.StartAsync(
-            OtlpEndpoint.Parse(grpc.Endpoint),
+            ListenEndpoint.Parse(grpc.Endpoint),
             listen => listen.Protocols = HttpProtocols.Http2,
             maxRequestBodySize: null,
             _loggerFactory,
@@ -124,7 +125,7 @@ internal sealed class OtlpReceiver : IComponent
     {
         var handler = new OtlpHttpHandler(http, _consumers, _ingest);
         return OtlpServerHost.StartAsync(
-            OtlpEndpoint.Parse(http.Endpoint),
+            ListenEndpoint.Parse(http.Endpoint),
             H2cPriorKnowledge.Enable,
             maxRequestBodySize: http.MaxRequestBodySize + OtlpHttpHandler.DrainAllowance,
             _loggerFactory,

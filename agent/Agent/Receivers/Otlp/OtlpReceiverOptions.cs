@@ -1,4 +1,5 @@
 using Agent.Core.Config;
+using Agent.Net;
 
 namespace Agent.Receivers.Otlp;
 
@@ -73,7 +74,7 @@ public sealed class OtlpGrpcOptions : IValidatable
 
     public IEnumerable<(string Key, string Message)> Validate()
     {
-        if (!OtlpEndpoint.TryParse(Endpoint, out _, out string? error))
+        if (!ListenEndpoint.TryParse(Endpoint, out _, out string? error))
         {
             yield return ("endpoint", error);
         }
@@ -105,7 +106,7 @@ public sealed class OtlpHttpOptions : IValidatable
 
     public IEnumerable<(string Key, string Message)> Validate()
     {
-        if (!OtlpEndpoint.TryParse(Endpoint, out _, out string? error))
+        if (!ListenEndpoint.TryParse(Endpoint, out _, out string? error))
         {
             yield return ("endpoint", error);
         }

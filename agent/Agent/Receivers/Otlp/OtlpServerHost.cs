@@ -1,4 +1,5 @@
 using System.Net;
+using Agent.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -18,7 +19,7 @@ namespace Agent.Receivers.Otlp;
 internal static class OtlpServerHost
 {
     public static async Task<WebApplication> StartAsync(
-        OtlpEndpoint endpoint,
+        ListenEndpoint endpoint,
         Action<ListenOptions> configureListener,
         long? maxRequestBodySize,
         ILoggerFactory loggerFactory,

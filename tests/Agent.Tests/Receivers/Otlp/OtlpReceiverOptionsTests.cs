@@ -1,4 +1,5 @@
 using System.Net;
+using Agent.Net;
 using Agent.Receivers.Otlp;
 
 namespace Agent.Tests.Receivers.Otlp;
@@ -105,8 +106,8 @@ public class OtlpReceiverOptionsTests
     [InlineData(" 10.1.2.3:55681 ", "10.1.2.3", 55681)]
     public void Endpoints_are_parsed_as_the_collector_writes_them(string text, string host, int port)
     {
-        Assert.True(OtlpEndpoint.TryParse(text, out var endpoint, out _));
-        Assert.Equal(new OtlpEndpoint(host, port), endpoint);
+        Assert.True(ListenEndpoint.TryParse(text, out var endpoint, out _));
+        Assert.Equal(new ListenEndpoint(host, port), endpoint);
     }
 
     [Theory]
@@ -116,7 +117,7 @@ public class OtlpReceiverOptionsTests
     [InlineData("[::1]:4317", "::1")]
     public async Task Endpoints_resolve_to_the_address_to_bind(string text, string? address)
     {
-        var resolved = await OtlpEndpoint.Parse(text).ResolveAsync(CancellationToken.None);
+        var resolved = await ListenEndpoint.Parse(text).ResolveAsync(CancellationToken.None);
 
         Assert.Equal(address is null ? null : IPAddress.Parse(address), resolved);
     }

@@ -3,15 +3,15 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Agent.Receivers.Otlp;
+namespace Agent.Net;
 
 /// <summary>
 /// A listen address as the Collector writes it: <c>host:port</c>, <c>0.0.0.0:4317</c>, <c>[::]:4317</c>,
 /// <c>localhost:4317</c> or <c>:4317</c> (every interface). Port 0 asks the system for a free port.
 /// </summary>
-internal sealed record OtlpEndpoint(string Host, int Port)
+internal sealed record ListenEndpoint(string Host, int Port)
 {
-    public static bool TryParse(string? text, [NotNullWhen(true)] out OtlpEndpoint? endpoint, [NotNullWhen(false)] out string? error)
+    public static bool TryParse(string? text, [NotNullWhen(true)] out ListenEndpoint? endpoint, [NotNullWhen(false)] out string? error)
     {
         endpoint = null;
         text = text?.Trim() ?? string.Empty;
@@ -46,12 +46,12 @@ internal sealed record OtlpEndpoint(string Host, int Port)
             return false;
         }
 
-        endpoint = new OtlpEndpoint(host, port);
+        endpoint = new ListenEndpoint(host, port);
         error = null;
         return true;
     }
 
-    public static OtlpEndpoint Parse(string text) =>
+    public static ListenEndpoint Parse(string text) =>
         TryParse(text, out var endpoint, out string? error) ? endpoint : throw new ArgumentException($"endpoint {error}", nameof(text));
 
     /// <summary>
