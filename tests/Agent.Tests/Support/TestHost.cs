@@ -2,7 +2,7 @@ using Agent.Core.Components;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Agent.Tests.Receivers.Otlp;
+namespace Agent.Tests.Support;
 
 /// <summary>The smallest component host: no extensions, a throwaway data directory, logs dropped unless given a factory.</summary>
 internal sealed class TestHost(ILoggerFactory? loggerFactory = null) : IComponentHost
