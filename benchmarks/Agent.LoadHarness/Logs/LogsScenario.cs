@@ -13,25 +13,8 @@ internal sealed record LogsSettings(string AgentPath, int? AgentCpu, long Lines,
 /// </summary>
 internal static class LogsScenario
 {
-    public static async Task<ResultTable> RunAsync(LogsSettings settings)
-    {
-        var work = Directory.CreateTempSubdirectory("agent-harness-logs-");
-        try
-        {
-            return await RunInAsync(settings, work.FullName).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (settings.Keep)
-            {
-                Progress($"kept {work.FullName}");
-            }
-            else
-            {
-                work.Delete(recursive: true);
-            }
-        }
-    }
+    public static Task<ResultTable> RunAsync(LogsSettings settings) =>
+        ScratchDirectory.UseAsync("agent-harness-logs-", settings.Keep, Progress, work => RunInAsync(settings, work));
 
     private static async Task<ResultTable> RunInAsync(LogsSettings settings, string work)
     {

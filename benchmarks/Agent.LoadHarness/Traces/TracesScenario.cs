@@ -26,25 +26,8 @@ internal static class TracesScenario
 {
     private const int DistinctRequests = 200;
 
-    public static async Task<ResultTable> RunAsync(TracesSettings settings)
-    {
-        var work = Directory.CreateTempSubdirectory("agent-harness-traces-");
-        try
-        {
-            return await RunInAsync(settings, work.FullName).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (settings.Keep)
-            {
-                Progress($"kept {work.FullName}");
-            }
-            else
-            {
-                work.Delete(recursive: true);
-            }
-        }
-    }
+    public static Task<ResultTable> RunAsync(TracesSettings settings) =>
+        ScratchDirectory.UseAsync("agent-harness-traces-", settings.Keep, Progress, work => RunInAsync(settings, work));
 
     private static async Task<ResultTable> RunInAsync(TracesSettings settings, string work)
     {
