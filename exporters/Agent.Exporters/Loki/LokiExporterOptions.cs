@@ -38,7 +38,11 @@ public sealed class LokiExporterOptions : IValidatable
     /// <summary>Time allowed for one attempt at sending a batch.</summary>
     public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    public SendingQueueOptions SendingQueue { get; set; } = new();
+    /// <summary>
+    /// One consumer by default: pushes then leave in the order batches were queued (retries included), so the
+    /// entries of a stream reach Loki in order. More consumers trade that order for throughput.
+    /// </summary>
+    public SendingQueueOptions SendingQueue { get; set; } = new() { NumConsumers = 1 };
 
     public RetryOptions RetryOnFailure { get; set; } = new();
 
