@@ -9,10 +9,14 @@ public interface IComponentFactory
     /// <summary>The type as written in the configuration (<c>otlp</c>, <c>batch</c>, ...).</summary>
     string Type { get; }
 
+    /// <summary>The least settled of its signals' stabilities (the extension's own for extensions).</summary>
     Stability Stability { get; }
 
     /// <summary>The signals the component handles; empty for extensions.</summary>
     IReadOnlyCollection<Signal> Signals { get; }
+
+    /// <summary>How settled the component is for one signal it handles.</summary>
+    Stability StabilityOf(Signal signal);
 
     /// <summary>
     /// A complete options object with every default set; the configuration only overrides it. Its public settable
@@ -27,9 +31,6 @@ public sealed record ReceiverConsumers(
     IConsumer<MetricsBatch>? Metrics,
     IConsumer<LogsBatch>? Logs);
 
-/// <summary>Everything a component needs when it is created.</summary>
-public sealed record ComponentContext(ComponentId Id, object Options, IComponentHost Host);
-
 public interface IReceiverFactory : IComponentFactory
 {
     /// <summary>Creates the one instance for this id; it serves every pipeline that names it.</summary>
@@ -42,14 +43,17 @@ public interface IProcessor<in TBatch> : IConsumer<TBatch>, IComponent
 {
 }
 
+/// <summary>Creates processors per signal; a factory refuses a signal it does not handle with <see cref="NotSupportedException"/>.</summary>
 public interface IProcessorFactory : IComponentFactory
 {
-    /// <summary>Creates a processor for one pipeline, which passes what it produces to <paramref name="next"/>.</summary>
-    IProcessor<TBatch> CreateProcessor<TBatch>(ComponentContext context, IConsumer<TBatch> next)
-        where TBatch : Batch<TBatch>;
+    IProcessor<TracesBatch> CreateTracesProcessor(ComponentContext context, IConsumer<TracesBatch> next);
+
+    IProcessor<MetricsBatch> CreateMetricsProcessor(ComponentContext context, IConsumer<MetricsBatch> next);
+
+    IProcessor<LogsBatch> CreateLogsProcessor(ComponentContext context, IConsumer<LogsBatch> next);
 }
 
-/// <summary>An exporter instance, shared by every pipeline that names it: one consumer per signal.</summary>
+/// <summary>An exporter instance, shared by every pipeline that names it: one consumer per signal it was built for.</summary>
 public interface IExporter : IComponent
 {
     IConsumer<TracesBatch>? Traces { get; }
@@ -61,10 +65,32 @@ public interface IExporter : IComponent
 
 public interface IExporterFactory : IComponentFactory
 {
-    IExporter CreateExporter(ComponentContext context);
+    /// <summary>
+    /// Creates the one instance for this id, with consumers for <paramref name="signals"/> only (the signals of the
+    /// pipelines that name it). A signal the type does not handle is refused with <see cref="NotSupportedException"/>.
+    /// </summary>
+    IExporter CreateExporter(ComponentContext context, IReadOnlySet<Signal> signals);
 }
 
 public interface IExtensionFactory : IComponentFactory
 {
     IComponent CreateExtension(ComponentContext context);
+}
+
+public static class ProcessorFactoryExtensions
+{
+    /// <summary>Creates the processor for the signal of <typeparamref name="TBatch"/>.</summary>
+    public static IProcessor<TBatch> CreateProcessor<TBatch>(this IProcessorFactory factory, ComponentContext context, IConsumer<TBatch> next)
+        where TBatch : Batch => next switch
+        {
+            IConsumer<TracesBatch> traces => (IProcessor<TBatch>)factory.CreateTracesProcessor(context, traces),
+            IConsumer<MetricsBatch> metrics => (IProcessor<TBatch>)factory.CreateMetricsProcessor(context, metrics),
+            IConsumer<LogsBatch> logs => (IProcessor<TBatch>)factory.CreateLogsProcessor(context, logs),
+            _ => throw new NotSupportedException($"no signal carries {typeof(TBatch).Name}"),
+        };
+
+    /// <summary>The exporter's consumer for the signal of <typeparamref name="TBatch"/>, if it was built for it.</summary>
+    public static IConsumer<TBatch>? ConsumerFor<TBatch>(this IExporter exporter)
+        where TBatch : Batch =>
+        (exporter.Traces as IConsumer<TBatch>) ?? (exporter.Metrics as IConsumer<TBatch>) ?? (exporter.Logs as IConsumer<TBatch>);
 }

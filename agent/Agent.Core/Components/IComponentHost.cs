@@ -1,3 +1,4 @@
+using Agent.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Core.Components;
@@ -6,6 +7,12 @@ namespace Agent.Core.Components;
 public interface IComponentHost
 {
     ILoggerFactory LoggerFactory { get; }
+
+    /// <summary>Where components record their own metrics; the host serves them on <c>/metrics</c>.</summary>
+    ITelemetryRegistry Telemetry { get; }
+
+    /// <summary>The agent's state, for components that report health.</summary>
+    IAgentStatus Status { get; }
 
     /// <summary>The directory for state when no storage extension is named (checkpoints, persistent queues).</summary>
     string DefaultDataDirectory { get; }

@@ -47,7 +47,7 @@ internal sealed class TelemetryMetricsOptions : IValidatable
             yield return ("level", $"must be none, basic, normal or detailed, not \"{Level}\"");
         }
 
-        if (Level != "none" && !Net.ListenEndpoint.TryParse(Address, out _, out string? error))
+        if (Level != "none" && !Http.ListenEndpoint.TryParse(Address, out _, out string? error))
         {
             yield return ("address", error!);
         }

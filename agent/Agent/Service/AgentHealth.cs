@@ -1,3 +1,5 @@
+using Agent.Core.Components;
+
 namespace Agent.Service;
 
 /// <summary>Where the agent is in its life, for <c>/readyz</c> and the <c>health_check</c> extension.</summary>
@@ -10,16 +12,17 @@ internal enum AgentState
 }
 
 /// <summary>The agent's state, shared by everything that reports health.</summary>
-internal sealed class AgentHealth
+internal sealed class AgentHealth : IAgentStatus
 {
     private volatile AgentState _state = AgentState.Starting;
 
-    public AgentState State => _state;
+    public AgentState Current => _state;
 
     public bool IsReady => _state == AgentState.Ready;
 
-    /// <summary>Alive unless the agent failed: a starting or draining agent is still alive.</summary>
     public bool IsAlive => _state != AgentState.Failed;
+
+    public string State => _state.ToString().ToLowerInvariant();
 
     public void Set(AgentState state) => _state = state;
 }

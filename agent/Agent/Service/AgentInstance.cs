@@ -1,5 +1,5 @@
 using Agent.Config;
-using Agent.Net;
+using Agent.Http;
 using Agent.Telemetry;
 using Microsoft.Extensions.Logging;
 
@@ -9,12 +9,12 @@ namespace Agent.Service;
 internal sealed class AgentInstance : IAsyncDisposable
 {
     private readonly Topology _topology;
-    private readonly LocalHttpServer? _telemetry;
+    private readonly EmbeddedHttpServer? _telemetry;
     private readonly ILogger _logger;
     private readonly TimeSpan _shutdownTimeout;
     private int _stopped;
 
-    private AgentInstance(Topology topology, LocalHttpServer? telemetry, AgentHealth health, ILogger logger, TimeSpan shutdownTimeout)
+    private AgentInstance(Topology topology, EmbeddedHttpServer? telemetry, AgentHealth health, ILogger logger, TimeSpan shutdownTimeout)
     {
         _topology = topology;
         _telemetry = telemetry;
@@ -39,12 +39,13 @@ internal sealed class AgentInstance : IAsyncDisposable
     {
         var logger = loggerFactory.CreateLogger("agent");
         var health = new AgentHealth();
-        var host = new ComponentHost(loggerFactory, dataDirectory, health);
+        var metrics = new PrometheusTelemetryRegistry();
+        var host = new ComponentHost(loggerFactory, dataDirectory, health, metrics);
         var topology = Topology.Build(config, host, logger);
-        LocalHttpServer? telemetry = null;
+        EmbeddedHttpServer? telemetry = null;
         if (config.Telemetry.Metrics.Level != "none")
         {
-            telemetry = await TelemetryServer.StartAsync(ListenEndpoint.Parse(config.Telemetry.Metrics.Address), health, loggerFactory, cancellationToken).ConfigureAwait(false);
+            telemetry = await TelemetryServer.StartAsync(ListenEndpoint.Parse(config.Telemetry.Metrics.Address), metrics, health, loggerFactory, cancellationToken).ConfigureAwait(false);
         }
 
         try
@@ -67,7 +68,7 @@ internal sealed class AgentInstance : IAsyncDisposable
             "Agent started from {Source}: {Pipelines} pipelines, telemetry on {Telemetry}",
             config.Source,
             string.Join(", ", config.Pipelines.Select(p => p.Id.ToString())),
-            telemetry is null ? "(off)" : string.Join(", ", telemetry.Addresses));
+            telemetry is null ? "(off)" : string.Join(", ", telemetry.EndPoints));
         return new AgentInstance(topology, telemetry, health, logger, shutdownTimeout);
     }
 

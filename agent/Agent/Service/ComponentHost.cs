@@ -1,25 +1,29 @@
 using Agent.Core.Components;
+using Agent.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Service;
 
-/// <summary>What the running agent offers its components: logging, the data directory and the configured extensions.</summary>
+/// <summary>What the running agent offers its components: logging, self-telemetry, health, the data directory and the configured extensions.</summary>
 internal sealed class ComponentHost : IComponentHost
 {
     private readonly Dictionary<ComponentId, object> _extensions = [];
 
-    public ComponentHost(ILoggerFactory loggerFactory, string defaultDataDirectory, AgentHealth health)
+    public ComponentHost(ILoggerFactory loggerFactory, string defaultDataDirectory, IAgentStatus status, ITelemetryRegistry telemetry)
     {
         LoggerFactory = loggerFactory;
         DefaultDataDirectory = defaultDataDirectory;
-        Health = health;
+        Status = status;
+        Telemetry = telemetry;
     }
 
     public ILoggerFactory LoggerFactory { get; }
 
-    public string DefaultDataDirectory { get; }
+    public ITelemetryRegistry Telemetry { get; }
 
-    public AgentHealth Health { get; }
+    public IAgentStatus Status { get; }
+
+    public string DefaultDataDirectory { get; }
 
     public T? GetExtension<T>(ComponentId id)
         where T : class => _extensions.GetValueOrDefault(id) as T;

@@ -44,7 +44,8 @@ internal sealed class Topology
         foreach (var id in config.Pipelines.SelectMany(p => p.Exporters).Distinct())
         {
             var exporter = config.Exporters[id];
-            topology._exporters[id] = ((IExporterFactory)exporter.Factory).CreateExporter(new ComponentContext(id, exporter.Options, host));
+            var signals = config.Pipelines.Where(p => p.Exporters.Contains(id)).Select(p => p.Id.Signal).ToHashSet();
+            topology._exporters[id] = ((IExporterFactory)exporter.Factory).CreateExporter(new ComponentContext(id, exporter.Options, host), signals);
         }
 
         var traces = new Dictionary<ComponentId, List<IConsumer<TracesBatch>>>();
@@ -54,9 +55,9 @@ internal sealed class Topology
         {
             switch (pipeline.Id.Signal)
             {
-                case Signal.Traces: topology.Wire(pipeline, config, host, traces, e => e.Traces); break;
-                case Signal.Metrics: topology.Wire(pipeline, config, host, metrics, e => e.Metrics); break;
-                default: topology.Wire(pipeline, config, host, logs, e => e.Logs); break;
+                case Signal.Traces: topology.Wire(pipeline, config, host, traces); break;
+                case Signal.Metrics: topology.Wire(pipeline, config, host, metrics); break;
+                default: topology.Wire(pipeline, config, host, logs); break;
             }
         }
 
@@ -129,12 +130,11 @@ internal sealed class Topology
         PipelineConfig pipeline,
         AgentConfig config,
         IComponentHost host,
-        Dictionary<ComponentId, List<IConsumer<TBatch>>> receiverInputs,
-        Func<IExporter, IConsumer<TBatch>?> consumerOf)
+        Dictionary<ComponentId, List<IConsumer<TBatch>>> receiverInputs)
         where TBatch : Batch<TBatch>
     {
         var exporters = pipeline.Exporters
-            .Select(id => consumerOf(_exporters[id]) ?? throw new InvalidOperationException($"exporter {id} has no {pipeline.Id.Signal.ConfigName()} consumer"))
+            .Select(id => _exporters[id].ConsumerFor<TBatch>() ?? throw new InvalidOperationException($"exporter {id} has no {pipeline.Id.Signal.ConfigName()} consumer"))
             .ToList();
         var next = FanOutConsumer<TBatch>.Of(exporters);
         for (int i = pipeline.Processors.Count - 1; i >= 0; i--)

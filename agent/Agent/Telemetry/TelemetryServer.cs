@@ -1,18 +1,18 @@
-using Agent.Net;
-using Agent.Service;
+using Agent.Core.Components;
+using Agent.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Prometheus;
 
 namespace Agent.Telemetry;
 
 /// <summary>Serves the agent's own <c>/metrics</c> (Prometheus text), <c>/healthz</c> and <c>/readyz</c>.</summary>
 internal static class TelemetryServer
 {
-    public static Task<LocalHttpServer> StartAsync(ListenEndpoint address, AgentHealth health, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
-        LocalHttpServer.StartAsync(address, context => HandleAsync(context, health), loggerFactory, cancellationToken);
+    public static Task<EmbeddedHttpServer> StartAsync(
+        ListenEndpoint address, PrometheusTelemetryRegistry metrics, IAgentStatus status, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
+        EmbeddedHttpServer.StartAsync(address, context => HandleAsync(context, metrics, status), loggerFactory, cancellationToken);
 
-    private static async Task HandleAsync(HttpContext context, AgentHealth health)
+    private static async Task HandleAsync(HttpContext context, PrometheusTelemetryRegistry metrics, IAgentStatus status)
     {
         var response = context.Response;
         if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
@@ -25,13 +25,13 @@ internal static class TelemetryServer
         {
             case "/metrics":
                 response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
-                await Metrics.DefaultRegistry.CollectAndExportAsTextAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
+                await metrics.WriteTextAsync(response.Body, context.RequestAborted).ConfigureAwait(false);
                 break;
             case "/healthz":
-                await WriteStateAsync(response, health.IsAlive, health).ConfigureAwait(false);
+                await WriteStateAsync(response, status.IsAlive, status).ConfigureAwait(false);
                 break;
             case "/readyz":
-                await WriteStateAsync(response, health.IsReady, health).ConfigureAwait(false);
+                await WriteStateAsync(response, status.IsReady, status).ConfigureAwait(false);
                 break;
             default:
                 response.StatusCode = StatusCodes.Status404NotFound;
@@ -39,10 +39,10 @@ internal static class TelemetryServer
         }
     }
 
-    private static Task WriteStateAsync(HttpResponse response, bool ok, AgentHealth health)
+    private static Task WriteStateAsync(HttpResponse response, bool ok, IAgentStatus status)
     {
         response.StatusCode = ok ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         response.ContentType = "text/plain; charset=utf-8";
-        return response.WriteAsync(health.State.ToString().ToLowerInvariant() + "\n");
+        return response.WriteAsync(status.State + "\n");
     }
 }

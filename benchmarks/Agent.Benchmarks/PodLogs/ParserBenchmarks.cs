@@ -30,9 +30,9 @@ public class ParserBenchmarks
         _scratch = new byte[PodLogLines.LineSize];
         _chunk = new RawLogChunk(new Resource(), 512 * 1024, 2 * Lines);
         var extractor = new FieldExtractor(new ExtractOptions());
-        _criDecoder = new LineDecoder(LogFormat.Cri, 1 << 20, extractor, "bench");
-        _dockerDecoder = new LineDecoder(LogFormat.Docker, 1 << 20, extractor, "bench");
-        _criPlainDecoder = new LineDecoder(LogFormat.Cri, 1 << 20, new FieldExtractor(new ExtractOptions { Level = false, TraceId = false, SpanId = false }), "bench");
+        _criDecoder = new LineDecoder(LogFormat.Cri, 1 << 20, extractor, new BenchmarkHost().Context().ReceiverTelemetry());
+        _dockerDecoder = new LineDecoder(LogFormat.Docker, 1 << 20, extractor, new BenchmarkHost().Context().ReceiverTelemetry());
+        _criPlainDecoder = new LineDecoder(LogFormat.Cri, 1 << 20, new FieldExtractor(new ExtractOptions { Level = false, TraceId = false, SpanId = false }), new BenchmarkHost().Context().ReceiverTelemetry());
         if (_cri.Length != Lines * PodLogLines.LineSize || _docker.Length != Lines * PodLogLines.LineSize ||
             DecodeInto(_criDecoder, _cri) != Lines || DecodeInto(_dockerDecoder, _docker) != Lines ||
             _chunk.Entries[0].TraceIdOffset < 0)

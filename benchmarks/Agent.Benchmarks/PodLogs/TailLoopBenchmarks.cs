@@ -42,7 +42,7 @@ public class TailLoopBenchmarks
         _handle = File.OpenHandle(_file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
         _buffer = ArrayPool<byte>.Shared.Rent(TailerSettings.ReadBufferSize);
         _chunk = new RawLogChunk(new Resource(), ChunkBytes, ChunkBytes / 128);
-        _decoder = new LineDecoder(LogFormat.Auto, 1 << 20, new FieldExtractor(new ExtractOptions()), "bench");
+        _decoder = new LineDecoder(LogFormat.Auto, 1 << 20, new FieldExtractor(new ExtractOptions()), new BenchmarkHost().Context().ReceiverTelemetry());
     }
 
     [GlobalCleanup]
@@ -96,7 +96,7 @@ public class TailLoopBenchmarks
             StartAt = StartAt.Beginning,
             PollInterval = TimeSpan.FromMilliseconds(50),
         };
-        var host = new BenchHost(Path.Combine(_directory, "data-" + Guid.NewGuid().ToString("N")));
+        var host = new BenchmarkHost(Path.Combine(_directory, "data-" + Guid.NewGuid().ToString("N")));
         var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog"), options, host), consumer);
         await receiver.StartAsync(CancellationToken.None);
         await consumer.All;
@@ -124,15 +124,5 @@ public class TailLoopBenchmarks
 
             return ValueTask.CompletedTask;
         }
-    }
-
-    private sealed class BenchHost(string directory) : IComponentHost
-    {
-        public ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
-
-        public string DefaultDataDirectory => directory;
-
-        public T? GetExtension<T>(ComponentId id)
-            where T : class => null;
     }
 }

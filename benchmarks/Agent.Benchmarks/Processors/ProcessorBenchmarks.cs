@@ -40,7 +40,7 @@ public class ProcessorBenchmarks
                 new ResourceAttributeAction { Key = "temporary", Action = "delete" },
             ],
         };
-        var context = new ComponentContext(new ComponentId("resource"), options, new NullHost());
+        var context = new ComponentContext(new ComponentId("resource"), options, new BenchmarkHost());
         _resource = new ResourceProcessorFactory().CreateProcessor(context, new NullConsumer());
         _batch = Build(Groups, SpansPerGroup);
     }
@@ -88,15 +88,5 @@ public class ProcessorBenchmarks
         public bool MutatesData => false;
 
         public ValueTask ConsumeAsync(TracesBatch batch, CancellationToken cancellationToken) => ValueTask.CompletedTask;
-    }
-
-    private sealed class NullHost : IComponentHost
-    {
-        public ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
-
-        public string DefaultDataDirectory => Path.GetTempPath();
-
-        public T? GetExtension<T>(ComponentId id)
-            where T : class => null;
     }
 }

@@ -99,7 +99,7 @@ internal sealed class TraceSink : IAsyncDisposable
                 static input => Count(input));
             var responses = Marshallers.Create(static (ExportTraceServiceResponse message) => message.ToByteArray(), ExportTraceServiceResponse.Parser.ParseFrom);
             var method = new Method<SpanCount, ExportTraceServiceResponse>(
-                MethodType.Unary, TraceService.Descriptor.FullName, "Export", requests, responses);
+                MethodType.Unary, "opentelemetry.proto.collector.trace.v1.TraceService", "Export", requests, responses);
             context.AddUnaryMethod(method, [], (_, request, _) =>
             {
                 counter.Add(request.Spans);

@@ -17,14 +17,16 @@ public sealed class DebugExporter : IExporter
     private readonly string _name;
     private readonly DebugExporterOptions _options;
     private readonly ILogger _logger;
+    private readonly ExporterTelemetry _telemetry;
     private readonly BatchSampler _sampler;
     private readonly TextWriter? _output;
 
-    public DebugExporter(ComponentId id, DebugExporterOptions options, ILogger logger, TimeProvider? time = null, TextWriter? output = null)
+    public DebugExporter(ComponentContext context, DebugExporterOptions options, TimeProvider? time = null, TextWriter? output = null)
     {
-        _name = id.ToString();
+        _name = context.Id.ToString();
+        _telemetry = context.ExporterTelemetry();
         _options = options;
-        _logger = logger;
+        _logger = context.CreateLogger<DebugExporter>();
         _sampler = new BatchSampler(options.SamplingInitial, options.SamplingThereafter, time ?? TimeProvider.System);
         _output = options.UseInternalLogger ? null : output ?? Console.Out;
         Traces = new Writer<TracesBatch>(this, static b => b.Data.ResourceSpans.Count, static (text, b, detailed) =>
@@ -90,7 +92,7 @@ public sealed class DebugExporter : IExporter
             _logger.LogWarning("Exporter {Exporter} could not write: {Error}", _name, ex.Message);
         }
 
-        AgentMetrics.Sent(_name, batch.Signal, items);
+        _telemetry.Sent(batch.Signal, items);
         batch.Complete(DeliveryStatus.Delivered);
     }
 

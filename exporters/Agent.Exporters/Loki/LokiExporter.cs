@@ -28,19 +28,21 @@ public sealed class LokiExporter : IExporter
     private readonly LokiLabelMapper _mapper;
     private readonly SendingQueue<LogsBatch> _queue;
     private readonly ILogger _logger;
+    private readonly ExporterTelemetry _telemetry;
     private readonly ConcurrentBag<LokiRequestBuilder> _builders = [];
     private readonly ConditionalWeakTable<LogsBatch, Progress> _progress = [];
 
-    public LokiExporter(ComponentId id, LokiExporterOptions options, ILoggerFactory loggers, HttpClient? http = null)
+    public LokiExporter(ComponentContext context, LokiExporterOptions options, HttpClient? http = null)
     {
-        _name = id.ToString();
+        _name = context.Id.ToString();
+        _telemetry = context.ExporterTelemetry();
         _options = options;
         _pushUri = options.PushUri();
         _authorization = options.Auth?.AuthorizationHeader();
         _http = http ?? LokiHttpClient.Create(options.Tls);
         _mapper = new LokiLabelMapper(options);
-        _logger = loggers.CreateLogger<LokiExporter>();
-        _queue = new SendingQueue<LogsBatch>(id, options.SendingQueue, options.RetryOnFailure, options.Timeout, SendAsync, _logger);
+        _logger = context.CreateLogger<LokiExporter>();
+        _queue = new SendingQueue<LogsBatch>(context.Id, _telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, SendAsync, _logger);
     }
 
     public IConsumer<TracesBatch>? Traces => null;
@@ -161,7 +163,7 @@ public sealed class LokiExporter : IExporter
             // Nothing says which entries: none of this push's entries can be taken as stored.
             refused = push.Entries;
             string reason = status == (int)HttpStatusCode.BadRequest ? LokiRejection.Reason(message) : $"http_{status}";
-            AgentMetrics.SendFailed(_name, Signal.Logs, refused, reason);
+            _telemetry.SendFailed(Signal.Logs, refused, reason);
         }
         else
         {
@@ -169,7 +171,7 @@ public sealed class LokiExporter : IExporter
             {
                 int counted = Math.Min(count, push.Entries - refused);
                 refused += counted;
-                AgentMetrics.SendFailed(_name, Signal.Logs, counted, reason);
+                _telemetry.SendFailed(Signal.Logs, counted, reason);
             }
         }
 

@@ -1,6 +1,7 @@
 using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
+using Agent.Exporters.Otlp.Grpc;
 using Agent.Exporters.Sending;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -29,11 +30,11 @@ public sealed class OtlpExporter : IExporter
     private readonly LogsService.LogsServiceClient _logsClient;
     private readonly SignalQueues _queues;
 
-    public OtlpExporter(ComponentId id, OtlpExporterOptions options, ILogger logger, TimeProvider? time = null)
+    public OtlpExporter(ComponentContext context, IReadOnlySet<Signal> signals, OtlpExporterOptions options, TimeProvider? time = null)
     {
         if (!GrpcTarget.TryResolve(options.Endpoint, options.Tls.Insecure, out var address, out string error))
         {
-            throw new ArgumentException($"exporter {id}: endpoint {error}", nameof(options));
+            throw new ArgumentException($"exporter {context.Id}: endpoint {error}", nameof(options));
         }
 
         _time = time ?? TimeProvider.System;
@@ -59,18 +60,18 @@ public sealed class OtlpExporter : IExporter
         _traceClient = new TraceService.TraceServiceClient(_channel);
         _metricsClient = new MetricsService.MetricsServiceClient(_channel);
         _logsClient = new LogsService.LogsServiceClient(_channel);
-        _queues = new SignalQueues(id, options, logger, time, SendTracesAsync, SendMetricsAsync, SendLogsAsync);
+        _queues = new SignalQueues(context, signals, options, context.CreateLogger<OtlpExporter>(), time, SendTracesAsync, SendMetricsAsync, SendLogsAsync);
         Target = address;
     }
 
     /// <summary>The address the channel connects to.</summary>
     public Uri Target { get; }
 
-    public IConsumer<TracesBatch> Traces => _queues.Traces;
+    public IConsumer<TracesBatch>? Traces => _queues.Traces;
 
-    public IConsumer<MetricsBatch> Metrics => _queues.Metrics;
+    public IConsumer<MetricsBatch>? Metrics => _queues.Metrics;
 
-    public IConsumer<LogsBatch> Logs => _queues.Logs;
+    public IConsumer<LogsBatch>? Logs => _queues.Logs;
 
     public Task StartAsync(CancellationToken cancellationToken) => _queues.StartAsync(cancellationToken);
 

@@ -1,22 +1,12 @@
 using Agent.Core.Components;
 using Agent.Core.Model;
-using Microsoft.Extensions.Logging;
 
 namespace Agent.Exporters.Otlp;
 
 /// <summary>The <c>otlp</c> exporter type: OTLP over gRPC, for traces, metrics and logs.</summary>
-public sealed class OtlpExporterFactory : IExporterFactory
+public sealed class OtlpExporterFactory()
+    : ExporterFactory<OtlpExporterOptions>("otlp", Stability.Beta, Signal.Traces, Signal.Metrics, Signal.Logs)
 {
-    public string Type => "otlp";
-
-    public Stability Stability => Stability.Beta;
-
-    public IReadOnlyCollection<Signal> Signals { get; } = [Signal.Traces, Signal.Metrics, Signal.Logs];
-
-    public object CreateDefaultOptions() => new OtlpExporterOptions();
-
-    public IExporter CreateExporter(ComponentContext context) => new OtlpExporter(
-        context.Id,
-        (OtlpExporterOptions)context.Options,
-        context.Host.LoggerFactory.CreateLogger(typeof(OtlpExporter).FullName!));
+    protected override IExporter Create(ComponentContext context, OtlpExporterOptions options, IReadOnlySet<Signal> signals) =>
+        new OtlpExporter(context, signals, options);
 }

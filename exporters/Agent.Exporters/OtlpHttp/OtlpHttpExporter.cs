@@ -19,13 +19,13 @@ public sealed class OtlpHttpExporter : IExporter
     private readonly OtlpHttpSender _sender;
     private readonly SignalQueues _queues;
 
-    public OtlpHttpExporter(ComponentId id, OtlpHttpExporterOptions options, ILogger logger, TimeProvider? time = null)
+    public OtlpHttpExporter(ComponentContext context, IReadOnlySet<Signal> signals, OtlpHttpExporterOptions options, TimeProvider? time = null)
     {
-        TracesUrl = options.UrlFor(Signal.Traces) ?? throw NoUrl(id, Signal.Traces);
-        MetricsUrl = options.UrlFor(Signal.Metrics) ?? throw NoUrl(id, Signal.Metrics);
-        LogsUrl = options.UrlFor(Signal.Logs) ?? throw NoUrl(id, Signal.Logs);
+        TracesUrl = options.UrlFor(Signal.Traces) ?? throw NoUrl(context.Id, Signal.Traces);
+        MetricsUrl = options.UrlFor(Signal.Metrics) ?? throw NoUrl(context.Id, Signal.Metrics);
+        LogsUrl = options.UrlFor(Signal.Logs) ?? throw NoUrl(context.Id, Signal.Logs);
         _sender = new OtlpHttpSender(options, time);
-        _queues = new SignalQueues(id, options, logger, time, SendTracesAsync, SendMetricsAsync, SendLogsAsync);
+        _queues = new SignalQueues(context, signals, options, context.CreateLogger<OtlpHttpExporter>(), time, SendTracesAsync, SendMetricsAsync, SendLogsAsync);
     }
 
     public Uri TracesUrl { get; }
@@ -34,11 +34,11 @@ public sealed class OtlpHttpExporter : IExporter
 
     public Uri LogsUrl { get; }
 
-    public IConsumer<TracesBatch> Traces => _queues.Traces;
+    public IConsumer<TracesBatch>? Traces => _queues.Traces;
 
-    public IConsumer<MetricsBatch> Metrics => _queues.Metrics;
+    public IConsumer<MetricsBatch>? Metrics => _queues.Metrics;
 
-    public IConsumer<LogsBatch> Logs => _queues.Logs;
+    public IConsumer<LogsBatch>? Logs => _queues.Logs;
 
     public Task StartAsync(CancellationToken cancellationToken) => _queues.StartAsync(cancellationToken);
 

@@ -25,6 +25,7 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
 {
     private readonly ComponentId _exporter;
     private readonly string _exporterName;
+    private readonly ExporterTelemetry _telemetry;
     private readonly SendingQueueOptions _options;
     private readonly TimeSpan _timeout;
     private readonly SendBatchWithResult<TBatch> _send;
@@ -38,18 +39,20 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
 
     public SendingQueue(
         ComponentId exporter,
+        ExporterTelemetry telemetry,
         SendingQueueOptions queue,
         RetryOptions retry,
         TimeSpan timeout,
         SendBatch<TBatch> send,
         ILogger logger,
         TimeProvider? time = null)
-        : this(exporter, queue, retry, timeout, SendAll(send), logger, time)
+        : this(exporter, telemetry, queue, retry, timeout, SendAll(send), logger, time)
     {
     }
 
     public SendingQueue(
         ComponentId exporter,
+        ExporterTelemetry telemetry,
         SendingQueueOptions queue,
         RetryOptions retry,
         TimeSpan timeout,
@@ -59,6 +62,7 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
     {
         _exporter = exporter;
         _exporterName = exporter.ToString();
+        _telemetry = telemetry;
         _options = queue;
         _timeout = timeout;
         _send = send;
@@ -111,14 +115,14 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
             }
             else if (!_queue.TryEnqueue(batch, units, bytes))
             {
-                AgentMetrics.EnqueueFailed(_exporterName, batch.Signal, batch.ItemCount);
+                _telemetry.EnqueueFailed(batch.Signal, batch.ItemCount);
                 batch.Complete(DeliveryStatus.Errored);
                 return;
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
         {
-            AgentMetrics.EnqueueFailed(_exporterName, batch.Signal, batch.ItemCount);
+            _telemetry.EnqueueFailed(batch.Signal, batch.ItemCount);
             batch.Complete(DeliveryStatus.Errored);
             throw;
         }
@@ -182,7 +186,7 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
                 _logger.LogWarning("Exporter {Exporter}: the backend refused {Rejected} of {Items} {Signal}: {Error}", _exporterName, rejected, items, batch.Signal.ItemName(), result.Message);
                 if (!result.CountedBySender)
                 {
-                    AgentMetrics.SendFailed(_exporterName, batch.Signal, rejected, "partial_success");
+                    _telemetry.SendFailed(batch.Signal, rejected, "partial_success");
                 }
             }
             else if (!string.IsNullOrEmpty(result.Message))
@@ -190,7 +194,7 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
                 _logger.LogWarning("Exporter {Exporter}: the backend accepted {Items} {Signal} with a warning: {Warning}", _exporterName, items, batch.Signal.ItemName(), result.Message);
             }
 
-            AgentMetrics.Sent(_exporterName, batch.Signal, items - rejected);
+            _telemetry.Sent(batch.Signal, items - rejected);
 
             // What the backend took is delivered; a batch it refused whole can never be, so the source moves on.
             batch.Complete(rejected > 0 && rejected >= items ? DeliveryStatus.Rejected : DeliveryStatus.Delivered);
@@ -236,7 +240,7 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
 
     private void Fail(TBatch batch, DeliveryStatus status, string reason)
     {
-        AgentMetrics.SendFailed(_exporterName, batch.Signal, batch.ItemCount, reason);
+        _telemetry.SendFailed(batch.Signal, batch.ItemCount, reason);
         batch.Complete(status);
     }
 
@@ -245,7 +249,7 @@ public sealed class SendingQueue<TBatch> : IConsumer<TBatch>, IComponent
         // The signal is known from the first batch; before it there is nothing to report under any signal's label.
         if (_signal is { } signal)
         {
-            AgentMetrics.SetQueue(_exporterName, signal, _options.Sizer == "bytes" ? _queue.Bytes : _queue.Units, _options.QueueSize);
+            _telemetry.SetQueue(signal, _options.Sizer == "bytes" ? _queue.Bytes : _queue.Units, _options.QueueSize);
         }
     }
 

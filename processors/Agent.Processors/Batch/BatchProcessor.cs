@@ -18,6 +18,7 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>
     where TBatch : Batch<TBatch>
 {
     private readonly string _name;
+    private readonly ProcessorTelemetry _telemetry;
     private readonly IConsumer<TBatch> _next;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
@@ -37,11 +38,12 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>
     private DateTimeOffset _deadline;
     private bool _stopped;
 
-    internal BatchProcessor(ComponentId id, BatchProcessorOptions options, IConsumer<TBatch> next, ILogger logger, TimeProvider? time = null)
+    internal BatchProcessor(ComponentContext context, BatchProcessorOptions options, IConsumer<TBatch> next, TimeProvider? time = null)
     {
-        _name = id.ToString();
+        _name = context.Id.ToString();
+        _telemetry = context.ProcessorTelemetry();
         _next = next;
-        _logger = logger;
+        _logger = context.CreateLogger<BatchProcessorFactory>();
         _time = time ?? TimeProvider.System;
         _sendBatchSize = options.SendBatchSize;
         _sendBatchMaxSize = options.SendBatchMaxSize;
@@ -264,7 +266,7 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>
 
     private async ValueTask SendOneAsync(TBatch batch, bool bySize, CancellationToken cancellationToken)
     {
-        AgentMetrics.BatchSent(_name, bySize);
+        _telemetry.BatchSent(bySize);
         int items = batch.ItemCount;
         try
         {
@@ -283,7 +285,7 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>
 
     private void Drop(TBatch batch, string reason)
     {
-        AgentMetrics.Dropped(_name, batch.Signal, batch.ItemCount, reason);
+        _telemetry.Dropped(batch.Signal, batch.ItemCount, reason);
         batch.Complete(DeliveryStatus.Errored);
     }
 

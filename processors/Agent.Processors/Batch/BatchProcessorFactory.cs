@@ -1,25 +1,19 @@
 using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
-using Microsoft.Extensions.Logging;
 
 namespace Agent.Processors.Batch;
 
 /// <summary>The <c>batch</c> processor: merges small batches into bigger ones, sent by size or after a timeout.</summary>
-public sealed class BatchProcessorFactory : IProcessorFactory
+public sealed class BatchProcessorFactory()
+    : ProcessorFactory<BatchProcessorOptions>("batch", Stability.Beta, Signal.Traces, Signal.Metrics, Signal.Logs)
 {
-    public string Type => "batch";
+    protected override IProcessor<TracesBatch> CreateTraces(ComponentContext context, BatchProcessorOptions options, IConsumer<TracesBatch> next) =>
+        new BatchProcessor<TracesBatch>(context, options, next);
 
-    public Stability Stability => Stability.Beta;
+    protected override IProcessor<MetricsBatch> CreateMetrics(ComponentContext context, BatchProcessorOptions options, IConsumer<MetricsBatch> next) =>
+        new BatchProcessor<MetricsBatch>(context, options, next);
 
-    public IReadOnlyCollection<Signal> Signals { get; } = [Signal.Traces, Signal.Metrics, Signal.Logs];
-
-    public object CreateDefaultOptions() => new BatchProcessorOptions();
-
-    public IProcessor<TBatch> CreateProcessor<TBatch>(ComponentContext context, IConsumer<TBatch> next)
-        where TBatch : Batch<TBatch>
-    {
-        var logger = context.Host.LoggerFactory.CreateLogger(typeof(BatchProcessorFactory).Namespace!);
-        return new BatchProcessor<TBatch>(context.Id, (BatchProcessorOptions)context.Options, next, logger);
-    }
+    protected override IProcessor<LogsBatch> CreateLogs(ComponentContext context, BatchProcessorOptions options, IConsumer<LogsBatch> next) =>
+        new BatchProcessor<LogsBatch>(context, options, next);
 }

@@ -5,20 +5,15 @@ using Agent.Core.Model;
 namespace Agent.Processors.Resource;
 
 /// <summary>The <c>resource</c> processor: inserts, updates, upserts or deletes resource attributes.</summary>
-public sealed class ResourceProcessorFactory : IProcessorFactory
+public sealed class ResourceProcessorFactory()
+    : ProcessorFactory<ResourceProcessorOptions>("resource", Stability.Beta, Signal.Traces, Signal.Metrics, Signal.Logs)
 {
-    public string Type => "resource";
+    protected override IProcessor<TracesBatch> CreateTraces(ComponentContext context, ResourceProcessorOptions options, IConsumer<TracesBatch> next) =>
+        new ResourceProcessor<TracesBatch>(ResourceActions.Compile(options), next);
 
-    public Stability Stability => Stability.Beta;
+    protected override IProcessor<MetricsBatch> CreateMetrics(ComponentContext context, ResourceProcessorOptions options, IConsumer<MetricsBatch> next) =>
+        new ResourceProcessor<MetricsBatch>(ResourceActions.Compile(options), next);
 
-    public IReadOnlyCollection<Signal> Signals { get; } = [Signal.Traces, Signal.Metrics, Signal.Logs];
-
-    public object CreateDefaultOptions() => new ResourceProcessorOptions();
-
-    public IProcessor<TBatch> CreateProcessor<TBatch>(ComponentContext context, IConsumer<TBatch> next)
-        where TBatch : Batch<TBatch>
-    {
-        var actions = ResourceActions.Compile((ResourceProcessorOptions)context.Options);
-        return new ResourceProcessor<TBatch>(actions, next);
-    }
+    protected override IProcessor<LogsBatch> CreateLogs(ComponentContext context, ResourceProcessorOptions options, IConsumer<LogsBatch> next) =>
+        new ResourceProcessor<LogsBatch>(ResourceActions.Compile(options), next);
 }

@@ -88,16 +88,6 @@ internal sealed class RichOptions : IValidatable
     }
 }
 
-internal abstract class TestFactory(string type, params Signal[] signals) : IComponentFactory
-{
-    public string Type => type;
-
-    public Stability Stability => Stability.Development;
-
-    public IReadOnlyCollection<Signal> Signals => signals;
-
-    public virtual object CreateDefaultOptions() => new RichOptions();
-}
 
 internal sealed class NullComponent : IComponent
 {
@@ -106,33 +96,33 @@ internal sealed class NullComponent : IComponent
     public Task ShutdownAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
 
-internal sealed class TracesOnlyReceiverFactory() : TestFactory("tracesonly", Signal.Traces), IReceiverFactory
+/// <summary>A receiver type that only the config loader sees: it is never started.</summary>
+internal class TestReceiverFactory(string type, params Signal[] signals)
+    : ReceiverFactory<RichOptions>(type, Stability.Development, signals)
 {
-    public IComponent CreateReceiver(ComponentContext context, ReceiverConsumers consumers) => new NullComponent();
+    protected override IComponent Create(ComponentContext context, RichOptions options, ReceiverConsumers consumers) => new NullComponent();
 }
 
-internal sealed class AllSignalsReceiverFactory() : TestFactory("everything", Signal.Traces, Signal.Metrics, Signal.Logs), IReceiverFactory
+internal sealed class TracesOnlyReceiverFactory() : TestReceiverFactory("tracesonly", Signal.Traces);
+
+internal sealed class AllSignalsReceiverFactory() : TestReceiverFactory("everything", Signal.Traces, Signal.Metrics, Signal.Logs);
+
+/// <summary>A processor type for config loading only: it handles every signal and creates nothing.</summary>
+internal sealed class PassProcessorFactory() : ProcessorFactory<RichOptions>("pass", Stability.Development, Signal.Traces, Signal.Metrics, Signal.Logs);
+
+/// <summary>An exporter type for config loading only.</summary>
+internal class TestExporterFactory(string type, params Signal[] signals)
+    : ExporterFactory<RichOptions>(type, Stability.Development, signals)
 {
-    public IComponent CreateReceiver(ComponentContext context, ReceiverConsumers consumers) => new NullComponent();
+    protected override IExporter Create(ComponentContext context, RichOptions options, IReadOnlySet<Signal> signals) =>
+        throw new NotSupportedException("config loading tests never create exporters");
 }
 
-internal sealed class PassProcessorFactory() : TestFactory("pass", Signal.Traces, Signal.Metrics, Signal.Logs), IProcessorFactory
-{
-    public IProcessor<TBatch> CreateProcessor<TBatch>(ComponentContext context, IConsumer<TBatch> next)
-        where TBatch : Batch<TBatch> => throw new NotSupportedException();
-}
+internal sealed class AllSignalsExporterFactory() : TestExporterFactory("sink", Signal.Traces, Signal.Metrics, Signal.Logs);
 
-internal sealed class AllSignalsExporterFactory() : TestFactory("sink", Signal.Traces, Signal.Metrics, Signal.Logs), IExporterFactory
-{
-    public IExporter CreateExporter(ComponentContext context) => throw new NotSupportedException();
-}
+internal sealed class LogsOnlyExporterFactory() : TestExporterFactory("logsink", Signal.Logs);
 
-internal sealed class LogsOnlyExporterFactory() : TestFactory("logsink", Signal.Logs), IExporterFactory
+internal sealed class NullExtensionFactory() : ExtensionFactory<RichOptions>("nothing", Stability.Development)
 {
-    public IExporter CreateExporter(ComponentContext context) => throw new NotSupportedException();
-}
-
-internal sealed class NullExtensionFactory() : TestFactory("nothing"), IExtensionFactory
-{
-    public IComponent CreateExtension(ComponentContext context) => new NullComponent();
+    protected override IComponent Create(ComponentContext context, RichOptions options) => new NullComponent();
 }

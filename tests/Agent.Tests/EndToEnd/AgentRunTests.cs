@@ -1,4 +1,5 @@
 using System.Net;
+using Agent.Exporters.Otlp.Grpc;
 using Agent.Tests.Fakes;
 using Google.Protobuf;
 using Grpc.Core;

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 
 namespace Agent.Tests.Exporters;
 
-/// <summary>A logger (and logger factory, and component host) that keeps every formatted message, for assertions.</summary>
-public sealed class RecordingLogger : ILogger, ILoggerFactory, ILoggerProvider, IComponentHost
+/// <summary>A logger (and logger factory) that keeps every formatted message, for assertions.</summary>
+public sealed class RecordingLogger : ILogger, ILoggerFactory, ILoggerProvider
 {
     private readonly object _gate = new();
     private readonly List<(LogLevel Level, string Message)> _entries = [];
@@ -22,12 +22,6 @@ public sealed class RecordingLogger : ILogger, ILoggerFactory, ILoggerProvider, 
 
     public IEnumerable<string> Messages => Entries.Select(e => e.Message);
 
-    public ILoggerFactory LoggerFactory => this;
-
-    public string DefaultDataDirectory => Path.GetTempPath();
-
-    public T? GetExtension<T>(ComponentId id)
-        where T : class => null;
 
     public IDisposable? BeginScope<TState>(TState state)
         where TState : notnull => null;

@@ -1,5 +1,6 @@
 using System.IO.Compression;
 using Agent.Core.Model;
+using Agent.Tests.OtlpServices;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;

@@ -2,7 +2,6 @@ using System.Net;
 using Agent.Config;
 using Agent.Core.Components;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Agent.Extensions.FileStorage;
 using Agent.Extensions.HealthCheck;
 using Agent.Service;
@@ -51,9 +50,9 @@ public sealed class AgentInstanceTests : IDisposable
     [Fact]
     public async Task Serves_metrics_health_and_readiness_while_running()
     {
-        var (agent, _) = await StartAsync();
+        var (agent, recorderOf) = await StartAsync();
         await using var running = agent;
-        AgentMetrics.Sent("instance-test", Signal.Logs, 3);
+        await recorderOf.Receivers["manual"].Consumers.Logs!.ConsumeAsync(Agent.Tests.Core.Model.TestBatches.Logs(("svc", 3)), CancellationToken.None);
 
         string metrics = await _http.GetStringAsync($"http://127.0.0.1:{agent.TelemetryPort}/metrics");
         var healthz = await _http.GetAsync(new Uri($"http://127.0.0.1:{agent.TelemetryPort}/healthz"));
@@ -61,7 +60,7 @@ public sealed class AgentInstanceTests : IDisposable
         var missing = await _http.GetAsync(new Uri($"http://127.0.0.1:{agent.TelemetryPort}/nothing"));
 
         Assert.Contains("# TYPE otelcol_exporter_sent_log_records_total counter", metrics, StringComparison.Ordinal);
-        Assert.Contains("otelcol_exporter_sent_log_records_total{exporter=\"instance-test\"} 3", metrics, StringComparison.Ordinal);
+        Assert.Contains("otelcol_exporter_sent_log_records_total{exporter=\"record\"} 3", metrics, StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, healthz.StatusCode);
         Assert.Equal(HttpStatusCode.OK, readyz.StatusCode);
         Assert.Equal("ready\n", await readyz.Content.ReadAsStringAsync());
@@ -91,7 +90,7 @@ public sealed class AgentInstanceTests : IDisposable
 
         await agent.StopAsync();
 
-        Assert.Equal(AgentState.Stopping, agent.Health.State);
+        Assert.Equal(AgentState.Stopping, agent.Health.Current);
         await Assert.ThrowsAsync<HttpRequestException>(() => _http.GetAsync(new Uri($"http://127.0.0.1:{port}/readyz")));
     }
 
@@ -101,7 +100,7 @@ public sealed class AgentInstanceTests : IDisposable
         var storage = (IStorageExtension)new FileStorageFactory().CreateExtension(new ComponentContext(
             new ComponentId("file_storage"),
             new FileStorageOptions { Directory = Path.Combine(_dataDirectory, "fs"), CreateDirectory = true },
-            new ComponentHost(NullLoggerFactory.Instance, _dataDirectory, new AgentHealth())));
+            new ComponentHost(NullLoggerFactory.Instance, _dataDirectory, new AgentHealth(), SelfMetrics.Registry)));
 
         string pods = storage.GetDirectory(ComponentKind.Receiver, new ComponentId("filelog", "pods"));
         string odd = storage.GetDirectory(ComponentKind.Exporter, new ComponentId("otlp", "a/b"));
@@ -117,7 +116,7 @@ public sealed class AgentInstanceTests : IDisposable
         var storage = (IStorageExtension)new FileStorageFactory().CreateExtension(new ComponentContext(
             new ComponentId("file_storage", "ckpt"),
             new FileStorageOptions(),
-            new ComponentHost(NullLoggerFactory.Instance, _dataDirectory, new AgentHealth())));
+            new ComponentHost(NullLoggerFactory.Instance, _dataDirectory, new AgentHealth(), SelfMetrics.Registry)));
 
         Assert.Equal(
             Path.Combine(_dataDirectory, "file_storage", "ckpt", "receiver_filelog"),

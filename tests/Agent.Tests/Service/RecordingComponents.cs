@@ -2,6 +2,7 @@ using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
+using Agent.Core.Telemetry;
 using Agent.Service;
 using OpenTelemetry.Proto.Common.V1;
 
@@ -36,16 +37,6 @@ internal sealed class NoOptions
     public string Tag { get; set; } = string.Empty;
 }
 
-internal abstract class RecordingFactory(string type) : IComponentFactory
-{
-    public string Type => type;
-
-    public Stability Stability => Stability.Development;
-
-    public IReadOnlyCollection<Signal> Signals => [Signal.Traces, Signal.Metrics, Signal.Logs];
-
-    public object CreateDefaultOptions() => new NoOptions();
-}
 
 /// <summary>A receiver the test drives by hand through the consumers it was given.</summary>
 internal sealed class ManualReceiver(string id, ReceiverConsumers consumers, Recorder recorder) : IComponent
@@ -65,9 +56,10 @@ internal sealed class ManualReceiver(string id, ReceiverConsumers consumers, Rec
     }
 }
 
-internal sealed class ManualReceiverFactory(Recorder recorder) : RecordingFactory("manual"), IReceiverFactory
+internal sealed class ManualReceiverFactory(Recorder recorder)
+    : ReceiverFactory<NoOptions>("manual", Stability.Development, Signal.Traces, Signal.Metrics, Signal.Logs)
 {
-    public IComponent CreateReceiver(ComponentContext context, ReceiverConsumers consumers)
+    protected override IComponent Create(ComponentContext context, NoOptions options, ReceiverConsumers consumers)
     {
         var receiver = new ManualReceiver(context.Id.ToString(), consumers, recorder);
         recorder.Receivers[context.Id.ToString()] = receiver;
@@ -112,15 +104,21 @@ internal sealed class TagProcessor<TBatch>(string name, string tag, IConsumer<TB
     }
 }
 
-internal sealed class TagProcessorFactory(Recorder recorder) : RecordingFactory("tag"), IProcessorFactory
+internal sealed class TagProcessorFactory(Recorder recorder)
+    : ProcessorFactory<NoOptions>("tag", Stability.Development, Signal.Traces, Signal.Metrics, Signal.Logs)
 {
-    public IProcessor<TBatch> CreateProcessor<TBatch>(ComponentContext context, IConsumer<TBatch> next)
-        where TBatch : Batch<TBatch> =>
-        new TagProcessor<TBatch>(context.Id.ToString(), ((NoOptions)context.Options).Tag, next, recorder);
+    protected override IProcessor<TracesBatch> CreateTraces(ComponentContext context, NoOptions options, IConsumer<TracesBatch> next) =>
+        new TagProcessor<TracesBatch>(context.Id.ToString(), options.Tag, next, recorder);
+
+    protected override IProcessor<MetricsBatch> CreateMetrics(ComponentContext context, NoOptions options, IConsumer<MetricsBatch> next) =>
+        new TagProcessor<MetricsBatch>(context.Id.ToString(), options.Tag, next, recorder);
+
+    protected override IProcessor<LogsBatch> CreateLogs(ComponentContext context, NoOptions options, IConsumer<LogsBatch> next) =>
+        new TagProcessor<LogsBatch>(context.Id.ToString(), options.Tag, next, recorder);
 }
 
 /// <summary>Keeps every batch it gets and completes it as delivered.</summary>
-internal sealed class RecordingExporter(string id, Recorder recorder) : IExporter, IConsumer<TracesBatch>, IConsumer<MetricsBatch>, IConsumer<LogsBatch>
+internal sealed class RecordingExporter(string id, Recorder recorder, ExporterTelemetry telemetry) : IExporter, IConsumer<TracesBatch>, IConsumer<MetricsBatch>, IConsumer<LogsBatch>
 {
     public IConsumer<TracesBatch> Traces => this;
 
@@ -160,16 +158,18 @@ internal sealed class RecordingExporter(string id, Recorder recorder) : IExporte
             list.Add(batch);
         }
 
+        telemetry.Sent(batch.Signal, batch.ItemCount);
         batch.Complete(DeliveryStatus.Delivered);
         return ValueTask.CompletedTask;
     }
 }
 
-internal sealed class RecordingExporterFactory(Recorder recorder) : RecordingFactory("record"), IExporterFactory
+internal sealed class RecordingExporterFactory(Recorder recorder)
+    : ExporterFactory<NoOptions>("record", Stability.Development, Signal.Traces, Signal.Metrics, Signal.Logs)
 {
-    public IExporter CreateExporter(ComponentContext context)
+    protected override IExporter Create(ComponentContext context, NoOptions options, IReadOnlySet<Signal> signals)
     {
         recorder.Add($"create {context.Id}");
-        return new RecordingExporter(context.Id.ToString(), recorder);
+        return new RecordingExporter(context.Id.ToString(), recorder, context.ExporterTelemetry());
     }
 }

@@ -36,7 +36,7 @@ public class TopologyTests
     {
         var recorder = new Recorder();
         var config = new ConfigLoader(recorder.Registry(), _ => null).Load("topology.yaml", TwoPipelines);
-        var host = new ComponentHost(NullLoggerFactory.Instance, Path.GetTempPath(), new AgentHealth());
+        var host = new ComponentHost(NullLoggerFactory.Instance, Path.GetTempPath(), new AgentHealth(), SelfMetrics.Registry);
         return (Topology.Build(config, host, NullLogger.Instance), recorder);
     }
 

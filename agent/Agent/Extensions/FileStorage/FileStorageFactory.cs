@@ -1,21 +1,11 @@
 using Agent.Core.Components;
-using Agent.Core.Model;
 
 namespace Agent.Extensions.FileStorage;
 
-public sealed class FileStorageFactory : IExtensionFactory
+public sealed class FileStorageFactory() : ExtensionFactory<FileStorageOptions>("file_storage", Stability.Beta)
 {
-    public string Type => "file_storage";
-
-    public Stability Stability => Stability.Beta;
-
-    public IReadOnlyCollection<Signal> Signals => [];
-
-    public object CreateDefaultOptions() => new FileStorageOptions();
-
-    public IComponent CreateExtension(ComponentContext context)
+    protected override IComponent Create(ComponentContext context, FileStorageOptions options)
     {
-        var options = (FileStorageOptions)context.Options;
         bool useDefault = options.Directory.Length == 0;
         string directory = useDefault ? Path.Combine(context.Host.DefaultDataDirectory, "file_storage", context.Id.Name) : options.Directory;
         return new FileStorageExtension(directory, createIfMissing: useDefault || options.CreateDirectory);

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Agent.Core.Components;
-using Agent.Net;
-using Agent.Service;
+using Agent.Http;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
@@ -14,14 +13,14 @@ namespace Agent.Extensions.HealthCheck;
 internal sealed class HealthCheckExtension : IComponent
 {
     private readonly HealthCheckOptions _options;
-    private readonly AgentHealth _health;
+    private readonly IAgentStatus _status;
     private readonly ILoggerFactory _loggerFactory;
-    private LocalHttpServer? _server;
+    private EmbeddedHttpServer? _server;
 
-    public HealthCheckExtension(HealthCheckOptions options, AgentHealth health, ILoggerFactory loggerFactory)
+    public HealthCheckExtension(HealthCheckOptions options, IAgentStatus status, ILoggerFactory loggerFactory)
     {
         _options = options;
-        _health = health;
+        _status = status;
         _loggerFactory = loggerFactory;
     }
 
@@ -29,7 +28,7 @@ internal sealed class HealthCheckExtension : IComponent
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _server = await LocalHttpServer.StartAsync(ListenEndpoint.Parse(_options.Endpoint), HandleAsync, _loggerFactory, cancellationToken).ConfigureAwait(false);
+        _server = await EmbeddedHttpServer.StartAsync(ListenEndpoint.Parse(_options.Endpoint), HandleAsync, _loggerFactory, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)
@@ -48,7 +47,7 @@ internal sealed class HealthCheckExtension : IComponent
             return Task.CompletedTask;
         }
 
-        bool ready = _health.IsReady;
+        bool ready = _status.IsReady;
         context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.ContentType = "application/json";
         var body = new Dictionary<string, string> { ["status"] = ready ? "Server available" : "Server not available" };

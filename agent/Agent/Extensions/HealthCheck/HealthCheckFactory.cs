@@ -1,19 +1,9 @@
 using Agent.Core.Components;
-using Agent.Core.Model;
-using Agent.Service;
 
 namespace Agent.Extensions.HealthCheck;
 
-public sealed class HealthCheckFactory : IExtensionFactory
+public sealed class HealthCheckFactory() : ExtensionFactory<HealthCheckOptions>("health_check", Stability.Beta)
 {
-    public string Type => "health_check";
-
-    public Stability Stability => Stability.Beta;
-
-    public IReadOnlyCollection<Signal> Signals => [];
-
-    public object CreateDefaultOptions() => new HealthCheckOptions();
-
-    public IComponent CreateExtension(ComponentContext context) =>
-        new HealthCheckExtension((HealthCheckOptions)context.Options, ((ComponentHost)context.Host).Health, context.Host.LoggerFactory);
+    protected override IComponent Create(ComponentContext context, HealthCheckOptions options) =>
+        new HealthCheckExtension(options, context.Host.Status, context.Host.LoggerFactory);
 }

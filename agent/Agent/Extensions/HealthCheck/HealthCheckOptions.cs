@@ -1,5 +1,5 @@
 using Agent.Core.Config;
-using Agent.Net;
+using Agent.Http;
 
 namespace Agent.Extensions.HealthCheck;
 

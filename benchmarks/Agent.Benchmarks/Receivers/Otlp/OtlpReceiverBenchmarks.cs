@@ -4,6 +4,7 @@ using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
+using Agent.Exporters.Otlp.Grpc;
 using Agent.Receivers.Otlp;
 using BenchmarkDotNet.Attributes;
 using Google.Protobuf;
@@ -48,7 +49,7 @@ public class OtlpReceiverBenchmarks
         options.Protocols.Grpc!.Endpoint = "127.0.0.1:0";
         options.Protocols.Http!.Endpoint = "127.0.0.1:0";
         var receiver = (OtlpReceiver)new OtlpReceiverFactory().CreateReceiver(
-            new ComponentContext(new ComponentId("otlp", "bench"), options, new Host()),
+            new ComponentContext(new ComponentId("otlp", "bench"), options, new BenchmarkHost()),
             new ReceiverConsumers(new Acknowledging(), null, null));
         await receiver.StartAsync(CancellationToken.None);
         _receiver = receiver;
@@ -143,15 +144,5 @@ public class OtlpReceiverBenchmarks
             batch.Complete(DeliveryStatus.Delivered);
             return ValueTask.CompletedTask;
         }
-    }
-
-    private sealed class Host : IComponentHost
-    {
-        public ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
-
-        public string DefaultDataDirectory => Path.GetTempPath();
-
-        public T? GetExtension<T>(ComponentId id)
-            where T : class => null;
     }
 }

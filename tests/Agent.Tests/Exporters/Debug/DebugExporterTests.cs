@@ -1,6 +1,5 @@
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Agent.Exporters.Debug;
 using OpenTelemetry.Proto.Resource.V1;
 
@@ -13,7 +12,7 @@ public sealed class DebugExporterTests
     {
         var log = new RecordingLogger();
         var id = OtlpSamples.UniqueId("debug");
-        var exporter = new DebugExporter(id, new DebugExporterOptions(), log);
+        var exporter = new DebugExporter(new TestHost(log).Context(id, new object()), new DebugExporterOptions());
         var (batch, done) = OtlpSamples.TracesBatch(3);
 
         await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
@@ -21,14 +20,14 @@ public sealed class DebugExporterTests
         Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
         var line = Assert.Single(log.Messages);
         Assert.Contains("traces: 1 resource groups, 3 spans", line, StringComparison.Ordinal);
-        Assert.Equal(3, AgentMetrics.SentValue(id.ToString(), Signal.Traces));
+        Assert.Equal(3, SelfMetrics.SentValue(id.ToString(), Signal.Traces));
     }
 
     [Fact]
     public async Task Normal_adds_one_line_per_record()
     {
         var log = new RecordingLogger();
-        var exporter = new DebugExporter(OtlpSamples.UniqueId("debug"), new DebugExporterOptions { Verbosity = DebugVerbosity.Normal }, log);
+        var exporter = new DebugExporter(new TestHost(log).Context(OtlpSamples.UniqueId("debug"), new object()), new DebugExporterOptions { Verbosity = DebugVerbosity.Normal });
 
         await exporter.Traces.ConsumeAsync(OtlpSamples.TracesBatch(3).Batch, CancellationToken.None);
         await exporter.Metrics.ConsumeAsync(OtlpSamples.MetricsBatch(2).Batch, CancellationToken.None);
@@ -54,7 +53,7 @@ public sealed class DebugExporterTests
     public async Task Detailed_dumps_resources_scopes_and_every_field()
     {
         var log = new RecordingLogger();
-        var exporter = new DebugExporter(OtlpSamples.UniqueId("debug"), new DebugExporterOptions { Verbosity = DebugVerbosity.Detailed }, log);
+        var exporter = new DebugExporter(new TestHost(log).Context(OtlpSamples.UniqueId("debug"), new object()), new DebugExporterOptions { Verbosity = DebugVerbosity.Detailed });
 
         await exporter.Traces.ConsumeAsync(OtlpSamples.TracesBatch(1).Batch, CancellationToken.None);
 
@@ -72,7 +71,7 @@ public sealed class DebugExporterTests
     public async Task Raw_file_lines_are_shown_like_any_log_record()
     {
         var log = new RecordingLogger();
-        var exporter = new DebugExporter(OtlpSamples.UniqueId("debug"), new DebugExporterOptions { Verbosity = DebugVerbosity.Normal }, log);
+        var exporter = new DebugExporter(new TestHost(log).Context(OtlpSamples.UniqueId("debug"), new object()), new DebugExporterOptions { Verbosity = DebugVerbosity.Normal });
         var chunk = new RawLogChunk(new Resource());
         byte[] line = "disk almost full"u8.ToArray();
         line.CopyTo(chunk.GetSpan(line.Length));
@@ -94,7 +93,7 @@ public sealed class DebugExporterTests
         var log = new RecordingLogger();
         var clock = new ManualTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var id = OtlpSamples.UniqueId("debug");
-        var exporter = new DebugExporter(id, new DebugExporterOptions { SamplingInitial = 2, SamplingThereafter = 3 }, log, clock);
+        var exporter = new DebugExporter(new TestHost(log).Context(id, new object()), new DebugExporterOptions { SamplingInitial = 2, SamplingThereafter = 3 }, clock);
 
         for (int i = 0; i < 8; i++)
         {
@@ -106,7 +105,7 @@ public sealed class DebugExporterTests
         clock.Advance(TimeSpan.FromSeconds(1));
         await exporter.Logs.ConsumeAsync(OtlpSamples.LogsBatch(1).Batch, CancellationToken.None);
         Assert.Equal(5, log.Messages.Count());
-        Assert.Equal(9, AgentMetrics.SentValue(id.ToString(), Signal.Logs));
+        Assert.Equal(9, SelfMetrics.SentValue(id.ToString(), Signal.Logs));
     }
 
     [Fact]
@@ -114,7 +113,7 @@ public sealed class DebugExporterTests
     {
         var log = new RecordingLogger();
         using var output = new StringWriter();
-        var exporter = new DebugExporter(OtlpSamples.UniqueId("debug"), new DebugExporterOptions { UseInternalLogger = false, Verbosity = DebugVerbosity.Normal }, log, output: output);
+        var exporter = new DebugExporter(new TestHost(log).Context(OtlpSamples.UniqueId("debug"), new object()), new DebugExporterOptions { UseInternalLogger = false, Verbosity = DebugVerbosity.Normal }, output: output);
 
         await exporter.Metrics.ConsumeAsync(OtlpSamples.MetricsBatch(1).Batch, CancellationToken.None);
 

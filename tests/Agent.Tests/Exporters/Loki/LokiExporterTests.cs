@@ -1,7 +1,6 @@
 using System.Text;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Agent.Exporters.Loki;
 using Agent.Tests.Fakes;
 using static Agent.Tests.Exporters.Loki.LokiTestData;
@@ -55,7 +54,7 @@ public class LokiExporterTests
         var request = Assert.Single(loki.Requests);
         Assert.Equal("application/x-protobuf", request.ContentType);
         Assert.Null(request.Tenant);
-        Assert.Equal(2, AgentMetrics.SentValue(name, Signal.Logs));
+        Assert.Equal(2, SelfMetrics.SentValue(name, Signal.Logs));
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
@@ -145,7 +144,7 @@ public class LokiExporterTests
 
         Assert.Equal(DeliveryStatus.Rejected, await SendAsync(exporter, batch));
         Assert.Single(loki.Requests);
-        Assert.Equal(2, AgentMetrics.SendFailedValue(name, Signal.Logs, "http_401"));
+        Assert.Equal(2, SelfMetrics.SendFailedValue(name, Signal.Logs, "http_401"));
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
@@ -189,7 +188,7 @@ public class LokiExporterTests
 
         Assert.Equal(lines.Select(l => l.Text), loki.Entries.Select(e => e.Line));
         Assert.Equal(3, loki.Requests.Count(r => r.Status == status));
-        Assert.Equal(60, AgentMetrics.SentValue(name, Signal.Logs));
+        Assert.Equal(60, SelfMetrics.SentValue(name, Signal.Logs));
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
@@ -230,8 +229,8 @@ public class LokiExporterTests
 
         Assert.Equal(["a", "c"], loki.Entries.Select(e => e.Line));
         Assert.Equal(400, Assert.Single(loki.Requests).Status);
-        Assert.Equal(1, AgentMetrics.SendFailedValue(name, Signal.Logs, "too_far_behind"));
-        Assert.Equal(2, AgentMetrics.SentValue(name, Signal.Logs));
+        Assert.Equal(1, SelfMetrics.SendFailedValue(name, Signal.Logs, "too_far_behind"));
+        Assert.Equal(2, SelfMetrics.SentValue(name, Signal.Logs));
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
@@ -248,8 +247,8 @@ public class LokiExporterTests
         Assert.Equal(DeliveryStatus.Rejected, await SendAsync(exporter, batch));
 
         Assert.Empty(loki.Entries);
-        Assert.Equal(2, AgentMetrics.SendFailedValue(name, Signal.Logs, "out_of_order"));
-        Assert.Equal(0, AgentMetrics.SentValue(name, Signal.Logs));
+        Assert.Equal(2, SelfMetrics.SendFailedValue(name, Signal.Logs, "out_of_order"));
+        Assert.Equal(0, SelfMetrics.SentValue(name, Signal.Logs));
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 }

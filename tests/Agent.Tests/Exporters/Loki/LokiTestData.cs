@@ -73,7 +73,7 @@ internal static class LokiTestData
     {
         var id = new ComponentId("loki", Guid.NewGuid().ToString("N"));
         var factory = new LokiExporterFactory();
-        var exporter = (LokiExporter)factory.CreateExporter(new ComponentContext(id, options, new TestHost()));
+        var exporter = (LokiExporter)factory.CreateExporter(new ComponentContext(id, options, new TestHost()), new HashSet<Signal> { Signal.Logs });
         await exporter.StartAsync(CancellationToken.None);
         return (exporter, id.ToString());
     }
@@ -99,16 +99,6 @@ internal static class LokiTestData
         Assert.True(at >= 0, $"'{field}' is not in the line");
         length = Encoding.UTF8.GetByteCount(field);
         return lineOffset + Encoding.UTF8.GetByteCount(line[..at]);
-    }
-
-    private sealed class TestHost : IComponentHost
-    {
-        public ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
-
-        public string DefaultDataDirectory => Path.GetTempPath();
-
-        public T? GetExtension<T>(ComponentId id)
-            where T : class => null;
     }
 }
 

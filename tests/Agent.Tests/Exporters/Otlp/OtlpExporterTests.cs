@@ -2,7 +2,6 @@ using Agent.Core.Components;
 using Agent.Core.Config;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Agent.Exporters.Otlp;
 using Agent.Tests.Fakes;
 using Grpc.Core;
@@ -11,6 +10,8 @@ namespace Agent.Tests.Exporters.Otlp;
 
 public sealed class OtlpExporterTests
 {
+    internal static readonly IReadOnlySet<Signal> AllSignals = new HashSet<Signal> { Signal.Traces, Signal.Metrics, Signal.Logs };
+
     [Theory]
     [InlineData("gzip")]
     [InlineData("none")]
@@ -29,9 +30,9 @@ public sealed class OtlpExporterTests
             var expectedMetrics = metrics.Data.Clone();
             var expectedLogs = logs.Data.Clone();
 
-            await exporter.Traces.ConsumeAsync(traces, CancellationToken.None);
-            await exporter.Metrics.ConsumeAsync(metrics, CancellationToken.None);
-            await exporter.Logs.ConsumeAsync(logs, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(traces, CancellationToken.None);
+            await exporter.Metrics!.ConsumeAsync(metrics, CancellationToken.None);
+            await exporter.Logs!.ConsumeAsync(logs, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await tracesDone.Outcome());
             Assert.Equal(DeliveryStatus.Delivered, await metricsDone.Outcome());
@@ -40,9 +41,9 @@ public sealed class OtlpExporterTests
             Assert.Equal(expectedMetrics, Assert.Single(backend.Metrics));
             Assert.Equal(expectedLogs, Assert.Single(backend.Logs));
             Assert.All(backend.Requests, r => Assert.Equal(compression == "gzip" ? "gzip" : null, r.ContentEncoding));
-            Assert.Equal(3, AgentMetrics.SentValue(id.ToString(), Signal.Traces));
-            Assert.Equal(5, AgentMetrics.SentValue(id.ToString(), Signal.Metrics));
-            Assert.Equal(5, AgentMetrics.SentValue(id.ToString(), Signal.Logs));
+            Assert.Equal(3, SelfMetrics.SentValue(id.ToString(), Signal.Traces));
+            Assert.Equal(5, SelfMetrics.SentValue(id.ToString(), Signal.Metrics));
+            Assert.Equal(5, SelfMetrics.SentValue(id.ToString(), Signal.Logs));
         }
         finally
         {
@@ -61,7 +62,7 @@ public sealed class OtlpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(1);
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             var request = Assert.Single(backend.Requests);
@@ -88,7 +89,7 @@ public sealed class OtlpExporterTests
             {
                 var (batch, done) = OtlpSamples.TracesBatch(2);
                 notifiers.Add(done);
-                await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+                await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
             }
 
             // Let the first attempts hit a closed port, then bring the backend up where the exporter points.
@@ -123,7 +124,7 @@ public sealed class OtlpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.LogsBatch(4);
-            await exporter.Logs.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Logs!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             Assert.Equal(["Unavailable", "Unavailable", "Unavailable", "accepted"], backend.Requests.Select(r => r.Outcome));
@@ -147,7 +148,7 @@ public sealed class OtlpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(2);
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             if (withRetryInfo)
             {
@@ -158,7 +159,7 @@ public sealed class OtlpExporterTests
             {
                 Assert.Equal(DeliveryStatus.Rejected, await done.Outcome());
                 Assert.Single(backend.Requests);
-                Assert.Equal(2, AgentMetrics.SendFailedValue(id.ToString(), Signal.Traces, "permanent"));
+                Assert.Equal(2, SelfMetrics.SendFailedValue(id.ToString(), Signal.Traces, "permanent"));
             }
         }
         finally
@@ -178,12 +179,12 @@ public sealed class OtlpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(3);
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Rejected, await done.Outcome());
             Assert.Single(backend.Requests);
-            Assert.Equal(3, AgentMetrics.SendFailedValue(id.ToString(), Signal.Traces, "permanent"));
-            Assert.Equal(0, AgentMetrics.SentValue(id.ToString(), Signal.Traces));
+            Assert.Equal(3, SelfMetrics.SendFailedValue(id.ToString(), Signal.Traces, "permanent"));
+            Assert.Equal(0, SelfMetrics.SentValue(id.ToString(), Signal.Traces));
             Assert.Contains(log.Messages, m => m.Contains("span name too long", StringComparison.Ordinal));
         }
         finally
@@ -203,12 +204,12 @@ public sealed class OtlpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(5);
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             Assert.Single(backend.Requests);
-            Assert.Equal(3, AgentMetrics.SentValue(id.ToString(), Signal.Traces));
-            Assert.Equal(2, AgentMetrics.SendFailedValue(id.ToString(), Signal.Traces, "partial_success"));
+            Assert.Equal(3, SelfMetrics.SentValue(id.ToString(), Signal.Traces));
+            Assert.Equal(2, SelfMetrics.SendFailedValue(id.ToString(), Signal.Traces, "partial_success"));
             Assert.Contains(log.Messages, m => m.Contains("2 spans were too old", StringComparison.Ordinal));
         }
         finally
@@ -228,7 +229,7 @@ public sealed class OtlpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.MetricsBatch(2);
-            await exporter.Metrics.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Metrics!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             await backend.WaitForRequestsAsync(2);
@@ -257,7 +258,7 @@ public sealed class OtlpExporterTests
 
     internal static async Task<OtlpExporter> StartAsync(ComponentId id, OtlpExporterOptions options, RecordingLogger? log = null)
     {
-        var exporter = new OtlpExporter(id, options, log ?? new RecordingLogger());
+        var exporter = new OtlpExporter(new TestHost(log).Context(id, options), AllSignals, options);
         await exporter.StartAsync(CancellationToken.None);
         return exporter;
     }

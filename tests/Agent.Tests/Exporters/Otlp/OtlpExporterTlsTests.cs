@@ -1,7 +1,6 @@
 using Agent.Core.Config;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Agent.Exporters.Otlp;
 using Agent.Tests.Fakes;
 
@@ -21,7 +20,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         {
             var (batch, done) = OtlpSamples.TracesBatch(2);
             var expected = batch.Data.Clone();
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             Assert.Equal(expected, Assert.Single(backend.Traces));
@@ -42,7 +41,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         try
         {
             var (batch, done) = OtlpSamples.LogsBatch(1);
-            await exporter.Logs.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Logs!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             Assert.Equal("CN=agent-test-client", Assert.Single(backend.Requests).ClientCertificateSubject);
@@ -65,11 +64,11 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(3);
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Errored, await done.Outcome());
             Assert.Empty(backend.Requests);
-            Assert.Equal(3, AgentMetrics.SendFailedValue(id.ToString(), Signal.Traces, "retries_exhausted"));
+            Assert.Equal(3, SelfMetrics.SendFailedValue(id.ToString(), Signal.Traces, "retries_exhausted"));
             Assert.Contains(log.Messages, m => m.Contains("certificate", StringComparison.OrdinalIgnoreCase));
         }
         finally
@@ -86,7 +85,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         try
         {
             var (batch, done) = OtlpSamples.MetricsBatch(1);
-            await exporter.Metrics.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Metrics!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
         }
@@ -108,7 +107,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(1);
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(expected, await done.Outcome());
             if (expected == DeliveryStatus.Delivered)

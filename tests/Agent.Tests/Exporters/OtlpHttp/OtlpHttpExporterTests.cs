@@ -2,7 +2,6 @@ using Agent.Core.Components;
 using Agent.Core.Config;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Agent.Exporters.OtlpHttp;
 using Agent.Tests.Fakes;
 
@@ -27,9 +26,9 @@ public sealed class OtlpHttpExporterTests
             var expectedMetrics = metrics.Data.Clone();
             var expectedLogs = logs.Data.Clone();
 
-            await exporter.Traces.ConsumeAsync(traces, CancellationToken.None);
-            await exporter.Metrics.ConsumeAsync(metrics, CancellationToken.None);
-            await exporter.Logs.ConsumeAsync(logs, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(traces, CancellationToken.None);
+            await exporter.Metrics!.ConsumeAsync(metrics, CancellationToken.None);
+            await exporter.Logs!.ConsumeAsync(logs, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await tracesDone.Outcome());
             Assert.Equal(DeliveryStatus.Delivered, await metricsDone.Outcome());
@@ -44,9 +43,9 @@ public sealed class OtlpHttpExporterTests
                 Assert.Equal("application/x-protobuf", r.ContentType);
                 Assert.Equal(compression == "gzip" ? "gzip" : null, r.ContentEncoding);
             });
-            Assert.Equal(3, AgentMetrics.SentValue(id.ToString(), Signal.Traces));
-            Assert.Equal(5, AgentMetrics.SentValue(id.ToString(), Signal.Metrics));
-            Assert.Equal(5, AgentMetrics.SentValue(id.ToString(), Signal.Logs));
+            Assert.Equal(3, SelfMetrics.SentValue(id.ToString(), Signal.Traces));
+            Assert.Equal(5, SelfMetrics.SentValue(id.ToString(), Signal.Metrics));
+            Assert.Equal(5, SelfMetrics.SentValue(id.ToString(), Signal.Logs));
         }
         finally
         {
@@ -65,7 +64,7 @@ public sealed class OtlpHttpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(1);
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             var request = Assert.Single(backend.Requests);
@@ -88,7 +87,7 @@ public sealed class OtlpHttpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.LogsBatch(3);
-            await exporter.Logs.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Logs!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             Assert.Equal(["503", "429", "429", "accepted"], backend.Requests.Select(r => r.Outcome));
@@ -115,11 +114,11 @@ public sealed class OtlpHttpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.MetricsBatch(2);
-            await exporter.Metrics.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Metrics!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Rejected, await done.Outcome());
             Assert.Single(backend.Requests);
-            Assert.Equal(3, AgentMetrics.SendFailedValue(id.ToString(), Signal.Metrics, "permanent"));
+            Assert.Equal(3, SelfMetrics.SendFailedValue(id.ToString(), Signal.Metrics, "permanent"));
             Assert.Contains(log.Messages, m => m.Contains($"HTTP {status}", StringComparison.Ordinal) && m.Contains("metric name is invalid", StringComparison.Ordinal));
         }
         finally
@@ -138,11 +137,11 @@ public sealed class OtlpHttpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.LogsBatch(4);
-            await exporter.Logs.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Logs!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
-            Assert.Equal(3, AgentMetrics.SentValue(id.ToString(), Signal.Logs));
-            Assert.Equal(1, AgentMetrics.SendFailedValue(id.ToString(), Signal.Logs, "partial_success"));
+            Assert.Equal(3, SelfMetrics.SentValue(id.ToString(), Signal.Logs));
+            Assert.Equal(1, SelfMetrics.SendFailedValue(id.ToString(), Signal.Logs, "partial_success"));
         }
         finally
         {
@@ -163,7 +162,7 @@ public sealed class OtlpHttpExporterTests
             {
                 var (batch, done) = OtlpSamples.MetricsBatch(1);
                 notifiers.Add(done);
-                await exporter.Metrics.ConsumeAsync(batch, CancellationToken.None);
+                await exporter.Metrics!.ConsumeAsync(batch, CancellationToken.None);
             }
 
             await Task.Delay(300);
@@ -199,7 +198,7 @@ public sealed class OtlpHttpExporterTests
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(2);
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             await backend.WaitForRequestsAsync(2);
@@ -227,7 +226,7 @@ public sealed class OtlpHttpExporterTests
 
     internal static async Task<OtlpHttpExporter> StartAsync(ComponentId id, OtlpHttpExporterOptions options, RecordingLogger? log = null)
     {
-        var exporter = new OtlpHttpExporter(id, options, log ?? new RecordingLogger());
+        var exporter = new OtlpHttpExporter(new TestHost(log).Context(id, options), Otlp.OtlpExporterTests.AllSignals, options);
         await exporter.StartAsync(CancellationToken.None);
         return exporter;
     }

@@ -18,7 +18,7 @@ public sealed class OtlpHttpExporterTlsTests(TestCertificates certificates) : IC
         {
             var (batch, done) = OtlpSamples.TracesBatch(2);
             var expected = batch.Data.Clone();
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             Assert.Equal(expected, Assert.Single(backend.Traces));
@@ -40,7 +40,7 @@ public sealed class OtlpHttpExporterTlsTests(TestCertificates certificates) : IC
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(1);
-            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
 
             Assert.Equal(DeliveryStatus.Errored, await done.Outcome());
             Assert.Empty(backend.Requests);

@@ -2,7 +2,6 @@ using Agent.Core.Config;
 using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Agent.Exporters.Sending;
 
 namespace Agent.Tests.Exporters.Sending;
@@ -10,6 +9,8 @@ namespace Agent.Tests.Exporters.Sending;
 public sealed class SendingQueueTests
 {
     private readonly Agent.Core.Components.ComponentId _id = OtlpSamples.UniqueId("queue");
+
+    private Agent.Core.Telemetry.ExporterTelemetry Telemetry => new(SelfMetrics.Registry, _id);
 
     [Fact]
     public async Task Consumers_send_side_by_side_up_to_num_consumers()
@@ -94,7 +95,7 @@ public sealed class SendingQueueTests
         await queue.ConsumeAsync(refused, CancellationToken.None);
 
         Assert.Equal(DeliveryStatus.Errored, await done.Outcome());
-        Assert.Equal(4, AgentMetrics.EnqueueFailedValue(_id.ToString(), Signal.Traces));
+        Assert.Equal(4, SelfMetrics.EnqueueFailedValue(_id.ToString(), Signal.Traces));
         backend.Release();
         await queue.ShutdownAsync(CancellationToken.None);
         Assert.Equal(2, backend.Sent);
@@ -125,7 +126,7 @@ public sealed class SendingQueueTests
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
         }
 
-        Assert.Equal(40, AgentMetrics.SentValue(_id.ToString(), Signal.Logs));
+        Assert.Equal(40, SelfMetrics.SentValue(_id.ToString(), Signal.Logs));
     }
 
     [Fact]
@@ -148,7 +149,7 @@ public sealed class SendingQueueTests
             Assert.Equal(DeliveryStatus.Errored, await done.Outcome());
         }
 
-        Assert.Equal(10, AgentMetrics.SendFailedValue(_id.ToString(), Signal.Metrics, "shutdown"));
+        Assert.Equal(10, SelfMetrics.SendFailedValue(_id.ToString(), Signal.Metrics, "shutdown"));
 
         var (late, lateDone) = OtlpSamples.MetricsBatch(1);
         await Assert.ThrowsAsync<InvalidOperationException>(() => queue.ConsumeAsync(late, CancellationToken.None).AsTask());
@@ -185,7 +186,7 @@ public sealed class SendingQueueTests
 
         Assert.Equal(DeliveryStatus.Rejected, await done.Outcome());
         Assert.Equal(1, attempts);
-        Assert.Equal(2, AgentMetrics.SendFailedValue(_id.ToString(), Signal.Traces, "permanent"));
+        Assert.Equal(2, SelfMetrics.SendFailedValue(_id.ToString(), Signal.Traces, "permanent"));
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
@@ -198,7 +199,7 @@ public sealed class SendingQueueTests
         await queue.ConsumeAsync(batch, CancellationToken.None);
 
         Assert.Equal(DeliveryStatus.Errored, await done.Outcome());
-        Assert.Equal(3, AgentMetrics.SendFailedValue(_id.ToString(), Signal.Logs, "retries_exhausted"));
+        Assert.Equal(3, SelfMetrics.SendFailedValue(_id.ToString(), Signal.Logs, "retries_exhausted"));
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
@@ -224,7 +225,7 @@ public sealed class SendingQueueTests
     [Fact]
     public async Task A_partial_success_counts_only_the_accepted_items_as_sent()
     {
-        var queue = new SendingQueue<TracesBatch>(_id, new SendingQueueOptions(), FastRetry(), TimeSpan.FromSeconds(5),
+        var queue = new SendingQueue<TracesBatch>(_id, Telemetry, new SendingQueueOptions(), FastRetry(), TimeSpan.FromSeconds(5),
             (SendBatchWithResult<TracesBatch>)((_, _) => ValueTask.FromResult(new SendResult(2, "too old"))), new RecordingLogger());
         await queue.StartAsync(CancellationToken.None);
         var (batch, done) = OtlpSamples.TracesBatch(5);
@@ -232,8 +233,8 @@ public sealed class SendingQueueTests
         await queue.ConsumeAsync(batch, CancellationToken.None);
 
         Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
-        Assert.Equal(3, AgentMetrics.SentValue(_id.ToString(), Signal.Traces));
-        Assert.Equal(2, AgentMetrics.SendFailedValue(_id.ToString(), Signal.Traces, "partial_success"));
+        Assert.Equal(3, SelfMetrics.SentValue(_id.ToString(), Signal.Traces));
+        Assert.Equal(2, SelfMetrics.SendFailedValue(_id.ToString(), Signal.Traces, "partial_success"));
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
@@ -273,7 +274,7 @@ public sealed class SendingQueueTests
     private async Task<SendingQueue<TBatch>> StartAsync<TBatch>(SendingQueueOptions options, SendBatch<TBatch> send, TimeSpan? maxElapsed = null, TimeSpan? timeout = null)
         where TBatch : Batch
     {
-        var queue = new SendingQueue<TBatch>(_id, options, FastRetry(maxElapsed), timeout ?? TimeSpan.FromSeconds(5), send, new RecordingLogger());
+        var queue = new SendingQueue<TBatch>(_id, Telemetry, options, FastRetry(maxElapsed), timeout ?? TimeSpan.FromSeconds(5), send, new RecordingLogger());
         await queue.StartAsync(CancellationToken.None);
         return queue;
     }

@@ -1,7 +1,6 @@
 using Agent.Core.Components;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Agent.Processors.Batch;
 using Agent.Tests.Core.Model;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -333,11 +332,11 @@ public class BatchProcessorTests
     {
         // A name of its own per test, so the self-metrics of parallel tests do not mix.
         _lastId = new ComponentId("batch", $"test{Interlocked.Increment(ref _instances)}");
-        return new BatchProcessor<TBatch>(_lastId, options, sink, NullLogger.Instance, _time);
+        return new BatchProcessor<TBatch>(new TestHost().Context(_lastId, options), options, sink, _time);
     }
 
     /// <summary>The send counter of the processor created last.</summary>
-    private double SendsOfLastProcessor(bool bySize) => AgentMetrics.BatchSentValue(_lastId.ToString(), bySize);
+    private double SendsOfLastProcessor(bool bySize) => SelfMetrics.BatchSentValue(_lastId.ToString(), bySize);
 
     private static IEnumerable<string> Names(string service, int count) => Enumerable.Range(0, count).Select(i => $"{service}-{i}");
 

@@ -1,6 +1,6 @@
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
+using Agent.Exporters.Otlp.Grpc;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -30,7 +30,7 @@ public class OtlpGrpcTests
 
         Assert.Null(answer.PartialSuccess);
         Assert.Equal(sent, Assert.Single(otlp.Traces.Batches).Data);
-        Assert.Equal(5, AgentMetrics.AcceptedValue(otlp.Name, "grpc", Signal.Traces));
+        Assert.Equal(5, SelfMetrics.AcceptedValue(otlp.Name, "grpc", Signal.Traces));
     }
 
     [Fact]
@@ -56,7 +56,7 @@ public class OtlpGrpcTests
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Empty(otlp.Traces.Batches);
-        Assert.Equal(1, AgentMetrics.RequestRejectedValue(otlp.Name, "malformed"));
+        Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "malformed"));
         await AssertStillServesAsync(otlp, channel);
     }
 
@@ -71,7 +71,7 @@ public class OtlpGrpcTests
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
         Assert.Empty(otlp.Logs.Batches);
-        Assert.Equal(1, AgentMetrics.RequestRejectedValue(otlp.Name, "too_large"));
+        Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "too_large"));
         await AssertStillServesAsync(otlp, channel);
     }
 
@@ -100,7 +100,7 @@ public class OtlpGrpcTests
         var error = await Assert.ThrowsAsync<RpcException>(() => new TraceService.TraceServiceClient(channel).ExportAsync(OtlpSamples.Traces(spans: 2)).ResponseAsync);
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Equal(2, AgentMetrics.RefusedValue(otlp.Name, "grpc", Signal.Traces));
+        Assert.Equal(2, SelfMetrics.RefusedValue(otlp.Name, "grpc", Signal.Traces));
         otlp.Traces.Full = false;
         await AssertStillServesAsync(otlp, channel);
     }

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 
@@ -27,7 +26,7 @@ public class OtlpHttpTests
         Assert.Null(answer.PartialSuccess);
         var batch = Assert.Single(otlp.Traces.Batches);
         Assert.Equal(sent, batch.Data);
-        Assert.Equal(3, AgentMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
+        Assert.Equal(3, SelfMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
     }
 
     [Fact]
@@ -67,7 +66,7 @@ public class OtlpHttpTests
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
         Assert.Empty(otlp.Traces.Batches);
-        Assert.Equal(1, AgentMetrics.RequestRejectedValue(otlp.Name, "unsupported_media_type"));
+        Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "unsupported_media_type"));
         await AssertStillServesAsync(otlp);
     }
 
@@ -79,7 +78,7 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf", "br");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Equal(1, AgentMetrics.RequestRejectedValue(otlp.Name, "unsupported_encoding"));
+        Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "unsupported_encoding"));
     }
 
     [Fact]
@@ -96,7 +95,7 @@ public class OtlpHttpTests
         Assert.Equal(3, code);
         Assert.Contains("ExportTraceServiceRequest", message, StringComparison.Ordinal);
         Assert.Empty(otlp.Traces.Batches);
-        Assert.Equal(1, AgentMetrics.RequestRejectedValue(otlp.Name, "malformed"));
+        Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "malformed"));
         await AssertStillServesAsync(otlp);
     }
 
@@ -126,7 +125,7 @@ public class OtlpHttpTests
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
         Assert.Empty(otlp.Traces.Batches);
-        Assert.Equal(1, AgentMetrics.RequestRejectedValue(otlp.Name, "too_large"));
+        Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "too_large"));
         await AssertStillServesAsync(otlp);
     }
 
@@ -187,7 +186,7 @@ public class OtlpHttpTests
         Assert.NotNull(response.Headers.RetryAfter);
         var (code, _) = StatusBody.ParseProtobuf(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(14, code);
-        Assert.Equal(4, AgentMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
+        Assert.Equal(4, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
 
         otlp.Traces.Full = false;
         await AssertStillServesAsync(otlp);
@@ -204,7 +203,7 @@ public class OtlpHttpTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Single(otlp.Traces.Batches);
-        Assert.Equal(1, AgentMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
+        Assert.Equal(1, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
 
         otlp.Traces.Status = DeliveryStatus.Delivered;
         await AssertStillServesAsync(otlp);
@@ -242,8 +241,8 @@ public class OtlpHttpTests
         Assert.NotEmpty(answer.PartialSuccess.ErrorMessage);
         var spans = Assert.Single(otlp.Traces.Batches).Data.ResourceSpans[0].ScopeSpans[0].Spans;
         Assert.Equal(["span-0", "span-2"], spans.Select(s => s.Name));
-        Assert.Equal(2, AgentMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
-        Assert.Equal(1, AgentMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
+        Assert.Equal(2, SelfMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
+        Assert.Equal(1, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
     }
 
     [Fact]

@@ -1,5 +1,5 @@
 using System.Net;
-using Agent.Net;
+using Agent.Http;
 using Agent.Receivers.Otlp;
 
 namespace Agent.Tests.Receivers.Otlp;

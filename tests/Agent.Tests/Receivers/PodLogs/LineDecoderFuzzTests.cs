@@ -1,5 +1,7 @@
 using System.Text.Unicode;
+using Agent.Core.Components;
 using Agent.Core.Model;
+using Agent.Core.Telemetry;
 using Agent.Receivers.PodLogs;
 using OpenTelemetry.Proto.Resource.V1;
 
@@ -37,7 +39,7 @@ public class LineDecoderFuzzTests
                 input.AddRange(bytes.AsSpan(0, random.Next(bytes.Length / 2, bytes.Length + 1)).ToArray());
             }
 
-            var decoder = new LineDecoder(format, 1024, new FieldExtractor(new ExtractOptions()), "filelog/fuzz");
+            var decoder = new LineDecoder(format, 1024, new FieldExtractor(new ExtractOptions()), new ReceiverTelemetry(SelfMetrics.Registry, new ComponentId("filelog", "fuzz")));
             using var chunk = new RawLogChunk(new Resource(), 256, 4);
             var data = input.ToArray();
             int used = decoder.Decode(data, chunk, 1);

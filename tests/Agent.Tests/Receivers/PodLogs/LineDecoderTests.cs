@@ -1,6 +1,5 @@
 using System.Text;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Agent.Receivers.PodLogs;
 using OpenTelemetry.Proto.Resource.V1;
 
@@ -49,7 +48,7 @@ public class LineDecoderTests
     {
         string part = new('a', 700);
         string input = $"2024-01-01T12:00:00Z stdout P {part}\n2024-01-01T12:00:00Z stdout P {part}\n2024-01-01T12:00:00Z stdout F {part}\n2024-01-01T12:00:00Z stdout F next\n";
-        double before = AgentMetrics.TruncatedLineValue("filelog/decoder");
+        double before = SelfMetrics.TruncatedLineValue("filelog/decoder");
         var lines = DecodeAll(LogFormat.Cri, input, maxLogSize: 1024);
 
         Assert.Equal(2, lines.Count);
@@ -57,7 +56,7 @@ public class LineDecoderTests
         Assert.True(lines[0].Truncated);
         Assert.Equal("next", lines[1].Text);
         Assert.False(lines[1].Truncated);
-        Assert.Equal(before + 1, AgentMetrics.TruncatedLineValue("filelog/decoder"));
+        Assert.Equal(before + 1, SelfMetrics.TruncatedLineValue("filelog/decoder"));
     }
 
     [Fact]
@@ -90,7 +89,7 @@ public class LineDecoderTests
     [Fact]
     public void Skips_and_counts_malformed_lines_and_goes_on()
     {
-        double before = AgentMetrics.MalformedLineValue("filelog/decoder", "bad_stream");
+        double before = SelfMetrics.MalformedLineValue("filelog/decoder", "bad_stream");
         var decoder = NewDecoder(LogFormat.Cri);
         var lines = Decode(decoder, Encoding.UTF8.GetBytes("""
             2024-01-01T12:00:00Z stdout F ok 1
@@ -103,7 +102,7 @@ public class LineDecoderTests
 
         Assert.Equal(["ok 1", "ok 2"], lines.Select(l => l.Text));
         Assert.Equal(3, decoder.MalformedLines);
-        Assert.Equal(before + 1, AgentMetrics.MalformedLineValue("filelog/decoder", "bad_stream"));
+        Assert.Equal(before + 1, SelfMetrics.MalformedLineValue("filelog/decoder", "bad_stream"));
     }
 
     [Fact]
@@ -264,7 +263,7 @@ public class LineDecoderTests
     }
 
     private static LineDecoder NewDecoder(LogFormat format, int maxLogSize = 1 << 20) =>
-        new(format, maxLogSize, new FieldExtractor(new ExtractOptions()), "filelog/decoder");
+        new(format, maxLogSize, new FieldExtractor(new ExtractOptions()), new Agent.Core.Telemetry.ReceiverTelemetry(SelfMetrics.Registry, new Agent.Core.Components.ComponentId("filelog", "decoder")));
 
     private static RawLogChunk NewChunk() => new(new Resource(), 1024, 4);
 

@@ -68,7 +68,7 @@ public class PodLogsReceiverOptionsTests
     public async Task A_named_storage_extension_gives_the_checkpoint_directory()
     {
         using var root = new TempDirectory();
-        var host = new PodLogsTestHost(root.Combine("data"));
+        var host = PodLogsTestHost.Create(root.Combine("data"));
         var storage = new TestStorageExtension(root.Combine("storage"));
         host.AddExtension(new ComponentId("file_storage"), storage);
         var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"], Storage = "file_storage" };
@@ -85,7 +85,7 @@ public class PodLogsReceiverOptionsTests
     public async Task Without_storage_the_data_directory_has_a_folder_per_receiver_and_a_missing_extension_is_an_error()
     {
         using var root = new TempDirectory();
-        var host = new PodLogsTestHost(root.Combine("data"));
+        var host = PodLogsTestHost.Create(root.Combine("data"));
         var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"] };
         var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new CapturingConsumer());
         await receiver.StartAsync(default);

@@ -1,5 +1,4 @@
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 
 namespace Agent.Tests.Receivers.PodLogs;
 
@@ -12,7 +11,7 @@ public class PodLogsReceiverTests
         await using var harness = new ReceiverHarness(root);
         var kubelet = new FakeKubelet(root.Path);
         var consumer = new CapturingConsumer();
-        double malformedBefore = AgentMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp");
+        double malformedBefore = SelfMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp");
         await harness.StartAsync(consumer, name: "kubelet");
 
         using var web = kubelet.StartContainer("shop", "web-7d9f", "11111111-aaaa-bbbb-cccc-000000000001", "nginx", docker: false);
@@ -93,8 +92,8 @@ public class PodLogsReceiverTests
         }
 
         Assert.Equal(6 * 40, actual.Count(l => l.Text.StartsWith("{\"level\":\"info\",\"msg\":\"web r", StringComparison.Ordinal) && l.Level == "info" && l.Severity == 9));
-        Assert.Equal(malformedBefore, AgentMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp"));
-        Assert.True(AgentMetrics.AcceptedValue("filelog/kubelet", "file", Signal.Logs) >= expected.Count);
+        Assert.Equal(malformedBefore, SelfMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp"));
+        Assert.True(SelfMetrics.AcceptedValue("filelog/kubelet", "file", Signal.Logs) >= expected.Count);
     }
 
     [Fact]
@@ -104,14 +103,14 @@ public class PodLogsReceiverTests
         await using var harness = new ReceiverHarness(root);
         string directory = root.Combine("pods", "ns_bad_u1", "c");
         Directory.CreateDirectory(directory);
-        double before = AgentMetrics.MalformedLineValue("filelog/malformed", "bad_flag");
+        double before = SelfMetrics.MalformedLineValue("filelog/malformed", "bad_flag");
         await File.WriteAllTextAsync(Path.Combine(directory, "0.log"), "2024-01-01T12:00:00Z stdout F good 1\n2024-01-01T12:00:00Z stdout Q nope\n\u0001\u0002garbage\n2024-01-01T12:00:00Z stderr F good 2\n");
         var consumer = new CapturingConsumer();
         await harness.StartAsync(consumer, name: "malformed");
 
         await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 2, "the two good lines");
         Assert.Equal(["good 1", "good 2"], consumer.Lines.Select(l => l.Text));
-        await ReceiverHarness.EventuallyAsync(() => AgentMetrics.MalformedLineValue("filelog/malformed", "bad_flag") == before + 1, "the malformed line to be counted");
+        await ReceiverHarness.EventuallyAsync(() => SelfMetrics.MalformedLineValue("filelog/malformed", "bad_flag") == before + 1, "the malformed line to be counted");
     }
 
     [Fact]
@@ -146,7 +145,7 @@ public class PodLogsReceiverTests
         string directory = root.Combine("pods", "ns_long_u1", "c");
         Directory.CreateDirectory(directory);
         string file = Path.Combine(directory, "0.log");
-        double before = AgentMetrics.TruncatedLineValue("filelog/long");
+        double before = SelfMetrics.TruncatedLineValue("filelog/long");
         await File.WriteAllTextAsync(
             file,
             "2024-01-01T12:00:00Z stdout F short\n" +
@@ -161,7 +160,7 @@ public class PodLogsReceiverTests
         await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 4, "four records");
         Assert.Equal(["short", new string('a', 1024), new string('b', 1024), "after"], consumer.Lines.Select(l => l.Text));
         Assert.Equal([false, true, true, false], consumer.Lines.Select(l => l.Truncated));
-        Assert.Equal(before + 2, AgentMetrics.TruncatedLineValue("filelog/long"));
+        Assert.Equal(before + 2, SelfMetrics.TruncatedLineValue("filelog/long"));
     }
 
     [Fact]

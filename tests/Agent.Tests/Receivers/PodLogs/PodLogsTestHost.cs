@@ -4,27 +4,13 @@ using Microsoft.Extensions.Logging;
 
 namespace Agent.Tests.Receivers.PodLogs;
 
-/// <summary>A component host for the receiver's tests: a temporary data directory and optional storage extensions.</summary>
-internal sealed class PodLogsTestHost : IComponentHost
+/// <summary>The receiver tests' host: the shared test host with loggers that keep what the components said.</summary>
+internal static class PodLogsTestHost
 {
-    private readonly Dictionary<ComponentId, object> _extensions = [];
-
-    public PodLogsTestHost(string dataDirectory)
-    {
-        DefaultDataDirectory = dataDirectory;
-    }
-
-    public ILoggerFactory LoggerFactory { get; } = new LoggerFactory([new ListLoggerProvider()]);
+    public static TestHost Create(string dataDirectory) => new(new LoggerFactory([new ListLoggerProvider()]), dataDirectory);
 
     /// <summary>What the components logged, to explain a failing test.</summary>
     public static IEnumerable<string> Logged => ListLoggerProvider.Lines;
-
-    public string DefaultDataDirectory { get; }
-
-    public void AddExtension(ComponentId id, object extension) => _extensions[id] = extension;
-
-    public T? GetExtension<T>(ComponentId id)
-        where T : class => _extensions.TryGetValue(id, out var extension) ? extension as T : null;
 }
 
 /// <summary>A <c>file_storage</c> stand-in: one directory per component under a root.</summary>

@@ -1,4 +1,6 @@
+using Agent.Core.Components;
 using Agent.Core.Model;
+using Agent.Core.Telemetry;
 using Agent.Receivers.PodLogs;
 using Google.Protobuf;
 
@@ -11,7 +13,7 @@ public class RawChunkContractTests
     public void A_decoded_chunk_converts_to_otlp_with_times_severity_stream_and_ids()
     {
         const long Observed = 1_800_000_000_123_456_789;
-        var decoder = new LineDecoder(LogFormat.Auto, 1 << 20, new FieldExtractor(new ExtractOptions()), "filelog/contract");
+        var decoder = new LineDecoder(LogFormat.Auto, 1 << 20, new FieldExtractor(new ExtractOptions()), new ReceiverTelemetry(SelfMetrics.Registry, new ComponentId("filelog", "contract")));
         var resource = PodLogPath.ResourceFor("/var/log/pods/ns_pod_uid/c/0.log", includeFilePath: false, includeFileName: false);
         using var chunk = new RawLogChunk(resource) { ObservedTimeUnixNano = Observed };
         decoder.Decode("2024-01-01T12:00:00.5Z stderr F {\"level\":\"error\",\"trace_id\":\"4BF92F3577B34DA6A3CE929D0E0E4736\",\"span_id\":\"00f067aa0ba902b7\"}\n"u8, chunk, Observed);

@@ -11,12 +11,12 @@ internal sealed class ReceiverHarness : IAsyncDisposable
     public ReceiverHarness(TempDirectory root)
     {
         Root = root;
-        Host = new PodLogsTestHost(root.Combine("data"));
+        Host = PodLogsTestHost.Create(root.Combine("data"));
     }
 
     public TempDirectory Root { get; }
 
-    public PodLogsTestHost Host { get; }
+    public TestHost Host { get; }
 
     public PodLogsReceiver Receiver => _receiver ?? throw new InvalidOperationException("not started");
 

@@ -59,7 +59,7 @@ internal sealed partial class FileTailer
         _predecessor = predecessor;
         _logger = logger;
         _time = time;
-        _decoder = new LineDecoder(settings.Format, settings.MaxLogSize, settings.Extractor, settings.ReceiverName);
+        _decoder = new LineDecoder(settings.Format, settings.MaxLogSize, settings.Extractor, settings.Telemetry);
         _window = new InFlightWindow(identity, start);
         Restart(start);
         _store.Set(identity, path, start);
@@ -249,12 +249,12 @@ internal sealed partial class FileTailer
         {
             // Blocks while the pipeline is full: then this file simply is not read further.
             await _consumer.ConsumeAsync(batch, stopping).ConfigureAwait(false);
-            AgentMetrics.Accepted(_settings.ReceiverName, "file", Signal.Logs, count);
+            _settings.Telemetry.Accepted("file", Signal.Logs, count);
         }
         catch (Exception ex)
         {
             // The consumer completed the batch as errored; the window reads it again from the checkpoint.
-            AgentMetrics.Refused(_settings.ReceiverName, "file", Signal.Logs, count);
+            _settings.Telemetry.Refused("file", Signal.Logs, count);
             if (!stopping.IsCancellationRequested)
             {
                 LogRefused(_logger, ex, Path);

@@ -36,7 +36,7 @@ internal sealed partial class PodLogsReceiver : IComponent
         _consumer = consumer;
         _time = time ?? TimeProvider.System;
         _logger = context.Host.LoggerFactory.CreateLogger("Agent.Receivers.PodLogs." + context.Id);
-        _settings = TailerSettings.From(context.Id.ToString(), _options);
+        _settings = TailerSettings.From(context.ReceiverTelemetry(), _options);
         _discovery = new FileDiscovery(_options.Include, _options.Exclude);
     }
 

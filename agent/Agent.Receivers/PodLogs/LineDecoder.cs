@@ -11,7 +11,7 @@ namespace Agent.Receivers.PodLogs;
 /// </summary>
 internal sealed class LineDecoder : IDisposable
 {
-    private readonly string _receiver;
+    private readonly ReceiverTelemetry _telemetry;
     private readonly int _maxLogSize;
     private readonly FieldExtractor _extractor;
     private readonly PartialLineJoiner _joiner;
@@ -20,12 +20,12 @@ internal sealed class LineDecoder : IDisposable
     private TailPosition _resume;
     private bool _discarding;
 
-    public LineDecoder(LogFormat format, int maxLogSize, FieldExtractor extractor, string receiver)
+    public LineDecoder(LogFormat format, int maxLogSize, FieldExtractor extractor, ReceiverTelemetry telemetry)
     {
         _format = format;
         _maxLogSize = maxLogSize;
         _extractor = extractor;
-        _receiver = receiver;
+        _telemetry = telemetry;
         _joiner = new PartialLineJoiner(maxLogSize);
     }
 
@@ -293,7 +293,7 @@ internal sealed class LineDecoder : IDisposable
         if (truncated)
         {
             TruncatedLines++;
-            AgentMetrics.TruncatedLine(_receiver);
+            _telemetry.TruncatedLine();
         }
     }
 
@@ -306,7 +306,7 @@ internal sealed class LineDecoder : IDisposable
         }
 
         MalformedLines++;
-        AgentMetrics.MalformedLine(_receiver, reason.Label());
+        _telemetry.MalformedLine(reason.Label());
     }
 
     public void Dispose() => _joiner.Dispose();

@@ -171,7 +171,7 @@ internal sealed class OtlpHttpHandler
         }
     }
 
-    private void Reject(string reason) => AgentMetrics.RequestRejected(_ingest.Receiver, reason);
+    private void Reject(string reason) => _ingest.Telemetry.RequestRejected(reason);
 
     private static Task WriteStatusAsync(HttpContext context, int httpStatus, StatusCode code, string message, OtlpEncoding encoding) =>
         WriteAsync(context, httpStatus, OtlpPayload.ContentTypeOf(encoding), OtlpStatusBody.Encode(code, message, encoding));

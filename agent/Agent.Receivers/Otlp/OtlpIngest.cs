@@ -30,18 +30,22 @@ internal readonly record struct ExportResult<TResponse>(ExportOutcome Outcome, T
 internal sealed class OtlpIngest
 {
     private readonly string _receiver;
+    private readonly ReceiverTelemetry _telemetry;
     private readonly TimeSpan _backpressureTimeout;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _abandon = new();
 
-    public OtlpIngest(string receiver, TimeSpan backpressureTimeout, ILogger logger)
+    public OtlpIngest(string receiver, ReceiverTelemetry telemetry, TimeSpan backpressureTimeout, ILogger logger)
     {
         _receiver = receiver;
+        _telemetry = telemetry;
         _backpressureTimeout = backpressureTimeout;
         _logger = logger;
     }
 
     public string Receiver => _receiver;
+
+    public ReceiverTelemetry Telemetry => _telemetry;
 
     /// <summary>The shutdown deadline passed: requests still waiting give up and answer UNAVAILABLE.</summary>
     public void Abandon() => _abandon.Cancel();
@@ -60,7 +64,7 @@ internal sealed class OtlpIngest
         var response = new TResponse();
         if (invalid > 0)
         {
-            AgentMetrics.Refused(_receiver, transport, signal.Signal, invalid);
+            _telemetry.Refused(transport, signal.Signal, invalid);
             response = signal.PartialSuccess(invalid, $"{invalid} {signal.Signal.ItemName()} had a trace or span id of the wrong length (16 and 8 bytes)");
         }
 
@@ -79,11 +83,11 @@ internal sealed class OtlpIngest
 
         if (outcome == ExportOutcome.Accepted)
         {
-            AgentMetrics.Accepted(_receiver, transport, signal.Signal, items);
+            _telemetry.Accepted(transport, signal.Signal, items);
         }
         else
         {
-            AgentMetrics.Refused(_receiver, transport, signal.Signal, items);
+            _telemetry.Refused(transport, signal.Signal, items);
             _logger.LogDebug("Receiver {Receiver} refused {Items} {Signal} over {Transport}: {Reason}", _receiver, items, signal.Signal.ItemName(), transport, message);
         }
 

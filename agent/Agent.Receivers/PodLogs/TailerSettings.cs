@@ -1,8 +1,10 @@
+using Agent.Core.Telemetry;
+
 namespace Agent.Receivers.PodLogs;
 
 /// <summary>What every tailer of one receiver shares: its limits, timings and field extractor.</summary>
 internal sealed record TailerSettings(
-    string ReceiverName,
+    ReceiverTelemetry Telemetry,
     LogFormat Format,
     int MaxLogSize,
     int FingerprintSize,
@@ -19,8 +21,8 @@ internal sealed record TailerSettings(
     /// <summary>The longest raw line kept whole: a record at the limit plus room for framing and JSON escapes.</summary>
     public int MaxLineBytes => (MaxLogSize * 2) + ReadBufferSize;
 
-    public static TailerSettings From(string receiverName, PodLogsReceiverOptions options) => new(
-        receiverName,
+    public static TailerSettings From(ReceiverTelemetry telemetry, PodLogsReceiverOptions options) => new(
+        telemetry,
         options.EffectiveFormat,
         options.MaxLogSize,
         options.FingerprintSize,

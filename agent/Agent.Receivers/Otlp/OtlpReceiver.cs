@@ -1,7 +1,7 @@
 using System.Net;
 using Agent.Core.Components;
 using Agent.Core.Telemetry;
-using Agent.Net;
+using Agent.Http;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -24,16 +24,16 @@ internal sealed class OtlpReceiver : IComponent
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly OtlpIngest _ingest;
-    private readonly List<WebApplication> _servers = [];
+    private readonly List<EmbeddedHttpServer> _servers = [];
 
-    public OtlpReceiver(ComponentId id, OtlpReceiverOptions options, ReceiverConsumers consumers, ILoggerFactory loggerFactory)
+    public OtlpReceiver(ComponentContext context, OtlpReceiverOptions options, ReceiverConsumers consumers)
     {
-        _id = id;
+        _id = context.Id;
         _options = options;
         _consumers = consumers;
-        _loggerFactory = loggerFactory;
-        _logger = loggerFactory.CreateLogger<OtlpReceiver>();
-        _ingest = new OtlpIngest(id.ToString(), options.BackpressureTimeout, _logger);
+        _loggerFactory = context.Host.LoggerFactory;
+        _logger = context.CreateLogger<OtlpReceiver>();
+        _ingest = new OtlpIngest(_id.ToString(), context.ReceiverTelemetry(), options.BackpressureTimeout, _logger);
     }
 
     /// <summary>Where the gRPC server listens once started (the real port when 0 was configured); empty when off.</summary>
@@ -50,7 +50,7 @@ internal sealed class OtlpReceiver : IComponent
             {
                 var server = await StartGrpcAsync(grpc, cancellationToken).ConfigureAwait(false);
                 _servers.Add(server);
-                GrpcEndPoints = OtlpServerHost.BoundEndPoints(server);
+                GrpcEndPoints = server.EndPoints;
                 _logger.LogInformation("Receiver {Receiver} serves OTLP/gRPC on {Endpoints}", _id, string.Join(", ", GrpcEndPoints));
             }
 
@@ -58,7 +58,7 @@ internal sealed class OtlpReceiver : IComponent
             {
                 var server = await StartHttpAsync(http, cancellationToken).ConfigureAwait(false);
                 _servers.Add(server);
-                HttpEndPoints = OtlpServerHost.BoundEndPoints(server);
+                HttpEndPoints = server.EndPoints;
                 _logger.LogInformation("Receiver {Receiver} serves OTLP/HTTP on {Endpoints}", _id, string.Join(", ", HttpEndPoints));
             }
         }
@@ -85,52 +85,48 @@ internal sealed class OtlpReceiver : IComponent
     private async Task StopServersAsync(CancellationToken cancellationToken)
     {
         await Task.WhenAll(_servers.Select(server => server.StopAsync(cancellationToken))).ConfigureAwait(false);
-        foreach (var server in _servers)
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-        }
 
         _servers.Clear();
     }
 
-    private Task<WebApplication> StartGrpcAsync(OtlpGrpcOptions grpc, CancellationToken cancellationToken)
+    private Task<EmbeddedHttpServer> StartGrpcAsync(OtlpGrpcOptions grpc, CancellationToken cancellationToken)
     {
         int limit = grpc.MaxRecvMsgSizeMib * 1024 * 1024;
-        string receiver = _id.ToString();
-        return OtlpServerHost.StartAsync(
-            ListenEndpoint.Parse(grpc.Endpoint),
-            listen => listen.Protocols = HttpProtocols.Http2,
-            maxRequestBodySize: null,
-            _loggerFactory,
-            services =>
+        var telemetry = _ingest.Telemetry;
+        return EmbeddedHttpServer.StartAsync(
+            new EmbeddedHttpServerOptions(ListenEndpoint.Parse(grpc.Endpoint), _loggerFactory)
+            {
+                ConfigureListener = listen => listen.Protocols = HttpProtocols.Http2,
+                Services = services =>
             {
                 services.AddRoutingCore();
                 services.AddGrpc(options =>
                 {
                     options.MaxReceiveMessageSize = limit;
-                    options.CompressionProviders = [new GrpcGzipProvider(limit, () => AgentMetrics.RequestRejected(receiver, "malformed"))];
+                    options.CompressionProviders = [new GrpcGzipProvider(limit, () => telemetry.RequestRejected("malformed"))];
                 });
                 services.AddSingleton<OtlpGrpcService>();
                 services.AddSingleton<IServiceMethodProvider<OtlpGrpcService>>(new OtlpGrpcServices(_consumers, _ingest));
             },
-            app =>
-            {
-                app.Use(CountOversizedAsync);
-                app.MapGrpcService<OtlpGrpcService>();
+                Handlers = app =>
+                {
+                    app.Use(CountOversizedAsync);
+                    app.MapGrpcService<OtlpGrpcService>();
+                },
             },
             cancellationToken);
     }
 
-    private Task<WebApplication> StartHttpAsync(OtlpHttpOptions http, CancellationToken cancellationToken)
+    private Task<EmbeddedHttpServer> StartHttpAsync(OtlpHttpOptions http, CancellationToken cancellationToken)
     {
         var handler = new OtlpHttpHandler(http, _consumers, _ingest);
-        return OtlpServerHost.StartAsync(
-            ListenEndpoint.Parse(http.Endpoint),
-            H2cPriorKnowledge.Enable,
-            maxRequestBodySize: http.MaxRequestBodySize + OtlpHttpHandler.DrainAllowance,
-            _loggerFactory,
-            _ => { },
-            app => app.Use((HttpContext context, RequestDelegate _) => handler.HandleAsync(context)),
+        return EmbeddedHttpServer.StartAsync(
+            new EmbeddedHttpServerOptions(ListenEndpoint.Parse(http.Endpoint), _loggerFactory)
+            {
+                ConfigureListener = H2cPriorKnowledge.Enable,
+                MaxRequestBodySize = http.MaxRequestBodySize + OtlpHttpHandler.DrainAllowance,
+                Handlers = app => app.Use((HttpContext context, RequestDelegate _) => handler.HandleAsync(context)),
+            },
             cancellationToken);
     }
 
@@ -143,7 +139,7 @@ internal sealed class OtlpReceiver : IComponent
         status ??= context.Features.Get<IHttpResponseTrailersFeature>()?.Trailers["grpc-status"];
         if (status == ResourceExhausted)
         {
-            AgentMetrics.RequestRejected(_id.ToString(), "too_large");
+            _ingest.Telemetry.RequestRejected("too_large");
         }
     }
 

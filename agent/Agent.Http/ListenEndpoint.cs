@@ -3,13 +3,13 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Agent.Net;
+namespace Agent.Http;
 
 /// <summary>
 /// A listen address as the Collector writes it: <c>host:port</c>, <c>0.0.0.0:4317</c>, <c>[::]:4317</c>,
 /// <c>localhost:4317</c> or <c>:4317</c> (every interface). Port 0 asks the system for a free port.
 /// </summary>
-internal sealed record ListenEndpoint(string Host, int Port)
+public sealed record ListenEndpoint(string Host, int Port)
 {
     public static bool TryParse(string? text, [NotNullWhen(true)] out ListenEndpoint? endpoint, [NotNullWhen(false)] out string? error)
     {

@@ -67,7 +67,7 @@ internal sealed class OtlpGrpcServices(ReceiverConsumers consumers, OtlpIngest i
         }
         catch (InvalidProtocolBufferException ex)
         {
-            AgentMetrics.RequestRejected(ingest.Receiver, "malformed");
+            ingest.Telemetry.RequestRejected("malformed");
             throw new RpcException(new Status(StatusCode.InvalidArgument, $"the message is not a valid {typeof(TRequest).Name}: {ex.Message}"));
         }
     }

@@ -1,0 +1,42 @@
+using Agent.Core.Components;
+using Agent.Core.Model;
+
+namespace Agent.Core.Telemetry;
+
+/// <summary>A receiver's own metrics, under the Collector's names and its <c>receiver</c> and <c>transport</c> labels.</summary>
+public sealed class ReceiverTelemetry
+{
+    private readonly LabeledMetrics<(string Transport, Signal Signal), ICounter> _accepted;
+    private readonly LabeledMetrics<(string Transport, Signal Signal), ICounter> _refused;
+    private readonly LabeledMetrics<string, ICounter> _rejectedRequests;
+    private readonly LabeledMetrics<string, ICounter> _malformedLines;
+    private readonly ICounter _truncatedLines;
+
+    public ReceiverTelemetry(ITelemetryRegistry registry, ComponentId receiver)
+    {
+        string id = receiver.ToString();
+        string[] signalLabels = ["receiver", "transport"];
+        string[] reasonLabels = ["receiver", "reason"];
+        _accepted = new(key => registry.Counter(
+            $"otelcol_receiver_accepted_{key.Signal.ItemName()}_total", "Items the receiver pushed into the pipeline.", signalLabels, [id, key.Transport]));
+        _refused = new(key => registry.Counter(
+            $"otelcol_receiver_refused_{key.Signal.ItemName()}_total", "Items the receiver could not push into the pipeline.", signalLabels, [id, key.Transport]));
+        _rejectedRequests = new(reason => registry.Counter(
+            "agent_receiver_requests_rejected_total", "Requests refused before decoding, by reason (bad content, too large, ...).", reasonLabels, [id, reason]));
+        _malformedLines = new(reason => registry.Counter(
+            "agent_receiver_malformed_lines_total", "Log lines a file receiver skipped because it could not parse them, by reason.", reasonLabels, [id, reason]));
+        _truncatedLines = registry.Counter(
+            "agent_receiver_truncated_lines_total", "Log records a file receiver cut at its maximum record size.", ["receiver"], [id]);
+    }
+
+    public void Accepted(string transport, Signal signal, int items) => _accepted[(transport, signal)].Add(items);
+
+    public void Refused(string transport, Signal signal, int items) => _refused[(transport, signal)].Add(items);
+
+    /// <summary>A request refused before its data was decoded (malformed, too large, wrong content type).</summary>
+    public void RequestRejected(string reason) => _rejectedRequests[reason].Add(1);
+
+    public void MalformedLine(string reason) => _malformedLines[reason].Add(1);
+
+    public void TruncatedLine() => _truncatedLines.Add(1);
+}
