@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Globalization;
 using Agent.Core.Config;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -16,11 +15,13 @@ internal sealed class ConfigBinder
     private readonly string _file;
     private readonly Func<string, string?> _environment;
     private readonly Dictionary<string, Mark> _positions = new(StringComparer.Ordinal);
+    private readonly RawNodeReader _raw;
 
     public ConfigBinder(string file, Func<string, string?> environment)
     {
         _file = file;
         _environment = environment;
+        _raw = new RawNodeReader(this, file);
     }
 
     public List<ConfigError> Errors { get; } = [];
@@ -134,11 +135,16 @@ internal sealed class ConfigBinder
                 return (true, null);
             }
 
-            Error(node, path, $"expected {Expected(type)}, got nothing");
+            Error(node, path, $"expected {ScalarConverter.Expected(type)}, got nothing");
             return (false, null);
         }
 
         type = underlying ?? type;
+        if (typeof(RawNode).IsAssignableFrom(type))
+        {
+            return _raw.Read(node, type, path);
+        }
+
         if (OptionProperties.IsList(type, out var element))
         {
             return BindList(node, type, element, path);
@@ -162,12 +168,12 @@ internal sealed class ConfigBinder
             return (false, null);
         }
 
-        if (TryConvertScalar(text, type, ((YamlScalarNode)node).Style, out var value))
+        if (ScalarConverter.TryConvert(text, type, ((YamlScalarNode)node).Style, out var value, out string error))
         {
             return (true, value);
         }
 
-        Error(node, path, $"expected {Expected(type)}, got \"{text}\"");
+        Error(node, path, error);
         return (false, null);
     }
 
@@ -194,7 +200,12 @@ internal sealed class ConfigBinder
             Remember(itemPath, sequence.Children[i]);
             var (itemOk, item) = BindValue(sequence.Children[i], element, itemPath, null);
             ok &= itemOk;
-            list.Add(item);
+
+            // A failed item is left out: null cannot stand in for a value type, and the load fails anyway.
+            if (itemOk)
+            {
+                list.Add(item);
+            }
         }
 
         return (ok, list);
@@ -217,75 +228,13 @@ internal sealed class ConfigBinder
             Remember(keyPath, keyNode);
             var (valueOk, value) = BindValue(valueNode, valueType, keyPath, null);
             ok &= valueOk;
-            dictionary[key] = value;
+            if (valueOk)
+            {
+                dictionary[key] = value;
+            }
         }
 
         return (ok, dictionary);
-    }
-
-    private static bool TryConvertScalar(string text, Type type, ScalarStyle style, out object? value)
-    {
-        value = null;
-        var invariant = CultureInfo.InvariantCulture;
-        if (type == typeof(string))
-        {
-            value = text;
-        }
-        else if (type == typeof(bool) && bool.TryParse(text, out bool flag))
-        {
-            value = flag;
-        }
-        else if (type == typeof(int) && int.TryParse(text, NumberStyles.Integer, invariant, out int i))
-        {
-            value = i;
-        }
-        else if (type == typeof(long) && long.TryParse(text, NumberStyles.Integer, invariant, out long l))
-        {
-            value = l;
-        }
-        else if (type == typeof(uint) && uint.TryParse(text, NumberStyles.Integer, invariant, out uint u))
-        {
-            value = u;
-        }
-        else if (type == typeof(double) && double.TryParse(text, NumberStyles.Float, invariant, out double d))
-        {
-            value = d;
-        }
-        else if (type == typeof(TimeSpan) && Durations.TryParse(text, out var duration))
-        {
-            value = duration;
-        }
-        else if (type.IsEnum)
-        {
-            value = Enum.GetValues(type).Cast<object>().FirstOrDefault(v => SnakeCase.From(v.ToString()!) == text || v.ToString() == text);
-        }
-        else if (type == typeof(object))
-        {
-            value = InferScalar(text, style);
-        }
-
-        return value is not null;
-    }
-
-    /// <summary>An untyped value (e.g. a resource attribute's): bool, integer, float, or else the text itself.</summary>
-    private static object InferScalar(string text, ScalarStyle style)
-    {
-        if (style is ScalarStyle.SingleQuoted or ScalarStyle.DoubleQuoted)
-        {
-            return text;
-        }
-
-        if (bool.TryParse(text, out bool flag))
-        {
-            return flag;
-        }
-
-        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out long integer))
-        {
-            return integer;
-        }
-
-        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double number) ? number : text;
     }
 
     private static void NotifyPresence(object target, IReadOnlySet<string> present)
@@ -294,23 +243,6 @@ internal sealed class ConfigBinder
         {
             aware.OnKeysPresent(present);
         }
-    }
-
-    private static string Expected(Type type)
-    {
-        if (type.IsEnum)
-        {
-            return "one of " + string.Join(", ", Enum.GetNames(type).Select(SnakeCase.From));
-        }
-
-        return type switch
-        {
-            _ when type == typeof(bool) => "true or false",
-            _ when type == typeof(int) || type == typeof(long) || type == typeof(uint) => "a whole number",
-            _ when type == typeof(double) => "a number",
-            _ when type == typeof(TimeSpan) => "a duration such as 200ms, 5s or 1m",
-            _ => "a value",
-        };
     }
 
     public static string Describe(YamlNode node) => node switch

@@ -14,9 +14,10 @@ internal static class OptionProperties
             .Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0)
             .ToDictionary(p => p.GetCustomAttribute<ConfigKeyAttribute>()?.Key ?? SnakeCase.From(p.Name), StringComparer.Ordinal));
 
-    /// <summary>True for types bound from a YAML mapping key by key (options classes), not from a scalar.</summary>
+    /// <summary>True for types bound from a YAML mapping key by key (options classes), not from a scalar or kept raw.</summary>
     public static bool IsOptionsClass(Type type) =>
-        type.IsClass && type != typeof(string) && type != typeof(object) && !IsList(type, out _) && !IsDictionary(type, out _);
+        type.IsClass && !ScalarConverter.IsScalarClass(type) && !typeof(RawNode).IsAssignableFrom(type) &&
+        !IsList(type, out _) && !IsDictionary(type, out _);
 
     public static bool IsList(Type type, out Type element)
     {
