@@ -1,6 +1,6 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
-using Agent.Core.Config;
+using Agent.Core.Net;
 
 namespace Agent.Exporters.Otlp;
 

@@ -1,4 +1,5 @@
 using Agent.Core.Config;
+using Agent.Core.Net;
 
 namespace Agent.Exporters.Otlp;
 

@@ -1,5 +1,6 @@
 using Agent.Core.Components;
 using Agent.Core.Config;
+using Agent.Core.Net;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Agent.Core.Telemetry;

@@ -1,4 +1,5 @@
 using Agent.Core.Config;
+using Agent.Core.Net;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Agent.Core.Telemetry;
