@@ -76,6 +76,28 @@ public sealed class OtlpExporterTests
         }
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task The_auth_block_reaches_a_grpc_backend_over_the_shared_handler()
+    {
+        await using var backend = await FakeOtlpBackend.StartAsync();
+        var options = Options(backend.GrpcEndpoint.ToString());
+        options.Headers["authorization"] = "Bearer from-headers";
+        options.Auth = new ClientAuthOptions { BearerToken = "from-auth" };
+        var exporter = await StartAsync(OtlpSamples.UniqueId("otlp"), options);
+        try
+        {
+            var (batch, done) = OtlpSamples.TracesBatch(1);
+            await exporter.Traces.ConsumeAsync(batch, CancellationToken.None);
+
+            Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
+            Assert.Equal("Bearer from-auth", Assert.Single(backend.Requests).Headers["authorization"]);
+        }
+        finally
+        {
+            await StopAsync(exporter);
+        }
+    }
+
     [Fact]
     public async Task A_backend_that_is_not_up_yet_gets_everything_once_it_starts()
     {
