@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
+using Agent.Core.Net;
 using Agent.Core.Telemetry;
 using Agent.Exporters.Sending;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,6 @@ public sealed class LokiExporter : IExporter
     private readonly string _name;
     private readonly LokiExporterOptions _options;
     private readonly Uri _pushUri;
-    private readonly string? _authorization;
     private readonly HttpClient _http;
     private readonly LokiLabelMapper _mapper;
     private readonly SendingQueue<LogsBatch> _queue;
@@ -38,8 +38,7 @@ public sealed class LokiExporter : IExporter
         _telemetry = context.ExporterTelemetry();
         _options = options;
         _pushUri = options.PushUri();
-        _authorization = options.Auth?.AuthorizationHeader();
-        _http = http ?? LokiHttpClient.Create(options.Tls);
+        _http = http ?? HttpHandlerBuilder.CreateClient(options);
         _mapper = new LokiLabelMapper(options);
         _logger = context.CreateLogger<LokiExporter>();
         _queue = new SendingQueue<LogsBatch>(context.Id, _telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, SendAsync, _logger);
@@ -120,12 +119,6 @@ public sealed class LokiExporter : IExporter
             request.Headers.TryAddWithoutValidation("X-Scope-OrgID", push.Tenant);
         }
 
-        if (_authorization is not null)
-        {
-            request.Headers.Remove("Authorization");
-            request.Headers.TryAddWithoutValidation("Authorization", _authorization);
-        }
-
         HttpResponseMessage response;
         try
         {
@@ -147,7 +140,7 @@ public sealed class LokiExporter : IExporter
             string message = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
             if (status is 408 or 429 || status >= 500)
             {
-                throw new RetryableException($"Loki answered {status}: {message}", RetryAfter(response));
+                throw new RetryableException($"Loki answered {status}: {message}", RetryAfter.Of(response, DateTimeOffset.UtcNow));
             }
 
             return CountRefused(push, status, message);
@@ -190,23 +183,6 @@ public sealed class LokiExporter : IExporter
         {
             return response.ReasonPhrase ?? string.Empty;
         }
-    }
-
-    internal static TimeSpan? RetryAfter(HttpResponseMessage response)
-    {
-        var retryAfter = response.Headers.RetryAfter;
-        if (retryAfter?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (retryAfter?.Date is { } date)
-        {
-            var wait = date - DateTimeOffset.UtcNow;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
     }
 
     public override string ToString() => $"loki exporter {_name} → {_pushUri}";

@@ -1,4 +1,5 @@
 using Agent.Core.Config;
+using Agent.Core.Net;
 
 namespace Agent.Exporters.Loki;
 
@@ -22,21 +23,13 @@ public enum LokiEncoding
     Json,
 }
 
-/// <summary>The <c>loki</c> exporter: pushes logs to Loki's <c>/loki/api/v1/push</c>.</summary>
-public sealed class LokiExporterOptions : IValidatable
+/// <summary>
+/// The <c>loki</c> exporter: pushes logs to Loki's <c>/loki/api/v1/push</c>. The shared HTTP client settings apply,
+/// except that there is no <c>compression</c> key: a protobuf push is always snappy, a JSON push never compressed.
+/// </summary>
+public sealed class LokiExporterOptions : HttpClientOptions
 {
     public const string PushPath = "/loki/api/v1/push";
-
-    /// <summary>The push URL, or the server's base URL (the push path is added when the URL has no path).</summary>
-    public string Endpoint { get; set; } = string.Empty;
-
-    /// <summary>Extra HTTP headers on every push; <c>tenant</c> and <c>auth</c> take precedence over them.</summary>
-    public Dictionary<string, string> Headers { get; set; } = [];
-
-    public TlsClientOptions Tls { get; set; } = new();
-
-    /// <summary>Time allowed for one attempt at sending a batch.</summary>
-    public TimeSpan Timeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
     /// One consumer by default: pushes then leave in the order batches were queued (retries included), so the
@@ -75,8 +68,6 @@ public sealed class LokiExporterOptions : IValidatable
     /// <summary>The <c>X-Scope-OrgID</c> header of multi-tenant Loki; none when absent.</summary>
     public LokiTenantOptions? Tenant { get; set; }
 
-    public LokiAuthOptions? Auth { get; set; }
-
     public LokiLineFormat Format { get; set; } = LokiLineFormat.Raw;
 
     public LokiEncoding Encoding { get; set; } = LokiEncoding.Protobuf;
@@ -87,10 +78,13 @@ public sealed class LokiExporterOptions : IValidatable
     /// </summary>
     public long MaxRequestBytes { get; set; } = 4 * 1024 * 1024;
 
-    /// <summary>The URL pushes go to: <see cref="Endpoint"/>, with the push path added to a bare base URL.</summary>
+    /// <summary>
+    /// The URL pushes go to: <see cref="HttpClientOptions.Endpoint"/> (the push URL, or the server's base URL),
+    /// with the push path added to a bare base URL.
+    /// </summary>
     public Uri PushUri()
     {
-        var uri = new Uri(Endpoint, UriKind.Absolute);
+        var uri = new Uri(Endpoint ?? string.Empty, UriKind.Absolute);
         if (uri.AbsolutePath is "" or "/")
         {
             return new Uri(uri, PushPath);
@@ -99,7 +93,7 @@ public sealed class LokiExporterOptions : IValidatable
         return uri;
     }
 
-    public IEnumerable<(string Key, string Message)> Validate()
+    public override IEnumerable<(string Key, string Message)> Validate()
     {
         if (string.IsNullOrWhiteSpace(Endpoint))
         {
@@ -110,9 +104,9 @@ public sealed class LokiExporterOptions : IValidatable
             yield return ("endpoint", $"\"{Endpoint}\" is not an http:// or https:// URL");
         }
 
-        if (Timeout < TimeSpan.Zero)
+        foreach (var problem in base.Validate())
         {
-            yield return ("timeout", "must not be negative");
+            yield return problem;
         }
 
         foreach (string label in Labels)

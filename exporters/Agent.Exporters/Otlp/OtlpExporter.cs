@@ -1,6 +1,7 @@
 using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
+using Agent.Core.Net;
 using Agent.Exporters.Otlp.Grpc;
 using Agent.Exporters.Sending;
 using Grpc.Core;
@@ -41,7 +42,7 @@ public sealed class OtlpExporter : IExporter
         _timeout = options.Timeout;
         _channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            HttpHandler = ClientTls.CreateHandler(options.Tls, handler => ApplyKeepalive(handler, options.Keepalive)),
+            HttpHandler = HttpHandlerBuilder.Create(options, handler => ApplyKeepalive(handler, options.Keepalive)),
             DisposeHttpClient = true,
             ThrowOperationCanceledOnCancellation = true,
             MaxSendMessageSize = null,

@@ -3,6 +3,7 @@ using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
 using Agent.Core.Consumers;
+using Agent.Core.Net;
 using Agent.Exporters.Otlp;
 using Google.Protobuf;
 
@@ -30,8 +31,7 @@ public sealed class OtlpHttpSender : IDisposable
         _gzip = options.UsesGzip;
         _time = time ?? TimeProvider.System;
 
-        // The sending queue owns the timeout; the client's own would cut retries short.
-        _client = new HttpClient(ClientTls.CreateHandler(options.Tls), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        _client = HttpHandlerBuilder.CreateClient(options);
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("agent", typeof(OtlpHttpSender).Assembly.GetName().Version?.ToString(3) ?? "0"));
         foreach (var (name, value) in options.Headers)
         {
@@ -101,25 +101,8 @@ public sealed class OtlpHttpSender : IDisposable
         string message = $"HTTP {code} {response.ReasonPhrase}{(detail.Length > 0 ? ": " + detail : string.Empty)}";
         return response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.BadGateway or
             HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout
-            ? new RetryableException(message, RetryAfterOf(response.Headers.RetryAfter, _time.GetUtcNow()))
+            ? new RetryableException(message, RetryAfter.Of(response, _time.GetUtcNow()))
             : new PermanentException(message);
-    }
-
-    /// <summary>Retry-After in either of its forms (seconds, or an HTTP date); a date in the past means now.</summary>
-    internal static TimeSpan? RetryAfterOf(RetryConditionHeaderValue? header, DateTimeOffset now)
-    {
-        if (header?.Delta is { } delta)
-        {
-            return delta;
-        }
-
-        if (header?.Date is { } date)
-        {
-            var wait = date - now;
-            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
-        }
-
-        return null;
     }
 
     private static string DescribeBody(HttpContent content, byte[] body)

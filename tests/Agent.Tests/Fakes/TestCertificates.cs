@@ -68,6 +68,17 @@ public sealed class TestCertificates : IDisposable
         return path;
     }
 
+    /// <summary>Issues another client certificate from <see cref="Authority"/> and writes it over the given PEM files (a rotation).</summary>
+    public void WriteClientCertificate(string subject, string certFile, string keyFile)
+    {
+        using var certificate = Issue(Authority, subject, "1.3.6.1.5.5.7.3.2", null, out var key);
+        using (key)
+        {
+            File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
+            File.WriteAllText(certFile, certificate.ExportCertificatePem());
+        }
+    }
+
     public void Dispose()
     {
         Authority.Dispose();

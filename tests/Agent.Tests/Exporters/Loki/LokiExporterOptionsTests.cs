@@ -46,14 +46,10 @@ public class LokiExporterOptionsTests
     }
 
     [Fact]
-    public void Auth_and_tenant_blocks_check_their_own_rules()
+    public void The_tenant_block_checks_its_own_rules()
     {
-        Assert.NotEmpty(new LokiAuthOptions { Basic = new LokiBasicAuthOptions { Username = "u" }, BearerToken = "t" }.Validate());
-        Assert.NotEmpty(new LokiAuthOptions().Validate());
-        Assert.NotEmpty(new LokiBasicAuthOptions { Username = "a:b" }.Validate());
+        // The auth block is the shared client one now: see Core/Net/ClientAuthOptionsTests.
         Assert.NotEmpty(new LokiTenantOptions().Validate());
         Assert.Empty(new LokiTenantOptions { FromAttribute = "k8s.namespace.name" }.Validate());
-        Assert.Equal("Bearer t", new LokiAuthOptions { BearerToken = "t" }.AuthorizationHeader());
-        Assert.Equal("Basic dTpw", new LokiAuthOptions { Basic = new LokiBasicAuthOptions { Username = "u", Password = "p" } }.AuthorizationHeader());
     }
 }

@@ -1,6 +1,8 @@
 using System.Text;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
+using Agent.Core.Net;
+using Agent.Core.Telemetry;
 using Agent.Exporters.Loki;
 using Agent.Tests.Fakes;
 using static Agent.Tests.Exporters.Loki.LokiTestData;
@@ -113,8 +115,8 @@ public class LokiExporterTests
         await using var loki = await FakeLoki.StartAsync();
         var options = Options(loki);
         options.Auth = kind == "basic"
-            ? new LokiAuthOptions { Basic = new LokiBasicAuthOptions { Username = "agent", Password = "s3cret" } }
-            : new LokiAuthOptions { BearerToken = "tok-123" };
+            ? new ClientAuthOptions { Basic = new BasicAuthOptions { Username = "agent", Password = "s3cret" } }
+            : new ClientAuthOptions { BearerToken = "tok-123" };
         options.Headers["X-Extra"] = "yes";
         loki.RequiredAuthorization = kind == "basic"
             ? "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("agent:s3cret"))
@@ -136,7 +138,7 @@ public class LokiExporterTests
         await using var loki = await FakeLoki.StartAsync();
         loki.RequiredAuthorization = "Bearer right";
         var options = Options(loki);
-        options.Auth = new LokiAuthOptions { BearerToken = "wrong" };
+        options.Auth = new ClientAuthOptions { BearerToken = "wrong" };
         var (exporter, name) = await StartAsync(options);
         using var chunk = Chunk(PodResource(), new RawLine(BaseTime, "a"), new RawLine(BaseTime + 1, "b"));
         var batch = new LogsBatch();

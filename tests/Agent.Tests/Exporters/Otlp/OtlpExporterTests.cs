@@ -2,6 +2,8 @@ using Agent.Core.Components;
 using Agent.Core.Config;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
+using Agent.Core.Net;
+using Agent.Core.Telemetry;
 using Agent.Exporters.Otlp;
 using Agent.Tests.Fakes;
 using Grpc.Core;
@@ -69,6 +71,28 @@ public sealed class OtlpExporterTests
             Assert.Equal("tenant-a", request.Headers["x-scope-orgid"]);
             Assert.Equal("Bearer secret", request.Headers["authorization"]);
             Assert.False(request.Headers.ContainsKey("grpc-internal-encoding-request"));
+        }
+        finally
+        {
+            await StopAsync(exporter);
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task The_auth_block_reaches_a_grpc_backend_over_the_shared_handler()
+    {
+        await using var backend = await FakeOtlpBackend.StartAsync();
+        var options = Options(backend.GrpcEndpoint.ToString());
+        options.Headers["authorization"] = "Bearer from-headers";
+        options.Auth = new ClientAuthOptions { BearerToken = "from-auth" };
+        var exporter = await StartAsync(OtlpSamples.UniqueId("otlp"), options);
+        try
+        {
+            var (batch, done) = OtlpSamples.TracesBatch(1);
+            await exporter.Traces!.ConsumeAsync(batch, CancellationToken.None);
+
+            Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
+            Assert.Equal("Bearer from-auth", Assert.Single(backend.Requests).Headers["authorization"]);
         }
         finally
         {

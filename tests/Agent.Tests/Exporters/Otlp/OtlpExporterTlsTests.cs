@@ -1,6 +1,8 @@
 using Agent.Core.Config;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
+using Agent.Core.Net;
+using Agent.Core.Telemetry;
 using Agent.Exporters.Otlp;
 using Agent.Tests.Fakes;
 

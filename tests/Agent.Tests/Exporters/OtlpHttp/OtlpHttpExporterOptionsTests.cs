@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using Agent.Core.Model;
 using Agent.Exporters.OtlpHttp;
 
@@ -59,16 +58,5 @@ public sealed class OtlpHttpExporterOptionsTests
         };
 
         Assert.Equal(["compression", "timeout", "encoding", "traces_endpoint", "endpoint"], options.Validate().Select(p => p.Key));
-    }
-
-    [Fact]
-    public void Retry_after_is_read_in_seconds_or_as_a_date()
-    {
-        var now = new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
-
-        Assert.Equal(TimeSpan.FromSeconds(7), OtlpHttpSender.RetryAfterOf(new RetryConditionHeaderValue(TimeSpan.FromSeconds(7)), now));
-        Assert.Equal(TimeSpan.FromSeconds(90), OtlpHttpSender.RetryAfterOf(new RetryConditionHeaderValue(now.AddSeconds(90)), now));
-        Assert.Equal(TimeSpan.Zero, OtlpHttpSender.RetryAfterOf(new RetryConditionHeaderValue(now.AddSeconds(-5)), now));
-        Assert.Null(OtlpHttpSender.RetryAfterOf(null, now));
     }
 }

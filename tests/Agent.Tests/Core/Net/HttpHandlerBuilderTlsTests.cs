@@ -1,0 +1,139 @@
+using System.Security.Authentication;
+using Agent.Core.Net;
+using Agent.Tests.Fakes;
+
+namespace Agent.Tests.Core.Net;
+
+public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : IClassFixture<TestCertificates>
+{
+    private const int TestTimeout = 30_000;
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
+
+    private readonly TestCertificates _certificates = certificates;
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_server_signed_by_the_ca_file_is_trusted()
+    {
+        await using var server = await RecordingServer.StartAsync(_certificates.Server);
+        using var client = Client(new TlsClientOptions { CaFile = _certificates.CaFile });
+
+        await GetAsync(client, server.BaseUri);
+
+        Assert.Single(server.Requests);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_server_an_unrelated_ca_did_not_sign_is_refused()
+    {
+        await using var server = await RecordingServer.StartAsync(_certificates.Server);
+        using var client = Client(new TlsClientOptions { CaFile = _certificates.WriteUnrelatedCaFile() });
+
+        var error = await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(client, server.BaseUri));
+
+        Assert.IsType<AuthenticationException>(error.InnerException);
+        Assert.Empty(server.Requests);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task The_client_certificate_is_presented_for_mutual_tls()
+    {
+        await using var server = await RecordingServer.StartAsync(_certificates.Server, askClientCertificate: true);
+        using var client = Client(new TlsClientOptions { CaFile = _certificates.CaFile, CertFile = _certificates.ClientCertFile, KeyFile = _certificates.ClientKeyFile });
+
+        await GetAsync(client, server.BaseUri);
+
+        Assert.Equal("CN=agent-test-client", Assert.Single(server.Requests).ClientCertificateSubject);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task Server_name_override_is_the_name_checked_and_sent()
+    {
+        await using var server = await RecordingServer.StartAsync(_certificates.Server);
+        using var matching = Client(new TlsClientOptions { CaFile = _certificates.CaFile, ServerNameOverride = "localhost" });
+        using var mismatching = Client(new TlsClientOptions { CaFile = _certificates.CaFile, ServerNameOverride = "elsewhere.example" });
+
+        await GetAsync(matching, server.BaseUri);
+        await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(mismatching, server.BaseUri));
+
+        Assert.Equal("localhost", Assert.Single(server.Requests).Host);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task Min_version_1_3_refuses_a_server_that_speaks_only_1_2()
+    {
+        await using var server = await RecordingServer.StartAsync(_certificates.Server, protocols: SslProtocols.Tls12);
+        using var modern = Client(new TlsClientOptions { CaFile = _certificates.CaFile, MinVersion = "1.3" });
+        using var tolerant = Client(new TlsClientOptions { CaFile = _certificates.CaFile, MinVersion = "1.2" });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(modern, server.BaseUri));
+        await GetAsync(tolerant, server.BaseUri);
+
+        Assert.Single(server.Requests);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_rotated_client_certificate_is_presented_after_the_reload_interval()
+    {
+        string directory = Path.Combine(_certificates.Directory, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        string certFile = Path.Combine(directory, "client.pem");
+        string keyFile = Path.Combine(directory, "client-key.pem");
+        _certificates.WriteClientCertificate("CN=before-rotation", certFile, keyFile);
+        await using var server = await RecordingServer.StartAsync(_certificates.Server, askClientCertificate: true);
+        using var client = Client(new TlsClientOptions
+        {
+            CaFile = _certificates.CaFile,
+            CertFile = certFile,
+            KeyFile = keyFile,
+            ReloadInterval = TimeSpan.FromMilliseconds(100),
+        });
+        await GetAsync(client, server.BaseUri);
+
+        _certificates.WriteClientCertificate("CN=after-rotation", certFile, keyFile);
+
+        await EventuallyAsync(client, server, () => server.Requests.Any(r => r.ClientCertificateSubject == "CN=after-rotation"));
+        Assert.Equal("CN=before-rotation", server.Requests.First().ClientCertificateSubject);
+    }
+
+    [Fact(Timeout = TestTimeout)]
+    public async Task A_rewritten_ca_file_is_trusted_after_the_reload_interval()
+    {
+        string caFile = Path.Combine(_certificates.Directory, Guid.NewGuid().ToString("N") + "-ca.pem");
+        File.Copy(_certificates.WriteUnrelatedCaFile(), caFile);
+        await using var server = await RecordingServer.StartAsync(_certificates.Server);
+        using var client = Client(new TlsClientOptions { CaFile = caFile, ReloadInterval = TimeSpan.FromMilliseconds(100) });
+        await Assert.ThrowsAsync<HttpRequestException>(() => GetAsync(client, server.BaseUri));
+
+        File.Copy(_certificates.CaFile, caFile, overwrite: true);
+
+        await EventuallyAsync(client, server, () => !server.Requests.IsEmpty);
+    }
+
+    private static HttpClient Client(TlsClientOptions tls) => HttpHandlerBuilder.CreateClient(new HttpClientOptions { Tls = tls });
+
+    private static async Task GetAsync(HttpClient client, Uri uri)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        using var response = await client.GetAsync(uri, deadline.Token);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Sends until <paramref name="done"/> holds (failures included: the old files may still be in use), or fails at the deadline.</summary>
+    private static async Task EventuallyAsync(HttpClient client, RecordingServer server, Func<bool> done)
+    {
+        using var deadline = new CancellationTokenSource(Deadline);
+        while (!done())
+        {
+            deadline.Token.ThrowIfCancellationRequested();
+            try
+            {
+                await GetAsync(client, server.BaseUri);
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(50, deadline.Token);
+        }
+    }
+}
