@@ -43,8 +43,6 @@ internal sealed class OtlpIngest
         _logger = logger;
     }
 
-    public string Receiver => _receiver;
-
     public ReceiverTelemetry Telemetry => _telemetry;
 
     /// <summary>The shutdown deadline passed: requests still waiting give up and answer UNAVAILABLE.</summary>
