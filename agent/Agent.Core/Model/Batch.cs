@@ -24,6 +24,9 @@ public abstract class Batch
 
     public IReadOnlyList<BatchNotifier> Notifiers => (IReadOnlyList<BatchNotifier>?)_notifiers ?? [];
 
+    /// <summary>The client that sent the data; copies and split parts keep it.</summary>
+    public ClientContext Context { get; set; } = ClientContext.Empty;
+
     /// <summary>Ties this batch to a source's notifier. The notifier's hold passes to the batch.</summary>
     public void AttachNotifier(BatchNotifier notifier)
     {
@@ -42,9 +45,10 @@ public abstract class Batch
         other._notifiers = null;
     }
 
-    /// <summary>Gives <paramref name="copy"/> an extra hold on every notifier of this batch (for copies and split parts).</summary>
+    /// <summary>Gives <paramref name="copy"/> this batch's client context and an extra hold on every notifier (for copies and split parts).</summary>
     protected void ShareNotifiersWith(Batch copy)
     {
+        copy.Context = Context;
         if (_notifiers is null)
         {
             return;
