@@ -59,7 +59,7 @@ public sealed class ComponentContractTests : IDisposable
         Assert.Empty(missing);
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory(Timeout = TestTimeouts.Default)]
     [MemberData(nameof(BuiltIns))]
     public async Task Creates_starts_and_stops_for_each_supported_signal(ComponentKind kind, string type)
     {

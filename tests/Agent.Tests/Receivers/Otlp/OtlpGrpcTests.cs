@@ -19,7 +19,7 @@ public class OtlpGrpcTests
         Marshallers.Create(static bytes => bytes, static bytes => bytes),
         Marshallers.Create(static bytes => bytes, static bytes => bytes));
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Export_is_delivered_and_answered_with_an_empty_response()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -33,7 +33,7 @@ public class OtlpGrpcTests
         Assert.Equal(5, SelfMetrics.AcceptedValue(otlp.Name, "grpc", Signal.Traces));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gzip_compressed_messages_are_accepted()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -45,7 +45,7 @@ public class OtlpGrpcTests
         Assert.Equal(sent, Assert.Single(otlp.Logs.Batches).Data);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Garbage_bytes_are_answered_invalid_argument()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -60,7 +60,7 @@ public class OtlpGrpcTests
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Message_over_the_limit_is_answered_resource_exhausted()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Grpc!.MaxRecvMsgSizeMib = 1);
@@ -75,7 +75,7 @@ public class OtlpGrpcTests
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gzip_message_inflating_past_the_limit_is_answered_resource_exhausted()
     {
         // 16 MiB of zeros travel as a few kilobytes but inflate far past the 1 MiB limit.
@@ -90,7 +90,7 @@ public class OtlpGrpcTests
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Full_pipeline_is_answered_unavailable()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.BackpressureTimeout = TimeSpan.FromMilliseconds(100));
@@ -105,7 +105,7 @@ public class OtlpGrpcTests
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(DeliveryStatus.Errored, StatusCode.Unavailable)]
     [InlineData(DeliveryStatus.Rejected, StatusCode.InvalidArgument)]
     public async Task Failed_delivery_is_answered_with_its_retry_meaning(DeliveryStatus status, StatusCode expected)
@@ -121,7 +121,7 @@ public class OtlpGrpcTests
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Signal_without_a_pipeline_is_answered_unimplemented()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(metrics: false);
@@ -133,7 +133,7 @@ public class OtlpGrpcTests
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Logs_with_ids_of_the_wrong_length_are_reported_as_partial_success()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();

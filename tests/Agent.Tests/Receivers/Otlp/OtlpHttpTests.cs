@@ -12,7 +12,7 @@ public class OtlpHttpTests
 {
     private static readonly HttpClient Client = new();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Protobuf_request_is_delivered_and_answered_with_an_empty_protobuf_response()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -29,7 +29,7 @@ public class OtlpHttpTests
         Assert.Equal(3, SelfMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gzip_body_is_decompressed()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -41,7 +41,7 @@ public class OtlpHttpTests
         Assert.Equal(sent, Assert.Single(otlp.Traces.Batches).Data);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Http2_with_prior_knowledge_is_served_on_the_same_port_as_http1()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -57,7 +57,7 @@ public class OtlpHttpTests
         Assert.Equal(2, otlp.Traces.Batches.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Unsupported_content_type_is_answered_415()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -70,7 +70,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Unsupported_content_encoding_is_answered_415()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -81,7 +81,7 @@ public class OtlpHttpTests
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "unsupported_encoding"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Malformed_protobuf_is_answered_400_with_a_protobuf_status()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -99,7 +99,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Corrupt_gzip_is_answered_400()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -114,7 +114,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Body_over_the_limit_is_answered_413()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Http!.MaxRequestBodySize = 64 * 1024);
@@ -129,7 +129,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Huge_body_announced_by_content_length_is_refused_before_it_is_sent()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Http!.MaxRequestBodySize = 64 * 1024);
@@ -144,7 +144,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Body_without_length_over_the_limit_is_answered_413()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Http!.MaxRequestBodySize = 64 * 1024);
@@ -159,7 +159,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gzip_bomb_is_refused_with_413_once_the_inflated_size_passes_the_limit()
     {
         // 200 MiB of zeros compress to about 200 KB; the default limit is 64 MiB.
@@ -174,7 +174,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Full_pipeline_is_answered_503_with_retry_after()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.BackpressureTimeout = TimeSpan.FromMilliseconds(100));
@@ -192,7 +192,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Errored_delivery_is_answered_503()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -209,7 +209,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Rejected_delivery_is_answered_400()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -226,7 +226,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Spans_with_ids_of_the_wrong_length_are_dropped_and_reported_as_partial_success()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -245,7 +245,7 @@ public class OtlpHttpTests
         Assert.Equal(1, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Signal_without_a_pipeline_is_answered_404_and_wrong_method_405()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(metrics: false);
@@ -258,7 +258,7 @@ public class OtlpHttpTests
         Assert.Contains("POST", get.Content.Headers.Allow);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Custom_url_paths_are_served()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Http!.LogsUrlPath = "ingest/logs");
@@ -271,7 +271,7 @@ public class OtlpHttpTests
         Assert.Single(otlp.Logs.Batches);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Empty_request_is_answered_success_without_entering_the_pipeline()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();

@@ -25,7 +25,7 @@ public class OtlpJsonTests
         "droppedLinksCount":0,"flags":257,"aFieldFromTheFuture":{"x":1}}]}]}]}
         """;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Json_from_the_javascript_exporter_is_decoded_with_hex_ids_and_answered_in_json()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -64,7 +64,7 @@ public class OtlpJsonTests
         Assert.Equal(257U, span.Flags);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Json_gzip_body_with_charset_parameter_is_accepted()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -75,7 +75,7 @@ public class OtlpJsonTests
         Assert.Single(otlp.Traces.Batches);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Json_logs_and_metrics_carry_hex_ids_too()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -106,7 +106,7 @@ public class OtlpJsonTests
         Assert.Equal(OtlpSamples.SpanId, point.Exemplars[0].SpanId.ToByteArray());
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("{\"resourceSpans\":[{")]
     [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"not-hex-at-all!\"}]}]}]}")]
     [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"zz8efff798038103d269b633813fc60c\"}]}]}]}")]
@@ -127,7 +127,7 @@ public class OtlpJsonTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Partial_success_is_answered_in_json()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();

@@ -15,7 +15,7 @@ namespace Agent.Tests.Receivers.Otlp;
 /// <summary>Metrics and logs exported by the real OpenTelemetry .NET SDK arrive unchanged, over gRPC and HTTP/protobuf.</summary>
 public class OtlpSdkMetricsAndLogsTests
 {
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(OtlpExportProtocol.Grpc)]
     [InlineData(OtlpExportProtocol.HttpProtobuf)]
     public async Task Metrics_arrive_with_names_values_attributes_and_temporality(OtlpExportProtocol protocol)
@@ -72,7 +72,7 @@ public class OtlpSdkMetricsAndLogsTests
         Assert.Equal("main", Attribute(gauge.Attributes, "queue").StringValue);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(OtlpExportProtocol.Grpc)]
     [InlineData(OtlpExportProtocol.HttpProtobuf)]
     public async Task Logs_arrive_with_body_severity_attributes_and_trace_context(OtlpExportProtocol protocol)

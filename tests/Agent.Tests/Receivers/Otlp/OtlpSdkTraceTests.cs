@@ -13,7 +13,7 @@ public class OtlpSdkTraceTests
 {
     private static readonly DateTime Start = new(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(OtlpExportProtocol.Grpc)]
     [InlineData(OtlpExportProtocol.HttpProtobuf)]
     public async Task Spans_arrive_with_ids_names_kinds_times_attributes_events_links_and_status(OtlpExportProtocol protocol)

@@ -6,7 +6,7 @@ namespace Agent.Tests.Receivers.PodLogs;
 
 public class CheckpointRestartTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_new_receiver_on_the_same_storage_neither_loses_nor_repeats_lines()
     {
         using var root = new TempDirectory();
@@ -34,7 +34,7 @@ public class CheckpointRestartTests
         Assert.Equal(320, all.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_line_split_across_the_restart_is_joined_and_nothing_else_is_repeated()
     {
         using var root = new TempDirectory();
@@ -57,7 +57,7 @@ public class CheckpointRestartTests
         Assert.Equal(["first half, second half"], second.Lines.Select(l => l.Text));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_file_rotated_while_stopped_is_finished_from_its_new_name_before_the_new_file()
     {
         using var root = new TempDirectory();
@@ -95,7 +95,7 @@ public class CheckpointRestartTests
         Assert.All(second.Lines, l => Assert.EndsWith("/app/0.log", l.FilePath, StringComparison.Ordinal));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task An_errored_batch_is_read_again_and_sent_once_more()
     {
         using var root = new TempDirectory();
@@ -117,7 +117,7 @@ public class CheckpointRestartTests
         Assert.Equal(kubelet.Written.Select(w => w.Text), consumer.Lines.Select(l => l.Text));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_rejected_batch_moves_the_checkpoint_and_is_not_sent_again()
     {
         using var root = new TempDirectory();
@@ -139,7 +139,7 @@ public class CheckpointRestartTests
         Assert.Equal(["accepted"], second.Lines.Select(l => l.Text));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Batches_never_acknowledged_before_shutdown_are_sent_again_after_it()
     {
         using var root = new TempDirectory();
@@ -164,7 +164,7 @@ public class CheckpointRestartTests
         stuck.ReleaseHeld();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Start_at_end_skips_what_was_there_at_the_first_start_only()
     {
         using var root = new TempDirectory();
@@ -192,7 +192,7 @@ public class CheckpointRestartTests
         Assert.Equal(["written while down"], second.Lines.Select(l => l.Text));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Start_at_beginning_reads_existing_files_whole()
     {
         using var root = new TempDirectory();

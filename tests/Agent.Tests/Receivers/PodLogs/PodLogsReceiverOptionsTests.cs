@@ -64,7 +64,7 @@ public class PodLogsReceiverOptionsTests
         Assert.Equal("level_keys", key);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_named_storage_extension_gives_the_checkpoint_directory()
     {
         using var root = new TempDirectory();
@@ -81,7 +81,7 @@ public class PodLogsReceiverOptionsTests
         Assert.StartsWith(root.Combine("storage"), receiver.StorageDirectory, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Without_storage_the_data_directory_has_a_folder_per_receiver_and_a_missing_extension_is_an_error()
     {
         using var root = new TempDirectory();

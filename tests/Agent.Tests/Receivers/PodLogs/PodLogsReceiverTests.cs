@@ -4,7 +4,7 @@ namespace Agent.Tests.Receivers.PodLogs;
 
 public class PodLogsReceiverTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_live_kubelet_tree_arrives_exactly_once_in_order_with_its_resource()
     {
         using var root = new TempDirectory();
@@ -96,7 +96,7 @@ public class PodLogsReceiverTests
         Assert.True(SelfMetrics.AcceptedValue("filelog/kubelet", "file", Signal.Logs) >= expected.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Malformed_lines_are_counted_and_skipped_and_the_rest_arrives()
     {
         using var root = new TempDirectory();
@@ -113,7 +113,7 @@ public class PodLogsReceiverTests
         await ReceiverHarness.EventuallyAsync(() => SelfMetrics.MalformedLineValue("filelog/malformed", "bad_flag") == before + 1, "the malformed line to be counted");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Reading_stops_while_batches_are_in_flight_and_goes_on_when_they_are_acknowledged()
     {
         using var root = new TempDirectory();
@@ -137,7 +137,7 @@ public class PodLogsReceiverTests
         Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), consumer.Lines.Select(l => l.Text));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Long_lines_are_cut_at_max_log_size_and_lines_beyond_the_buffer_skip_to_their_end()
     {
         using var root = new TempDirectory();
@@ -163,7 +163,7 @@ public class PodLogsReceiverTests
         Assert.Equal(before + 2, SelfMetrics.TruncatedLineValue("filelog/long"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_deleted_file_is_read_to_its_end_and_its_unfinished_lines_are_kept()
     {
         using var root = new TempDirectory();
