@@ -1,6 +1,7 @@
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Agent.Exporters.Debug;
+using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Proto.Resource.V1;
 
 namespace Agent.Tests.Exporters.Debug;
@@ -91,7 +92,7 @@ public sealed class DebugExporterTests
     public async Task Sampling_writes_the_first_batches_of_a_second_then_one_in_n_but_counts_all()
     {
         var log = new RecordingLogger();
-        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var id = OtlpSamples.UniqueId("debug");
         var exporter = new DebugExporter(new TestHost(log).Context(id, new object()), new DebugExporterOptions { SamplingInitial = 2, SamplingThereafter = 3 }, clock);
 

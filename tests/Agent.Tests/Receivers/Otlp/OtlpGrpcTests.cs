@@ -29,7 +29,7 @@ public class OtlpGrpcTests
         var answer = await new TraceService.TraceServiceClient(channel).ExportAsync(sent);
 
         Assert.Null(answer.PartialSuccess);
-        Assert.Equal(sent, Assert.Single(otlp.Traces.Batches).Data);
+        Assert.Equal(sent, Assert.Single(otlp.Traces.Received).Data);
         Assert.Equal(5, SelfMetrics.AcceptedValue(otlp.Name, "grpc", Signal.Traces));
     }
 
@@ -42,7 +42,7 @@ public class OtlpGrpcTests
 
         await new LogsService.LogsServiceClient(channel).ExportAsync(sent, GzipRequest());
 
-        Assert.Equal(sent, Assert.Single(otlp.Logs.Batches).Data);
+        Assert.Equal(sent, Assert.Single(otlp.Logs.Received).Data);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -55,7 +55,7 @@ public class OtlpGrpcTests
             channel.CreateCallInvoker().AsyncUnaryCall(RawTraceExport, null, default, [0x0A, 100, 1, 2, 3]).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "malformed"));
         await AssertStillServesAsync(otlp, channel);
     }
@@ -70,7 +70,7 @@ public class OtlpGrpcTests
         var error = await Assert.ThrowsAsync<RpcException>(() => new LogsService.LogsServiceClient(channel).ExportAsync(huge).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Empty(otlp.Logs.Batches);
+        Assert.Empty(otlp.Logs.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "too_large"));
         await AssertStillServesAsync(otlp, channel);
     }
@@ -86,7 +86,7 @@ public class OtlpGrpcTests
             channel.CreateCallInvoker().AsyncUnaryCall(RawTraceExport, null, GzipRequest(), new byte[16 * 1024 * 1024]).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         await AssertStillServesAsync(otlp, channel);
     }
 
@@ -112,12 +112,12 @@ public class OtlpGrpcTests
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
         using var channel = GrpcChannel.ForAddress(otlp.GrpcAddress);
-        otlp.Traces.Status = status;
+        otlp.Traces.Decide = _ => status;
 
         var error = await Assert.ThrowsAsync<RpcException>(() => new TraceService.TraceServiceClient(channel).ExportAsync(OtlpSamples.Traces()).ResponseAsync);
 
         Assert.Equal(expected, error.StatusCode);
-        otlp.Traces.Status = DeliveryStatus.Delivered;
+        otlp.Traces.Decide = _ => DeliveryStatus.Delivered;
         await AssertStillServesAsync(otlp, channel);
     }
 
@@ -144,15 +144,15 @@ public class OtlpGrpcTests
         var answer = await new LogsService.LogsServiceClient(channel).ExportAsync(sent);
 
         Assert.Equal(1, answer.PartialSuccess.RejectedLogRecords);
-        Assert.Single(Assert.Single(otlp.Logs.Batches).Data.ResourceLogs[0].ScopeLogs[0].LogRecords);
+        Assert.Single(Assert.Single(otlp.Logs.Received).Data.ResourceLogs[0].ScopeLogs[0].LogRecords);
     }
 
     private static CallOptions GzipRequest() => new(new Metadata { { "grpc-internal-encoding-request", "gzip" } });
 
     private static async Task AssertStillServesAsync(OtlpTestReceiver otlp, GrpcChannel channel)
     {
-        int before = otlp.Traces.Batches.Count;
+        int before = otlp.Traces.Received.Count;
         await new TraceService.TraceServiceClient(channel).ExportAsync(OtlpSamples.Traces());
-        Assert.Equal(before + 1, otlp.Traces.Batches.Count);
+        Assert.Equal(before + 1, otlp.Traces.Received.Count);
     }
 }

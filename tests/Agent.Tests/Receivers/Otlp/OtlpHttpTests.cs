@@ -24,7 +24,7 @@ public class OtlpHttpTests
         Assert.Equal("application/x-protobuf", response.Content.Headers.ContentType?.MediaType);
         var answer = ExportTraceServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Null(answer.PartialSuccess);
-        var batch = Assert.Single(otlp.Traces.Batches);
+        var batch = Assert.Single(otlp.Traces.Received);
         Assert.Equal(sent, batch.Data);
         Assert.Equal(3, SelfMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
     }
@@ -38,7 +38,7 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", Gzip(sent.ToByteArray()), "application/x-protobuf", "gzip");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(sent, Assert.Single(otlp.Traces.Batches).Data);
+        Assert.Equal(sent, Assert.Single(otlp.Traces.Received).Data);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -54,7 +54,7 @@ public class OtlpHttpTests
         Assert.Equal(HttpVersion.Version20, h2.Version);
         Assert.Equal(HttpStatusCode.OK, h1.StatusCode);
         Assert.Equal(HttpVersion.Version11, h1.Version);
-        Assert.Equal(2, otlp.Traces.Batches.Count);
+        Assert.Equal(2, otlp.Traces.Received.Count);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -65,7 +65,7 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", "hello"u8.ToArray(), "text/plain");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "unsupported_media_type"));
         await AssertStillServesAsync(otlp);
     }
@@ -94,7 +94,7 @@ public class OtlpHttpTests
         var (code, message) = StatusBody.ParseProtobuf(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(3, code);
         Assert.Contains("ExportTraceServiceRequest", message, StringComparison.Ordinal);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "malformed"));
         await AssertStillServesAsync(otlp);
     }
@@ -110,7 +110,7 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", gzip, "application/x-protobuf", "gzip");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         await AssertStillServesAsync(otlp);
     }
 
@@ -124,7 +124,7 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", sent.ToByteArray(), "application/x-protobuf");
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "too_large"));
         await AssertStillServesAsync(otlp);
     }
@@ -170,7 +170,7 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", bomb, "application/x-protobuf", "gzip");
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         await AssertStillServesAsync(otlp);
     }
 
@@ -196,16 +196,16 @@ public class OtlpHttpTests
     public async Task Errored_delivery_is_answered_503()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
-        otlp.Traces.Status = DeliveryStatus.Errored;
+        otlp.Traces.Decide = _ => DeliveryStatus.Errored;
 
         using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
-        Assert.Single(otlp.Traces.Batches);
+        Assert.Single(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
 
-        otlp.Traces.Status = DeliveryStatus.Delivered;
+        otlp.Traces.Decide = _ => DeliveryStatus.Delivered;
         await AssertStillServesAsync(otlp);
     }
 
@@ -213,7 +213,7 @@ public class OtlpHttpTests
     public async Task Rejected_delivery_is_answered_400()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
-        otlp.Traces.Status = DeliveryStatus.Rejected;
+        otlp.Traces.Decide = _ => DeliveryStatus.Rejected;
 
         using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");
 
@@ -222,7 +222,7 @@ public class OtlpHttpTests
         var (code, _) = StatusBody.ParseProtobuf(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(3, code);
 
-        otlp.Traces.Status = DeliveryStatus.Delivered;
+        otlp.Traces.Decide = _ => DeliveryStatus.Delivered;
         await AssertStillServesAsync(otlp);
     }
 
@@ -239,7 +239,7 @@ public class OtlpHttpTests
         var answer = ExportTraceServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(1, answer.PartialSuccess.RejectedSpans);
         Assert.NotEmpty(answer.PartialSuccess.ErrorMessage);
-        var spans = Assert.Single(otlp.Traces.Batches).Data.ResourceSpans[0].ScopeSpans[0].Spans;
+        var spans = Assert.Single(otlp.Traces.Received).Data.ResourceSpans[0].ScopeSpans[0].Spans;
         Assert.Equal(["span-0", "span-2"], spans.Select(s => s.Name));
         Assert.Equal(2, SelfMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
         Assert.Equal(1, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
@@ -268,7 +268,7 @@ public class OtlpHttpTests
 
         Assert.Equal(HttpStatusCode.OK, custom.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, standard.StatusCode);
-        Assert.Single(otlp.Logs.Batches);
+        Assert.Single(otlp.Logs.Received);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -279,15 +279,15 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", [], "application/x-protobuf");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
     }
 
     internal static async Task AssertStillServesAsync(OtlpTestReceiver otlp)
     {
-        int before = otlp.Traces.Batches.Count;
+        int before = otlp.Traces.Received.Count;
         using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(before + 1, otlp.Traces.Batches.Count);
+        Assert.Equal(before + 1, otlp.Traces.Received.Count);
     }
 
     internal static byte[] GzipZeros(int size)

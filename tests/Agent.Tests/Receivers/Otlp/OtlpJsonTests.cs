@@ -39,7 +39,7 @@ public class OtlpJsonTests
             Assert.Empty(answer.RootElement.EnumerateObject());
         }
 
-        var group = Assert.Single(Assert.Single(otlp.Traces.Batches).Data.ResourceSpans);
+        var group = Assert.Single(Assert.Single(otlp.Traces.Received).Data.ResourceSpans);
         Assert.Equal("web", Attribute(group.Resource.Attributes, "service.name").StringValue);
         var scope = Assert.Single(group.ScopeSpans);
         Assert.Equal("0.57.0", scope.Scope.Version);
@@ -72,7 +72,7 @@ public class OtlpJsonTests
         using var response = await PostAsync(otlp, "/v1/traces", Gzip(Encoding.UTF8.GetBytes(JsTraces)), "application/json; charset=utf-8", "gzip");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(otlp.Traces.Batches);
+        Assert.Single(otlp.Traces.Received);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -96,11 +96,11 @@ public class OtlpJsonTests
 
         Assert.Equal(HttpStatusCode.OK, logsResponse.StatusCode);
         Assert.Equal(HttpStatusCode.OK, metricsResponse.StatusCode);
-        var record = Assert.Single(otlp.Logs.Batches).Data.ResourceLogs[0].ScopeLogs[0].LogRecords[0];
+        var record = Assert.Single(otlp.Logs.Received).Data.ResourceLogs[0].ScopeLogs[0].LogRecords[0];
         Assert.Equal(OtlpSamples.TraceId, record.TraceId.ToByteArray());
         Assert.Equal(OtlpSamples.SpanId, record.SpanId.ToByteArray());
         Assert.Equal(1700000000000000005UL, record.ObservedTimeUnixNano);
-        var point = Assert.Single(otlp.Metrics.Batches).Data.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Sum.DataPoints[0];
+        var point = Assert.Single(otlp.Metrics.Received).Data.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Sum.DataPoints[0];
         Assert.Equal(42, point.AsInt);
         Assert.Equal(OtlpSamples.TraceId, point.Exemplars[0].TraceId.ToByteArray());
         Assert.Equal(OtlpSamples.SpanId, point.Exemplars[0].SpanId.ToByteArray());
@@ -123,7 +123,7 @@ public class OtlpJsonTests
         var (code, message) = StatusBody.ParseJson(await response.Content.ReadAsStringAsync());
         Assert.Equal(3, code);
         Assert.NotEmpty(message);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         await AssertStillServesAsync(otlp);
     }
 

@@ -33,7 +33,7 @@ public class OtlpReceiverLifecycleTests
 
         var shutdown = otlp.ShutdownAsync();
         Assert.False(shutdown.IsCompleted);
-        otlp.Traces.Release();
+        otlp.Traces.ReleaseHeld();
         using var response = await request;
         await shutdown;
 
@@ -63,7 +63,7 @@ public class OtlpReceiverLifecycleTests
         {
         }
 
-        otlp.Traces.Release();
+        otlp.Traces.ReleaseHeld();
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -96,7 +96,7 @@ public class OtlpReceiverLifecycleTests
         options.Protocols.Http!.Endpoint = $"127.0.0.1:{taken}";
         var second = (OtlpReceiver)new OtlpReceiverFactory().CreateReceiver(
             new ComponentContext(new ComponentId("otlp", "second"), options, new TestHost()),
-            new ReceiverConsumers(new CapturingConsumer<TracesBatch>(), null, null));
+            new ReceiverConsumers(new RecordingConsumer<TracesBatch>(), null, null));
 
         await Assert.ThrowsAnyAsync<IOException>(() => second.StartAsync(CancellationToken.None));
 
@@ -113,7 +113,7 @@ public class OtlpReceiverLifecycleTests
         options.Protocols.Http!.Endpoint = "127.0.0.1:0";
         var receiver = (OtlpReceiver)new OtlpReceiverFactory().CreateReceiver(
             new ComponentContext(new ComponentId("otlp", "logs"), options, new TestHost(loggers)),
-            new ReceiverConsumers(new CapturingConsumer<TracesBatch>(), null, null));
+            new ReceiverConsumers(new RecordingConsumer<TracesBatch>(), null, null));
 
         await receiver.StartAsync(CancellationToken.None);
         using (var client = new HttpClient())

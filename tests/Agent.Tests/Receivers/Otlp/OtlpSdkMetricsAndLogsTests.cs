@@ -47,7 +47,7 @@ public class OtlpSdkMetricsAndLogsTests
             Assert.True(provider.ForceFlush(10_000));
         }
 
-        var groups = otlp.Metrics.Batches.SelectMany(b => b.Data.ResourceMetrics).ToList();
+        var groups = otlp.Metrics.Received.SelectMany(b => b.Data.ResourceMetrics).ToList();
         Assert.All(groups, g => Assert.Equal("billing", Attribute(g.Resource.Attributes, "service.name").StringValue));
         var metrics = groups.SelectMany(g => g.ScopeMetrics).Where(s => s.Scope.Name == meter.Name).SelectMany(s => s.Metrics).ToList();
 
@@ -101,7 +101,7 @@ public class OtlpSdkMetricsAndLogsTests
             logger.LogWarning("Parcel {ParcelId} is late by {Days} days", "P-17", 3);
         }
 
-        var record = otlp.Logs.Batches
+        var record = otlp.Logs.Received
             .SelectMany(b => b.Data.ResourceLogs)
             .Where(g => Attribute(g.Resource.Attributes, "service.name").StringValue == "shipping")
             .SelectMany(g => g.ScopeLogs)

@@ -16,20 +16,23 @@ public class CheckpointRestartTests
         using var legacy = kubelet.StartContainer("ns", "legacy", "u-2", "app", docker: true);
         WriteLines(app, legacy, 0, 100);
 
-        var first = new CapturingConsumer();
+        var first = new RecordingConsumer<LogsBatch>();
+
+        var firstLines = new CapturedLines(first);
         await harness.StartAsync(first);
-        await ReceiverHarness.EventuallyAsync(() => first.Lines.Count == 200, "the first 200 lines");
+        await ReceiverHarness.EventuallyAsync(() => firstLines.Count == 200, "the first 200 lines");
         await harness.StopAsync();
 
         WriteLines(app, legacy, 100, 150);
-        var second = new CapturingConsumer();
+        var second = new RecordingConsumer<LogsBatch>();
+        var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count >= 100, "the 100 lines written while stopped");
+        await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 100, "the 100 lines written while stopped");
         WriteLines(app, legacy, 150, 160);
-        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count >= 120, "the lines written after the restart");
+        await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 120, "the lines written after the restart");
         await Task.Delay(100);
 
-        var all = first.Lines.Concat(second.Lines).ToList();
+        var all = firstLines.Concat(secondLines).ToList();
         Assert.Equal(kubelet.Written.Select(w => (w.Container.Pod, w.Text)).Order(), all.Select(l => (l.Pod, l.Text)).Order());
         Assert.Equal(320, all.Count);
     }
@@ -41,20 +44,22 @@ public class CheckpointRestartTests
         await using var harness = new ReceiverHarness(root);
         string file = CreateLog(root, "0.log");
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:00Z stdout P first half, \n2024-01-01T12:00:01Z stderr F unrelated\n");
-        var first = new CapturingConsumer();
+        var first = new RecordingConsumer<LogsBatch>();
+        var firstLines = new CapturedLines(first);
         await harness.StartAsync(first);
-        await ReceiverHarness.EventuallyAsync(() => first.Lines.Count == 1, "the complete stderr line");
+        await ReceiverHarness.EventuallyAsync(() => firstLines.Count == 1, "the complete stderr line");
         await Task.Delay(100);
         await harness.StopAsync();
 
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:02Z stdout F second half\n");
-        var second = new CapturingConsumer();
+        var second = new RecordingConsumer<LogsBatch>();
+        var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count == 1, "the joined line");
+        await ReceiverHarness.EventuallyAsync(() => secondLines.Count == 1, "the joined line");
         await Task.Delay(100);
 
-        Assert.Equal(["unrelated"], first.Lines.Select(l => l.Text));
-        Assert.Equal(["first half, second half"], second.Lines.Select(l => l.Text));
+        Assert.Equal(["unrelated"], firstLines.Select(l => l.Text));
+        Assert.Equal(["first half, second half"], secondLines.Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -69,9 +74,11 @@ public class CheckpointRestartTests
             app.Write(LogStream.Stdout, $"before stop {i}");
         }
 
-        var first = new CapturingConsumer();
+        var first = new RecordingConsumer<LogsBatch>();
+
+        var firstLines = new CapturedLines(first);
         await harness.StartAsync(first);
-        await ReceiverHarness.EventuallyAsync(() => first.Lines.Count == 50, "the first lines");
+        await ReceiverHarness.EventuallyAsync(() => firstLines.Count == 50, "the first lines");
         await harness.StopAsync();
 
         for (int i = 0; i < 30; i++)
@@ -86,13 +93,14 @@ public class CheckpointRestartTests
         }
 
         app.Dispose();
-        var second = new CapturingConsumer();
+        var second = new RecordingConsumer<LogsBatch>();
+        var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count >= 53, "the rest of the old file and the new file");
+        await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 53, "the rest of the old file and the new file");
         await Task.Delay(100);
 
-        Assert.Equal(kubelet.Written.Skip(50).Select(w => w.Text), second.Lines.Select(l => l.Text));
-        Assert.All(second.Lines, l => Assert.EndsWith("/app/0.log", l.FilePath, StringComparison.Ordinal));
+        Assert.Equal(kubelet.Written.Skip(50).Select(w => w.Text), secondLines.Select(l => l.Text));
+        Assert.All(secondLines, l => Assert.EndsWith("/app/0.log", l.FilePath, StringComparison.Ordinal));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -108,13 +116,14 @@ public class CheckpointRestartTests
         }
 
         // The first two batches fail; what the consumer keeps is only what it acknowledged as delivered.
-        var consumer = new CapturingConsumer { Decide = n => n < 2 ? DeliveryStatus.Errored : DeliveryStatus.Delivered };
+        var consumer = new RecordingConsumer<LogsBatch> { Decide = n => n < 2 ? DeliveryStatus.Errored : DeliveryStatus.Delivered };
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count >= 300, "every line delivered");
+        await ReceiverHarness.EventuallyAsync(() => lines.Count >= 300, "every line delivered");
         await Task.Delay(100);
 
-        Assert.True(consumer.Batches > 2);
-        Assert.Equal(kubelet.Written.Select(w => w.Text), consumer.Lines.Select(l => l.Text));
+        Assert.True(consumer.Count > 2);
+        Assert.Equal(kubelet.Written.Select(w => w.Text), lines.Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -124,19 +133,21 @@ public class CheckpointRestartTests
         await using var harness = new ReceiverHarness(root);
         string file = CreateLog(root, "0.log");
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:00Z stdout F refused forever\n");
-        var consumer = new CapturingConsumer { Decide = _ => DeliveryStatus.Rejected };
+        var consumer = new RecordingConsumer<LogsBatch> { Decide = _ => DeliveryStatus.Rejected };
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
-        await ReceiverHarness.EventuallyAsync(() => consumer.Batches == 1, "the batch");
+        await ReceiverHarness.EventuallyAsync(() => consumer.Count == 1, "the batch");
         await Task.Delay(100);
         await harness.StopAsync();
-        Assert.Equal(1, consumer.Batches);
+        Assert.Equal(1, consumer.Count);
 
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:01Z stdout F accepted\n");
-        var second = new CapturingConsumer();
+        var second = new RecordingConsumer<LogsBatch>();
+        var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count == 1, "the new line");
+        await ReceiverHarness.EventuallyAsync(() => secondLines.Count == 1, "the new line");
         await Task.Delay(100);
-        Assert.Equal(["accepted"], second.Lines.Select(l => l.Text));
+        Assert.Equal(["accepted"], secondLines.Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -151,16 +162,18 @@ public class CheckpointRestartTests
             app.Write(LogStream.Stdout, $"line {i} " + new string('z', 60));
         }
 
-        var stuck = new CapturingConsumer { Hold = true };
+        var stuck = new RecordingConsumer<LogsBatch> { Hold = true };
         await harness.StartAsync(stuck);
         await ReceiverHarness.EventuallyAsync(() => stuck.HeldCount == 2, "two batches in flight");
         await harness.StopAsync(drain: TimeSpan.FromMilliseconds(100));
 
-        var second = new CapturingConsumer();
+        var second = new RecordingConsumer<LogsBatch>();
+
+        var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count >= 200, "every line again");
+        await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 200, "every line again");
         await Task.Delay(100);
-        Assert.Equal(kubelet.Written.Select(w => w.Text), second.Lines.Select(l => l.Text));
+        Assert.Equal(kubelet.Written.Select(w => w.Text), secondLines.Select(l => l.Text));
         stuck.ReleaseHeld();
     }
 
@@ -171,25 +184,27 @@ public class CheckpointRestartTests
         await using var harness = new ReceiverHarness(root);
         string old = CreateLog(root, "0.log");
         await File.WriteAllTextAsync(old, "2024-01-01T12:00:00Z stdout F old 1\n2024-01-01T12:00:00Z stdout F old 2\n");
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, harness.NewOptions(StartAt.End));
         await Task.Delay(100);
         await File.AppendAllTextAsync(old, "2024-01-01T12:00:01Z stdout F new in old file\n");
         string later = CreateLog(root, "1.log");
         await File.WriteAllTextAsync(later, "2024-01-01T12:00:02Z stdout F first line of a later file\n");
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 2, "the two new lines");
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 2, "the two new lines");
         await harness.StopAsync();
 
         // Written while the agent was down: a new file is read whole even with start_at: end.
         string whileDown = CreateLog(root, "2.log");
         await File.WriteAllTextAsync(whileDown, "2024-01-01T12:00:03Z stdout F written while down\n");
-        var second = new CapturingConsumer();
+        var second = new RecordingConsumer<LogsBatch>();
+        var secondLines = new CapturedLines(second);
         await harness.StartAsync(second, harness.NewOptions(StartAt.End));
-        await ReceiverHarness.EventuallyAsync(() => second.Lines.Count == 1, "the file written while down");
+        await ReceiverHarness.EventuallyAsync(() => secondLines.Count == 1, "the file written while down");
         await Task.Delay(100);
 
-        Assert.Equal(["first line of a later file", "new in old file"], consumer.Lines.Select(l => l.Text).Order());
-        Assert.Equal(["written while down"], second.Lines.Select(l => l.Text));
+        Assert.Equal(["first line of a later file", "new in old file"], lines.Select(l => l.Text).Order());
+        Assert.Equal(["written while down"], secondLines.Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -199,10 +214,11 @@ public class CheckpointRestartTests
         await using var harness = new ReceiverHarness(root);
         string file = CreateLog(root, "0.log");
         await File.WriteAllTextAsync(file, "2024-01-01T12:00:00Z stdout F old 1\n2024-01-01T12:00:00Z stdout F old 2\n");
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, harness.NewOptions(StartAt.Beginning));
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 2, "both lines");
-        Assert.Equal(["old 1", "old 2"], consumer.Lines.Select(l => l.Text));
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 2, "both lines");
+        Assert.Equal(["old 1", "old 2"], lines.Select(l => l.Text));
     }
 
     private static void WriteLines(FakeContainer cri, FakeContainer docker, int from, int to)

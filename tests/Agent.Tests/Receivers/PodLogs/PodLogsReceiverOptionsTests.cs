@@ -1,4 +1,5 @@
 using Agent.Core.Components;
+using Agent.Core.Model;
 using Agent.Receivers.PodLogs;
 
 namespace Agent.Tests.Receivers.PodLogs;
@@ -72,7 +73,7 @@ public class PodLogsReceiverOptionsTests
         var storage = new TestStorageExtension(root.Combine("storage"));
         host.AddExtension(new ComponentId("file_storage"), storage);
         var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"], Storage = "file_storage" };
-        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new CapturingConsumer());
+        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new RecordingConsumer<LogsBatch>());
 
         await receiver.StartAsync(default);
         await receiver.ShutdownAsync(default);
@@ -87,13 +88,13 @@ public class PodLogsReceiverOptionsTests
         using var root = new TempDirectory();
         var host = PodLogsTestHost.Create(root.Combine("data"));
         var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"] };
-        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new CapturingConsumer());
+        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new RecordingConsumer<LogsBatch>());
         await receiver.StartAsync(default);
         await receiver.ShutdownAsync(default);
         Assert.Equal(root.Combine("data", "receiver_filelog_pods"), receiver.StorageDirectory);
 
         var missing = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"], Storage = "file_storage/x" };
-        var broken = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog"), missing, host), new CapturingConsumer());
+        var broken = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog"), missing, host), new RecordingConsumer<LogsBatch>());
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.StartAsync(default));
         Assert.Contains("file_storage/x", error.Message, StringComparison.Ordinal);
     }

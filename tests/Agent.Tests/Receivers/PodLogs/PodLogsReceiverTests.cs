@@ -10,7 +10,8 @@ public class PodLogsReceiverTests
         using var root = new TempDirectory();
         await using var harness = new ReceiverHarness(root);
         var kubelet = new FakeKubelet(root.Path);
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         double malformedBefore = SelfMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp");
         await harness.StartAsync(consumer, name: "kubelet");
 
@@ -45,11 +46,11 @@ public class PodLogsReceiverTests
                     break;
                 case 2:
                     // copytruncate loses what was written after the last read, by nature: let the reader catch up first.
-                    await WaitForAllAsync(kubelet, consumer);
+                    await WaitForAllAsync(kubelet, lines);
                     sidecar.RotateByCopyTruncate();
                     break;
                 case 3:
-                    await WaitForAllAsync(kubelet, consumer);
+                    await WaitForAllAsync(kubelet, lines);
                     doomed.Dispose();
                     kubelet.DeletePod("tmp", "job-1", "11111111-aaaa-bbbb-cccc-000000000004");
                     break;
@@ -67,13 +68,13 @@ public class PodLogsReceiverTests
             restarted.Write(LogStream.Stdout, $"after restart {i}");
         }
 
-        await WaitForAllAsync(kubelet, consumer);
+        await WaitForAllAsync(kubelet, lines);
         await ReceiverHarness.EventuallyAsync(
             () => !harness.Receiver.OpenPaths.Any(p => p.Contains("tmp_job-1", StringComparison.Ordinal)),
             "the deleted pod's file to be released");
 
         var expected = kubelet.Written;
-        var actual = consumer.Lines;
+        var actual = lines.ToList();
         Assert.Equal(expected.Count, actual.Count);
         foreach (var group in expected.GroupBy(e => (e.Container, e.Stream)))
         {
@@ -105,11 +106,12 @@ public class PodLogsReceiverTests
         Directory.CreateDirectory(directory);
         double before = SelfMetrics.MalformedLineValue("filelog/malformed", "bad_flag");
         await File.WriteAllTextAsync(Path.Combine(directory, "0.log"), "2024-01-01T12:00:00Z stdout F good 1\n2024-01-01T12:00:00Z stdout Q nope\n\u0001\u0002garbage\n2024-01-01T12:00:00Z stderr F good 2\n");
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, name: "malformed");
 
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 2, "the two good lines");
-        Assert.Equal(["good 1", "good 2"], consumer.Lines.Select(l => l.Text));
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 2, "the two good lines");
+        Assert.Equal(["good 1", "good 2"], lines.Select(l => l.Text));
         await ReceiverHarness.EventuallyAsync(() => SelfMetrics.MalformedLineValue("filelog/malformed", "bad_flag") == before + 1, "the malformed line to be counted");
     }
 
@@ -125,7 +127,9 @@ public class PodLogsReceiverTests
             container.Write(LogStream.Stdout, $"line {i} " + new string('x', 100));
         }
 
-        var consumer = new CapturingConsumer { Hold = true };
+        var consumer = new RecordingConsumer<LogsBatch> { Hold = true };
+
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
         await ReceiverHarness.EventuallyAsync(() => consumer.HeldCount == 2, "two batches in flight");
         await Task.Delay(200);
@@ -133,8 +137,8 @@ public class PodLogsReceiverTests
 
         consumer.Hold = false;
         consumer.ReleaseHeld();
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 500, "every line");
-        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), consumer.Lines.Select(l => l.Text));
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 500, "every line");
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), lines.Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -154,12 +158,13 @@ public class PodLogsReceiverTests
             "2024-01-01T12:00:00Z stdout F after\n");
         var options = harness.NewOptions();
         options.MaxLogSize = 1024;
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, options, name: "long");
 
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 4, "four records");
-        Assert.Equal(["short", new string('a', 1024), new string('b', 1024), "after"], consumer.Lines.Select(l => l.Text));
-        Assert.Equal([false, true, true, false], consumer.Lines.Select(l => l.Truncated));
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 4, "four records");
+        Assert.Equal(["short", new string('a', 1024), new string('b', 1024), "after"], lines.Select(l => l.Text));
+        Assert.Equal([false, true, true, false], lines.Select(l => l.Truncated));
         Assert.Equal(before + 2, SelfMetrics.TruncatedLineValue("filelog/long"));
     }
 
@@ -172,31 +177,32 @@ public class PodLogsReceiverTests
         Directory.CreateDirectory(directory);
         string file = Path.Combine(directory, "0.log");
         await File.WriteAllTextAsync(file, "2024-01-01T12:00:00Z stdout F complete\n");
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 1, "the first line");
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 1, "the first line");
 
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:01Z stderr P split but never finished\n2024-01-01T12:00:02Z stdout F no newline at the end");
         Directory.Delete(root.Combine("pods", "gone_pod_u9"), recursive: true);
 
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 3, "the unfinished lines");
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 3, "the unfinished lines");
         await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Count == 0, "the deleted file to be released");
-        Assert.Equal(["complete", "no newline at the end", "split but never finished"], consumer.Lines.Select(l => l.Text));
-        Assert.Equal(LogStream.Stderr, consumer.Lines[2].Stream);
+        Assert.Equal(["complete", "no newline at the end", "split but never finished"], lines.Select(l => l.Text));
+        Assert.Equal(LogStream.Stderr, lines[2].Stream);
     }
 
-    private static async Task WaitForAllAsync(FakeKubelet kubelet, CapturingConsumer consumer)
+    private static async Task WaitForAllAsync(FakeKubelet kubelet, CapturedLines lines)
     {
         try
         {
-            await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count >= kubelet.Written.Count, "every line written so far");
+            await ReceiverHarness.EventuallyAsync(() => lines.Count >= kubelet.Written.Count, "every line written so far");
         }
         catch (Xunit.Sdk.XunitException)
         {
             // Say which container fell behind.
             var missing = kubelet.Written
                 .GroupBy(w => (w.Container.Pod, w.Container.Restart))
-                .Select(g => $"{g.Key.Pod}/{g.Key.Restart}: wrote {g.Count()}, got {consumer.Lines.Count(l => l.Pod == g.Key.Pod && l.Restart == g.Key.Restart)}");
+                .Select(g => $"{g.Key.Pod}/{g.Key.Restart}: wrote {g.Count()}, got {lines.Count(l => l.Pod == g.Key.Pod && l.Restart == g.Key.Restart)}");
             Assert.Fail(string.Join("; ", missing) + "\n" + string.Join("\n", PodLogsTestHost.Logged.Where(l => !l.Contains("Debug", StringComparison.Ordinal))));
         }
     }
