@@ -47,7 +47,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
             }
         }
 
-        var entries = await node.WaitForAllAsync(loki, Deadline);
+        var entries = await node.WaitForAllAsync(loki, containers, Deadline);
 
         var written = node.Kubelet.Written;
         Assert.Equal(written.Count, entries.Count);
@@ -91,7 +91,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
         await writing;
         await using var second = await node.StartAgentAsync(loki, SmallBatchBytes);
         WriteSteadily(containers, LinesBeforeKill, LinesBeforeKill + LinesAfterRestart);
-        var entries = await node.WaitForAllAsync(loki, Deadline);
+        var entries = await node.WaitForAllAsync(loki, containers, Deadline);
 
         var written = node.Kubelet.Written.Select(w => w.Text).ToList();
         Assert.True(receivedAtKill < LinesBeforeKill * containers.Length, "the kill came after everything had been shipped, so it proves nothing");
@@ -122,7 +122,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
         var containers = StartFourContainers(node.Kubelet);
 
         WriteSteadily(containers, 0, 500);
-        var entries = await node.WaitForAllAsync(loki, Deadline);
+        var entries = await node.WaitForAllAsync(loki, containers, Deadline);
 
         var requests = loki.Requests;
         Assert.Equal(4, requests.Count(r => r.Status == 429));
@@ -156,7 +156,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
 
         await using var second = await node.StartAgentAsync(loki, SmallBatchBytes);
         WriteSteadily(containers, 3000, 3200);
-        var entries = await node.WaitForAllAsync(loki, Deadline);
+        var entries = await node.WaitForAllAsync(loki, containers, Deadline);
 
         var written = node.Kubelet.Written;
         output.WriteLine($"shipped before SIGTERM: {shippedBeforeStop} of {written.Count - 800}; after the restart: {entries.Count - shippedBeforeStop}");

@@ -275,6 +275,7 @@ public class BatchProcessorTests
     public async Task One_send_at_a_time_so_a_send_by_size_waits_behind_a_send_by_timeout()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstSending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int active = 0;
         int mostActive = 0;
         var sink = new RecordingConsumer<TracesBatch>
@@ -285,6 +286,7 @@ public class BatchProcessorTests
                 InterlockedMax(ref mostActive, now);
                 if (SpanNames(b)[0] == "first-0")
                 {
+                    firstSending.SetResult();
                     await release.Task.WaitAsync(ct);
                 }
 
@@ -295,8 +297,8 @@ public class BatchProcessorTests
 
         await processor.ConsumeAsync(Traces(("first", 1)), CancellationToken.None);
         _time.Advance(TimeSpan.FromMilliseconds(200));
+        await firstSending.Task.WaitAsync(Deadline);
         var blockedBehind = processor.ConsumeAsync(Traces(("second", 5)), CancellationToken.None).AsTask();
-        await Task.Delay(20);
         Assert.False(blockedBehind.IsCompleted);
         Assert.Empty(sink.Received);
 

@@ -17,7 +17,6 @@ public class CheckpointRestartTests
         WriteLines(app, legacy, 0, 100);
 
         var first = new RecordingConsumer<LogsBatch>();
-
         var firstLines = new CapturedLines(first);
         await harness.StartAsync(first);
         await ReceiverHarness.EventuallyAsync(() => firstLines.Count == 200, "the first 200 lines");
@@ -30,11 +29,11 @@ public class CheckpointRestartTests
         await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 100, "the 100 lines written while stopped");
         WriteLines(app, legacy, 150, 160);
         await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 120, "the lines written after the restart");
-        await Task.Delay(100);
+        await WriteLastLinesAsync(secondLines, app, legacy);
 
         var all = firstLines.Concat(secondLines).ToList();
         Assert.Equal(kubelet.Written.Select(w => (w.Container.Pod, w.Text)).Order(), all.Select(l => (l.Pod, l.Text)).Order());
-        Assert.Equal(320, all.Count);
+        Assert.Equal(322, all.Count); // 160 lines and the last line per container
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -48,7 +47,7 @@ public class CheckpointRestartTests
         var firstLines = new CapturedLines(first);
         await harness.StartAsync(first);
         await ReceiverHarness.EventuallyAsync(() => firstLines.Count == 1, "the complete stderr line");
-        await Task.Delay(100);
+        string firstLast = await AppendLastLineAsync(firstLines, file);
         await harness.StopAsync();
 
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:02Z stdout F second half\n");
@@ -56,10 +55,10 @@ public class CheckpointRestartTests
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
         await ReceiverHarness.EventuallyAsync(() => secondLines.Count == 1, "the joined line");
-        await Task.Delay(100);
+        string secondLast = await AppendLastLineAsync(secondLines, file);
 
-        Assert.Equal(["unrelated"], firstLines.Select(l => l.Text));
-        Assert.Equal(["first half, second half"], secondLines.Select(l => l.Text));
+        Assert.Equal(["unrelated", firstLast], firstLines.Select(l => l.Text));
+        Assert.Equal(["first half, second half", secondLast], secondLines.Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -68,14 +67,13 @@ public class CheckpointRestartTests
         using var root = new TempDirectory();
         await using var harness = new ReceiverHarness(root);
         var kubelet = new FakeKubelet(root.Path);
-        var app = kubelet.StartContainer("ns", "app", "u-1", "app", docker: false);
+        using var app = kubelet.StartContainer("ns", "app", "u-1", "app", docker: false);
         for (int i = 0; i < 50; i++)
         {
             app.Write(LogStream.Stdout, $"before stop {i}");
         }
 
         var first = new RecordingConsumer<LogsBatch>();
-
         var firstLines = new CapturedLines(first);
         await harness.StartAsync(first);
         await ReceiverHarness.EventuallyAsync(() => firstLines.Count == 50, "the first lines");
@@ -92,12 +90,11 @@ public class CheckpointRestartTests
             app.Write(LogStream.Stdout, $"new file {i}");
         }
 
-        app.Dispose();
         var second = new RecordingConsumer<LogsBatch>();
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
         await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 53, "the rest of the old file and the new file");
-        await Task.Delay(100);
+        await WriteLastLinesAsync(secondLines, app);
 
         Assert.Equal(kubelet.Written.Skip(50).Select(w => w.Text), secondLines.Select(l => l.Text));
         Assert.All(secondLines, l => Assert.EndsWith("/app/0.log", l.FilePath, StringComparison.Ordinal));
@@ -120,7 +117,7 @@ public class CheckpointRestartTests
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
         await ReceiverHarness.EventuallyAsync(() => lines.Count >= 300, "every line delivered");
-        await Task.Delay(100);
+        await WriteLastLinesAsync(lines, app);
 
         Assert.True(consumer.Count > 2);
         Assert.Equal(kubelet.Written.Select(w => w.Text), lines.Select(l => l.Text));
@@ -133,21 +130,22 @@ public class CheckpointRestartTests
         await using var harness = new ReceiverHarness(root);
         string file = CreateLog(root, "0.log");
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:00Z stdout F refused forever\n");
-        var consumer = new RecordingConsumer<LogsBatch> { Decide = _ => DeliveryStatus.Rejected };
+        var consumer = new RecordingConsumer<LogsBatch> { Decide = n => n == 0 ? DeliveryStatus.Rejected : DeliveryStatus.Delivered };
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
         await ReceiverHarness.EventuallyAsync(() => consumer.Count == 1, "the batch");
-        await Task.Delay(100);
+        string firstLast = await AppendLastLineAsync(lines, file);
         await harness.StopAsync();
-        Assert.Equal(1, consumer.Count);
+        Assert.Equal(2, consumer.Count);
+        Assert.Equal([firstLast], lines.Select(l => l.Text));
 
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:01Z stdout F accepted\n");
         var second = new RecordingConsumer<LogsBatch>();
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
         await ReceiverHarness.EventuallyAsync(() => secondLines.Count == 1, "the new line");
-        await Task.Delay(100);
-        Assert.Equal(["accepted"], secondLines.Select(l => l.Text));
+        string secondLast = await AppendLastLineAsync(secondLines, file);
+        Assert.Equal(["accepted", secondLast], secondLines.Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -168,11 +166,10 @@ public class CheckpointRestartTests
         await harness.StopAsync(drain: TimeSpan.FromMilliseconds(100));
 
         var second = new RecordingConsumer<LogsBatch>();
-
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
         await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 200, "every line again");
-        await Task.Delay(100);
+        await WriteLastLinesAsync(secondLines, app);
         Assert.Equal(kubelet.Written.Select(w => w.Text), secondLines.Select(l => l.Text));
         stuck.ReleaseHeld();
     }
@@ -187,7 +184,7 @@ public class CheckpointRestartTests
         var consumer = new RecordingConsumer<LogsBatch>();
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, harness.NewOptions(StartAt.End));
-        await Task.Delay(100);
+        await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Contains(old), "the first poll to open the old file at its end");
         await File.AppendAllTextAsync(old, "2024-01-01T12:00:01Z stdout F new in old file\n");
         string later = CreateLog(root, "1.log");
         await File.WriteAllTextAsync(later, "2024-01-01T12:00:02Z stdout F first line of a later file\n");
@@ -201,10 +198,10 @@ public class CheckpointRestartTests
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second, harness.NewOptions(StartAt.End));
         await ReceiverHarness.EventuallyAsync(() => secondLines.Count == 1, "the file written while down");
-        await Task.Delay(100);
+        string[] lastLines = [await AppendLastLineAsync(secondLines, old), await AppendLastLineAsync(secondLines, later), await AppendLastLineAsync(secondLines, whileDown)];
 
         Assert.Equal(["first line of a later file", "new in old file"], lines.Select(l => l.Text).Order());
-        Assert.Equal(["written while down"], secondLines.Select(l => l.Text));
+        Assert.Equal(["written while down", .. lastLines], secondLines.Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -228,6 +225,33 @@ public class CheckpointRestartTests
             cri.Write(i % 2 == 0 ? LogStream.Stdout : LogStream.Stderr, $"cri {i}", parts: i % 10 == 0 ? 2 : 1);
             docker.Write(LogStream.Stdout, $"docker {i}", parts: i % 10 == 5 ? 2 : 1);
         }
+    }
+
+    /// <summary>
+    /// Writes one last line per container and waits for them. The receiver reads a file in order, so a repeat of an
+    /// earlier line would have arrived before its file's last line: this stands in for waiting to see nothing more.
+    /// </summary>
+    private static async Task WriteLastLinesAsync(CapturedLines lines, params FakeContainer[] containers)
+    {
+        var texts = containers.Select(c => $"last line of {c.Key.Pod}/{c.Key.Container} {Guid.NewGuid():N}").ToList();
+        for (int i = 0; i < containers.Length; i++)
+        {
+            containers[i].Write(LogStream.Stdout, texts[i]);
+        }
+
+        await ReceiverHarness.EventuallyAsync(() => texts.All(t => lines.Any(l => l.Text == t)), "the last line of each container");
+    }
+
+    /// <summary>
+    /// Appends a last line to a file and waits for it (see <see cref="WriteLastLinesAsync"/>); returns its text. On
+    /// stderr, so it does not finish a split stdout line still waiting for its end.
+    /// </summary>
+    private static async Task<string> AppendLastLineAsync(CapturedLines lines, string file)
+    {
+        string text = $"last line of {Path.GetFileName(file)} {Guid.NewGuid():N}";
+        await File.AppendAllTextAsync(file, $"2024-01-01T12:59:59Z stderr F {text}\n");
+        await ReceiverHarness.EventuallyAsync(() => lines.Any(l => l.Text == text), $"the last line of {file}");
+        return text;
     }
 
     private static string CreateLog(TempDirectory root, string name)

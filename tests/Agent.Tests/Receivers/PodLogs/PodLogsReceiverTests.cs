@@ -128,7 +128,6 @@ public class PodLogsReceiverTests
         }
 
         var consumer = new RecordingConsumer<LogsBatch> { Hold = true };
-
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
         await ReceiverHarness.EventuallyAsync(() => consumer.HeldCount == 2, "two batches in flight");
