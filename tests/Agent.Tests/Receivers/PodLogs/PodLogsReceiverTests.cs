@@ -131,13 +131,18 @@ public class PodLogsReceiverTests
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
         await ReceiverHarness.EventuallyAsync(() => consumer.HeldCount == 2, "two batches in flight");
-        await Task.Delay(200);
-        Assert.Equal(2, consumer.HeldCount);
+
+        // Each file has its own window: a file written now is read by later polls of the same receiver, so once its
+        // line is in, the busy file has had those polls too and would have sent a third batch had it not stopped.
+        using var later = kubelet.StartContainer("ns", "later", "u-2", "app", docker: false);
+        later.Write(LogStream.Stdout, "written later");
+        await ReceiverHarness.EventuallyAsync(() => lines.Any(l => l.Text == "written later"), "the line of the later file");
+        Assert.Equal(3, consumer.Count);
 
         consumer.Hold = false;
         consumer.ReleaseHeld();
-        await ReceiverHarness.EventuallyAsync(() => lines.Count == 500, "every line");
-        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), lines.Select(l => l.Text));
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 501, "every line");
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), lines.Where(l => l.Pod == "busy").Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
