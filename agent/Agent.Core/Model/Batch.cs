@@ -22,8 +22,6 @@ public abstract class Batch
     /// <summary>The resource of each group; processors that touch resources cost per group, not per record.</summary>
     public abstract IEnumerable<Resource> Resources { get; }
 
-    public IReadOnlyList<BatchNotifier> Notifiers => (IReadOnlyList<BatchNotifier>?)_notifiers ?? [];
-
     /// <summary>The client that sent the data; copies and split parts keep it.</summary>
     public ClientContext Context { get; set; } = ClientContext.Empty;
 

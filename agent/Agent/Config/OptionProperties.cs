@@ -4,7 +4,7 @@ using Agent.Core.Config;
 
 namespace Agent.Config;
 
-/// <summary>The config keys of an options type: its public settable properties by snake_case name (or [ConfigKey]).</summary>
+/// <summary>The config keys of an options type: its public settable properties by snake_case name.</summary>
 internal static class OptionProperties
 {
     private static readonly ConcurrentDictionary<Type, IReadOnlyDictionary<string, PropertyInfo>> Cache = new();
@@ -12,7 +12,7 @@ internal static class OptionProperties
     public static IReadOnlyDictionary<string, PropertyInfo> Of(Type type) => Cache.GetOrAdd(type, static t =>
         t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0)
-            .ToDictionary(p => p.GetCustomAttribute<ConfigKeyAttribute>()?.Key ?? SnakeCase.From(p.Name), StringComparer.Ordinal));
+            .ToDictionary(p => SnakeCase.From(p.Name), StringComparer.Ordinal));
 
     /// <summary>True for types bound from a YAML mapping key by key (options classes), not from a scalar or kept raw.</summary>
     public static bool IsOptionsClass(Type type) =>

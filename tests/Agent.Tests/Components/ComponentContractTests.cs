@@ -59,7 +59,7 @@ public sealed class ComponentContractTests : IDisposable
         Assert.Empty(missing);
     }
 
-    [Theory(Timeout = 60_000)]
+    [Theory(Timeout = TestTimeouts.Default)]
     [MemberData(nameof(BuiltIns))]
     public async Task Creates_starts_and_stops_for_each_supported_signal(ComponentKind kind, string type)
     {
@@ -132,14 +132,14 @@ public sealed class ComponentContractTests : IDisposable
     private static IComponent Create(IComponentFactory factory, ComponentKind kind, ComponentContext context, Signal signal) => kind switch
     {
         ComponentKind.Receiver => ((IReceiverFactory)factory).CreateReceiver(context, new ReceiverConsumers(
-            signal == Signal.Traces ? new Sink<TracesBatch>() : null,
-            signal == Signal.Metrics ? new Sink<MetricsBatch>() : null,
-            signal == Signal.Logs ? new Sink<LogsBatch>() : null)),
+            signal == Signal.Traces ? new RecordingConsumer<TracesBatch>() : null,
+            signal == Signal.Metrics ? new RecordingConsumer<MetricsBatch>() : null,
+            signal == Signal.Logs ? new RecordingConsumer<LogsBatch>() : null)),
         ComponentKind.Processor => signal switch
         {
-            Signal.Traces => ((IProcessorFactory)factory).CreateTracesProcessor(context, new Sink<TracesBatch>()),
-            Signal.Metrics => ((IProcessorFactory)factory).CreateMetricsProcessor(context, new Sink<MetricsBatch>()),
-            _ => ((IProcessorFactory)factory).CreateLogsProcessor(context, new Sink<LogsBatch>()),
+            Signal.Traces => ((IProcessorFactory)factory).CreateTracesProcessor(context, new RecordingConsumer<TracesBatch>()),
+            Signal.Metrics => ((IProcessorFactory)factory).CreateMetricsProcessor(context, new RecordingConsumer<MetricsBatch>()),
+            _ => ((IProcessorFactory)factory).CreateLogsProcessor(context, new RecordingConsumer<LogsBatch>()),
         },
         ComponentKind.Exporter => CheckedExporter(((IExporterFactory)factory).CreateExporter(context, new HashSet<Signal> { signal }), signal),
         _ => ((IExtensionFactory)factory).CreateExtension(context),
@@ -163,17 +163,5 @@ public sealed class ComponentContractTests : IDisposable
     public void Dispose()
     {
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private sealed class Sink<TBatch> : IConsumer<TBatch>
-        where TBatch : Batch
-    {
-        public bool MutatesData => false;
-
-        public ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
-        {
-            batch.Complete(DeliveryStatus.Delivered);
-            return ValueTask.CompletedTask;
-        }
     }
 }

@@ -35,7 +35,7 @@ public class ConfigLoaderTests
         Assert.Equal("Bearer s3cret", options.Headers["authorization"]);
         Assert.Equal("$5", options.Headers["x-price"]);
         Assert.Equal(42L, options.Value);
-        Assert.Equal("/etc/ca.pem", options.CertificateAuthorityFile);
+        Assert.Equal("/etc/ca.pem", options.CaFile);
         Assert.Equal(TimeSpan.FromMilliseconds(50), options.RetryOnFailure.InitialInterval);
 
         // Keys not written keep the factory's defaults.

@@ -71,8 +71,7 @@ internal sealed class RichOptions : IValidatable
 
     public RetryOptions RetryOnFailure { get; set; } = new();
 
-    [ConfigKey("ca_file")]
-    public string? CertificateAuthorityFile { get; set; }
+    public string? CaFile { get; set; }
 
     public IEnumerable<(string Key, string Message)> Validate()
     {

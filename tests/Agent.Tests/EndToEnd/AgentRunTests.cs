@@ -87,7 +87,7 @@ public sealed class AgentRunTests : IDisposable
 
     private static KeyValue Number(string key, long value) => new() { Key = key, Value = new AnyValue { IntValue = value } };
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task The_interlink_virtual_kubelet_spans_sent_over_plain_grpc_to_4317_reach_tempo_intact()
     {
         await using var tempo = await FakeOtlpBackend.StartAsync();
@@ -119,7 +119,7 @@ public sealed class AgentRunTests : IDisposable
         Assert.All(tempo.Traces.SelectMany(r => r.ResourceSpans), g => Assert.Equal("interlink-vk", Attribute(g.Resource.Attributes, "service.name").StringValue));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Sigterm_drains_what_was_accepted_then_exits_0()
     {
         await using var tempo = await FakeOtlpBackend.StartAsync();
@@ -142,7 +142,7 @@ public sealed class AgentRunTests : IDisposable
         Assert.Contains("Agent stopped", agent.Output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task The_readme_command_runs_the_embedded_default_and_stops_cleanly()
     {
         int grpc = FakeOtlpBackend.FreePort(), http = FakeOtlpBackend.FreePort(), health = FakeOtlpBackend.FreePort(), telemetry = FakeOtlpBackend.FreePort();

@@ -12,7 +12,7 @@ public sealed class CommandLineTests : IDisposable
         return path;
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Version_prints_the_version()
     {
         var (code, output) = await AgentProcess.RunAsync("version");
@@ -21,7 +21,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Matches(@"^agent \d+\.\d+\.\d+\s*$", output);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Components_lists_every_type_with_its_signals()
     {
         var (code, output) = await AgentProcess.RunAsync("components");
@@ -38,7 +38,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Matches(@"extension\s+file_storage\s", output);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task A_collector_users_config_validates_unchanged()
     {
         string path = Write("collector.yaml", """
@@ -93,7 +93,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains("valid (3 pipelines)", output, StringComparison.Ordinal);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.EndToEnd)]
     [InlineData("receivers:\n  otlp:\n    protocols:\n      grpc:\n        endpoint: 127.0.0.1:4317\n        max_message: 5\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n",
         ":6:9: receivers.otlp.protocols.grpc.max_message: unknown key \"max_message\"")]
     [InlineData("receivers:\n  otlp:\n    protocols:\n      grpc:\nprocessors:\n  batch:\n    send_batch_size: lots\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      processors: [batch]\n      exporters: [debug]\n",
@@ -117,7 +117,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains(expected, output, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Run_with_a_broken_config_exits_1_with_the_error()
     {
         string path = Write("bad.yaml", "receivers: [\n");

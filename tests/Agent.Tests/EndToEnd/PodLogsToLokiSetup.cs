@@ -1,3 +1,4 @@
+using Agent.Core.Model;
 using Agent.Tests.Fakes;
 using Agent.Tests.Receivers.PodLogs;
 
@@ -56,18 +57,29 @@ internal sealed class PodLogsToLokiSetup : IDisposable
     }
 
     /// <summary>
-    /// Waits until Loki holds at least as many entries as were written, then a little longer (a few batch timeouts
-    /// and poll intervals) so that a late duplicate would show.
+    /// Waits until Loki holds every line written, then writes one last line per container and waits for those too.
+    /// The receiver reads each file in order and Loki gets each stream in order, so a late duplicate of an earlier
+    /// line would arrive before its container's last line: this stands in for waiting to see nothing more.
     /// </summary>
-    public async Task<IReadOnlyList<FakeLokiEntry>> WaitForAllAsync(FakeLoki loki, TimeSpan timeout)
+    public async Task<IReadOnlyList<FakeLokiEntry>> WaitForAllAsync(FakeLoki loki, IEnumerable<FakeContainer> containers, TimeSpan timeout)
+    {
+        await WaitForWrittenAsync(loki, timeout);
+        foreach (var container in containers)
+        {
+            container.Write(LogStream.Stdout, $"{container.Key.Container} last line {Guid.NewGuid():N}");
+        }
+
+        await WaitForWrittenAsync(loki, timeout);
+        return loki.Entries;
+    }
+
+    private async Task WaitForWrittenAsync(FakeLoki loki, TimeSpan timeout)
     {
         int written = Kubelet.Written.Count;
         await EventuallyAsync(
             () => loki.Entries.Select(e => e.Line).Distinct().Count() >= written,
             () => $"Loki has {loki.Entries.Count} entries of the {written} lines written",
             timeout);
-        await Task.Delay(500);
-        return loki.Entries;
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

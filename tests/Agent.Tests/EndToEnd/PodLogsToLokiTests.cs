@@ -21,7 +21,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
 
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Lines_of_several_pods_arrive_once_in_order_with_labels_metadata_and_their_own_timestamps()
     {
         using var node = new PodLogsToLokiSetup();
@@ -47,7 +47,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
             }
         }
 
-        var entries = await node.WaitForAllAsync(loki, Deadline);
+        var entries = await node.WaitForAllAsync(loki, containers, Deadline);
 
         var written = node.Kubelet.Written;
         Assert.Equal(written.Count, entries.Count);
@@ -66,7 +66,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task After_sigkill_a_new_agent_on_the_same_state_loses_nothing_and_repeats_only_what_was_in_flight()
     {
         using var node = new PodLogsToLokiSetup();
@@ -91,7 +91,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
         await writing;
         await using var second = await node.StartAgentAsync(loki, SmallBatchBytes);
         WriteSteadily(containers, LinesBeforeKill, LinesBeforeKill + LinesAfterRestart);
-        var entries = await node.WaitForAllAsync(loki, Deadline);
+        var entries = await node.WaitForAllAsync(loki, containers, Deadline);
 
         var written = node.Kubelet.Written.Select(w => w.Text).ToList();
         Assert.True(receivedAtKill < LinesBeforeKill * containers.Length, "the kill came after everything had been shipped, so it proves nothing");
@@ -111,7 +111,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
         AssertInOrderPerStream(node.Kubelet.Written, entries.DistinctBy(e => e.Line).ToList());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Loki_answering_429_then_500_for_a_while_loses_nothing_and_stores_each_line_once()
     {
         using var node = new PodLogsToLokiSetup();
@@ -122,7 +122,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
         var containers = StartFourContainers(node.Kubelet);
 
         WriteSteadily(containers, 0, 500);
-        var entries = await node.WaitForAllAsync(loki, Deadline);
+        var entries = await node.WaitForAllAsync(loki, containers, Deadline);
 
         var requests = loki.Requests;
         Assert.Equal(4, requests.Count(r => r.Status == 429));
@@ -133,7 +133,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
         AssertInOrderPerStream(written, entries);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Sigterm_while_shipping_exits_0_and_the_restart_ships_the_rest_without_repeating_a_line()
     {
         using var node = new PodLogsToLokiSetup();
@@ -156,7 +156,7 @@ public sealed class PodLogsToLokiTests(ITestOutputHelper output)
 
         await using var second = await node.StartAgentAsync(loki, SmallBatchBytes);
         WriteSteadily(containers, 3000, 3200);
-        var entries = await node.WaitForAllAsync(loki, Deadline);
+        var entries = await node.WaitForAllAsync(loki, containers, Deadline);
 
         var written = node.Kubelet.Written;
         output.WriteLine($"shipped before SIGTERM: {shippedBeforeStop} of {written.Count - 800}; after the restart: {entries.Count - shippedBeforeStop}");

@@ -46,7 +46,7 @@ public class TracesEndToEndTests
               exporters: [otlp]
         """;
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.EndToEnd)]
     [InlineData(OtlpExportProtocol.Grpc)]
     [InlineData(OtlpExportProtocol.HttpProtobuf)]
     public async Task Spans_from_the_dotnet_sdk_reach_tempo_unchanged(OtlpExportProtocol protocol)
@@ -128,7 +128,7 @@ public class TracesEndToEndTests
         Assert.Equal(Status.Types.StatusCode.Ok, bank.Status.Code);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
     public async Task Spans_from_the_javascript_sdk_over_http_json_reach_tempo_unchanged()
     {
         await using var tempo = await FakeOtlpBackend.StartAsync();

@@ -47,7 +47,7 @@ public sealed class AgentInstanceTests : IDisposable
         return (agent, recorder);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Serves_metrics_health_and_readiness_while_running()
     {
         var (agent, recorderOf) = await StartAsync();
@@ -67,7 +67,7 @@ public sealed class AgentInstanceTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_health_check_extension_answers_like_the_collectors()
     {
         var (agent, _) = await StartAsync();
@@ -82,7 +82,7 @@ public sealed class AgentInstanceTests : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Stopping_turns_readiness_off_and_closes_the_telemetry_port()
     {
         var (agent, _) = await StartAsync();

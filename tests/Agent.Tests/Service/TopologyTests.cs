@@ -56,7 +56,7 @@ public class TopologyTests
     private static string Tags(Batch batch) =>
         batch.Resources.Single().Attributes.Single(a => a.Key == "tags").Value.StringValue;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_receiver_in_two_pipelines_feeds_both_and_hears_back_once_every_exporter_has_delivered()
     {
         var (topology, recorder) = Build();
@@ -83,7 +83,7 @@ public class TopologyTests
         Assert.Single(recorder.Events, e => e == "create record/shared");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Starts_downstream_first_and_stops_upstream_first()
     {
         var (topology, recorder) = Build();

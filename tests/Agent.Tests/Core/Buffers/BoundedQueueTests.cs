@@ -46,7 +46,7 @@ public class BoundedQueueTests
         Assert.True(queue.TryEnqueue("small", 1, 1));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Items_come_out_in_the_order_they_went_in()
     {
         var queue = new BoundedQueue<int>(100, 1000);
@@ -64,15 +64,16 @@ public class BoundedQueueTests
         Assert.Equal(Enumerable.Range(0, 10), seen);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_blocked_enqueue_goes_through_once_room_is_freed()
     {
         var queue = new BoundedQueue<string>(1, 100);
         await queue.EnqueueAsync("first", 1, 1, CancellationToken.None);
 
+        // Nothing takes from the queue until the test does, so the second item is either in or waiting: not in.
         var blocked = queue.EnqueueAsync("second", 1, 1, CancellationToken.None).AsTask();
-        await Task.Delay(20);
         Assert.False(blocked.IsCompleted);
+        Assert.Equal(1, queue.Count);
 
         Assert.True(queue.TryDequeue(out var first));
         Assert.Equal("first", first);
@@ -81,7 +82,7 @@ public class BoundedQueueTests
         Assert.Equal("second", second);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Cancelling_a_blocked_enqueue_leaves_the_queue_unchanged()
     {
         var queue = new BoundedQueue<string>(1, 100);
@@ -96,7 +97,7 @@ public class BoundedQueueTests
         Assert.Equal(1, queue.Units);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Complete_refuses_new_items_and_lets_consumers_drain_what_is_left()
     {
         var queue = new BoundedQueue<string>(10, 100);
@@ -114,7 +115,7 @@ public class BoundedQueueTests
         Assert.False(ok);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Complete_wakes_a_blocked_enqueue_with_an_error()
     {
         var queue = new BoundedQueue<string>(1, 100);
@@ -127,7 +128,7 @@ public class BoundedQueueTests
         Assert.Equal(1, queue.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_waiting_consumer_gets_the_next_item()
     {
         var queue = new BoundedQueue<string>(10, 100);

@@ -1,5 +1,4 @@
 using System.Text;
-using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Google.Protobuf;
@@ -151,47 +150,5 @@ internal static class TestBatches
         var notifier = new BatchNotifier();
         batch.AttachNotifier(notifier);
         return notifier;
-    }
-}
-
-/// <summary>A consumer that keeps what it is given, and completes it at once when told a status.</summary>
-internal sealed class RecordingConsumer<TBatch>(bool mutatesData = false, DeliveryStatus? completeWith = DeliveryStatus.Delivered) : IConsumer<TBatch>
-    where TBatch : Batch
-{
-    private readonly Lock _gate = new();
-    private readonly List<TBatch> _received = [];
-
-    public bool MutatesData => mutatesData;
-
-    /// <summary>Runs inside ConsumeAsync before the batch is kept, e.g. to block or to change the batch.</summary>
-    public Func<TBatch, CancellationToken, ValueTask>? OnConsume { get; set; }
-
-    public IReadOnlyList<TBatch> Received
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return [.. _received];
-            }
-        }
-    }
-
-    public async ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
-    {
-        if (OnConsume is not null)
-        {
-            await OnConsume(batch, cancellationToken);
-        }
-
-        lock (_gate)
-        {
-            _received.Add(batch);
-        }
-
-        if (completeWith is { } status)
-        {
-            batch.Complete(status);
-        }
     }
 }

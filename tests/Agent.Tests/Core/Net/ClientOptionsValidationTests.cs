@@ -4,7 +4,7 @@ namespace Agent.Tests.Core.Net;
 
 public sealed class ClientOptionsValidationTests
 {
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Auth_takes_exactly_one_kind_of_credentials()
     {
         await Task.Yield();
@@ -17,7 +17,7 @@ public sealed class ClientOptionsValidationTests
         Assert.Equal("username", Assert.Single(new BasicAuthOptions { Username = "a:b" }.Validate()).Key);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tls_checks_versions_intervals_and_files_by_key()
     {
         await Task.Yield();
@@ -27,7 +27,7 @@ public sealed class ClientOptionsValidationTests
         Assert.Empty(new TlsClientOptions { MinVersion = "1.3" }.Validate());
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Client_settings_check_timeout_headers_and_proxy_by_key()
     {
         await Task.Yield();

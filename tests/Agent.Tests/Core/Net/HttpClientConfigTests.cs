@@ -14,7 +14,7 @@ public sealed class HttpClientConfigTests : IDisposable
 
     public HttpClientConfigTests() => File.WriteAllText(_tokenFile, "token");
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Every_exporter_reads_the_same_client_keys()
     {
         await Task.Yield();
@@ -40,7 +40,7 @@ public sealed class HttpClientConfigTests : IDisposable
         Assert.Equal(TlsClientOptions.Tls12, otlphttp.Tls.MinVersion);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Conflicting_credentials_and_unknown_versions_are_named_by_key_path()
     {
         await Task.Yield();

@@ -5,12 +5,11 @@ namespace Agent.Tests.Core.Net;
 
 public sealed class HttpHandlerBuilderAuthTests : IDisposable
 {
-    private const int TestTimeout = 30_000;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     private readonly string _tokenFile = Path.Combine(Path.GetTempPath(), $"agent-token-{Guid.NewGuid():N}");
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Basic_credentials_replace_an_authorization_header()
     {
         await using var server = await RecordingServer.StartAsync();
@@ -23,7 +22,7 @@ public sealed class HttpHandlerBuilderAuthTests : IDisposable
         Assert.Equal("Basic " + Convert.ToBase64String("agent:s3cret"u8), Assert.Single(server.Requests).Authorization);
     }
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_bearer_token_is_sent()
     {
         await using var server = await RecordingServer.StartAsync();
@@ -34,7 +33,7 @@ public sealed class HttpHandlerBuilderAuthTests : IDisposable
         Assert.Equal("Bearer tok-123", Assert.Single(server.Requests).Authorization);
     }
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_rewritten_bearer_token_file_is_read_again_once_the_check_interval_passed()
     {
         await File.WriteAllTextAsync(_tokenFile, "first-token\n");
@@ -52,7 +51,7 @@ public sealed class HttpHandlerBuilderAuthTests : IDisposable
         Assert.Equal(["Bearer first-token", "Bearer first-token", "Bearer second-token-rotated"], server.Requests.Select(r => r.Authorization));
     }
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Requests_go_through_the_proxy_url()
     {
         await using var proxy = new RecordingProxy();

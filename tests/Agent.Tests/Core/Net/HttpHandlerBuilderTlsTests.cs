@@ -6,12 +6,11 @@ namespace Agent.Tests.Core.Net;
 
 public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : IClassFixture<TestCertificates>
 {
-    private const int TestTimeout = 30_000;
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(20);
 
     private readonly TestCertificates _certificates = certificates;
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_server_signed_by_the_ca_file_is_trusted()
     {
         await using var server = await RecordingServer.StartAsync(_certificates.Server);
@@ -22,7 +21,7 @@ public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : 
         Assert.Single(server.Requests);
     }
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_server_an_unrelated_ca_did_not_sign_is_refused()
     {
         await using var server = await RecordingServer.StartAsync(_certificates.Server);
@@ -34,7 +33,7 @@ public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : 
         Assert.Empty(server.Requests);
     }
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_client_certificate_is_presented_for_mutual_tls()
     {
         await using var server = await RecordingServer.StartAsync(_certificates.Server, askClientCertificate: true);
@@ -45,7 +44,7 @@ public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : 
         Assert.Equal("CN=agent-test-client", Assert.Single(server.Requests).ClientCertificateSubject);
     }
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Server_name_override_is_the_name_checked_and_sent()
     {
         await using var server = await RecordingServer.StartAsync(_certificates.Server);
@@ -58,7 +57,7 @@ public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : 
         Assert.Equal("localhost", Assert.Single(server.Requests).Host);
     }
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Min_version_1_3_refuses_a_server_that_speaks_only_1_2()
     {
         await using var server = await RecordingServer.StartAsync(_certificates.Server, protocols: SslProtocols.Tls12);
@@ -71,7 +70,7 @@ public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : 
         Assert.Single(server.Requests);
     }
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_rotated_client_certificate_is_presented_after_the_reload_interval()
     {
         string directory = Path.Combine(_certificates.Directory, Guid.NewGuid().ToString("N"));
@@ -95,7 +94,7 @@ public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : 
         Assert.Equal("CN=before-rotation", server.Requests.First().ClientCertificateSubject);
     }
 
-    [Fact(Timeout = TestTimeout)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_rewritten_ca_file_is_trusted_after_the_reload_interval()
     {
         string caFile = Path.Combine(_certificates.Directory, Guid.NewGuid().ToString("N") + "-ca.pem");

@@ -6,7 +6,7 @@ public sealed class RetryAfterTests
 {
     private static readonly DateTimeOffset Now = new(2025, 3, 1, 12, 0, 0, TimeSpan.Zero);
 
-    [Theory(Timeout = 10_000)]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("7", 7.0)]
     [InlineData("0", 0.0)]
     [InlineData("120", 120.0)]
@@ -26,7 +26,7 @@ public sealed class RetryAfterTests
         Assert.Equal(seconds is { } s ? TimeSpan.FromSeconds(s) : null, RetryAfter.Parse(header, Now));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_response_without_the_header_names_no_delay()
     {
         await Task.Yield();

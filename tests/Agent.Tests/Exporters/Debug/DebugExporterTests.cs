@@ -1,13 +1,14 @@
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Agent.Exporters.Debug;
+using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Proto.Resource.V1;
 
 namespace Agent.Tests.Exporters.Debug;
 
 public sealed class DebugExporterTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Basic_writes_one_line_per_batch_with_its_counts_and_completes_it()
     {
         var log = new RecordingLogger();
@@ -23,7 +24,7 @@ public sealed class DebugExporterTests
         Assert.Equal(3, SelfMetrics.SentValue(id.ToString(), Signal.Traces));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Normal_adds_one_line_per_record()
     {
         var log = new RecordingLogger();
@@ -49,7 +50,7 @@ public sealed class DebugExporterTests
         Assert.Contains("WARN Str(payment retry 1) order.id=Str(o-1)", records[1], StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Detailed_dumps_resources_scopes_and_every_field()
     {
         var log = new RecordingLogger();
@@ -67,7 +68,7 @@ public sealed class DebugExporterTests
         Assert.Contains("SpanEvent #0", dump, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Raw_file_lines_are_shown_like_any_log_record()
     {
         var log = new RecordingLogger();
@@ -87,11 +88,11 @@ public sealed class DebugExporterTests
         chunk.Dispose();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Sampling_writes_the_first_batches_of_a_second_then_one_in_n_but_counts_all()
     {
         var log = new RecordingLogger();
-        var clock = new ManualTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
         var id = OtlpSamples.UniqueId("debug");
         var exporter = new DebugExporter(new TestHost(log).Context(id, new object()), new DebugExporterOptions { SamplingInitial = 2, SamplingThereafter = 3 }, clock);
 
@@ -108,7 +109,7 @@ public sealed class DebugExporterTests
         Assert.Equal(9, SelfMetrics.SentValue(id.ToString(), Signal.Logs));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Without_the_internal_logger_it_writes_to_the_output()
     {
         var log = new RecordingLogger();

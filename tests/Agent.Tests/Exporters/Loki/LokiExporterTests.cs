@@ -13,7 +13,7 @@ public class LokiExporterTests
 {
     private const string TraceId = "4bf92f3577b34da6a3ce929d0e0e4736";
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Raw_lines_arrive_with_labels_metadata_and_nanosecond_times()
     {
         await using var loki = await FakeLoki.StartAsync();
@@ -60,7 +60,7 @@ public class LokiExporterTests
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Otlp_records_arrive_with_resource_labels_and_record_attributes_as_metadata()
     {
         await using var loki = await FakeLoki.StartAsync();
@@ -80,7 +80,7 @@ public class LokiExporterTests
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Tenant_header_is_fixed_or_taken_from_the_namespace()
     {
         await using var loki = await FakeLoki.StartAsync();
@@ -107,7 +107,7 @@ public class LokiExporterTests
         await namespaceExporter.ShutdownAsync(CancellationToken.None);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("basic")]
     [InlineData("bearer")]
     public async Task Credentials_go_in_the_authorization_header(string kind)
@@ -132,7 +132,7 @@ public class LokiExporterTests
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Wrong_credentials_are_a_permanent_refusal_counted_as_dropped()
     {
         await using var loki = await FakeLoki.StartAsync();
@@ -150,7 +150,7 @@ public class LokiExporterTests
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Json_encoding_delivers_the_same_entries()
     {
         await using var loki = await FakeLoki.StartAsync();
@@ -170,7 +170,7 @@ public class LokiExporterTests
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(429, "0")]
     [InlineData(500, null)]
     [InlineData(503, null)]
@@ -194,7 +194,7 @@ public class LokiExporterTests
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_retry_after_a_failure_mid_batch_does_not_resend_pushes_loki_took()
     {
         await using var loki = await FakeLoki.StartAsync();
@@ -217,7 +217,7 @@ public class LokiExporterTests
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_400_for_one_entry_counts_that_entry_as_dropped_and_the_others_as_delivered()
     {
         await using var loki = await FakeLoki.StartAsync();
@@ -236,7 +236,7 @@ public class LokiExporterTests
         await exporter.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_400_that_refuses_every_entry_rejects_the_batch()
     {
         await using var loki = await FakeLoki.StartAsync();

@@ -12,7 +12,7 @@ public sealed class LokiTlsTests : IDisposable
 {
     private readonly string _caFile = Path.Combine(Path.GetTempPath(), $"loki-ca-{Guid.NewGuid():N}.pem");
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Pushes_over_https_trust_the_configured_ca_and_nothing_else()
     {
         using var certificate = SelfSigned();

@@ -14,7 +14,7 @@ public sealed class OtlpExporterTests
 {
     internal static readonly IReadOnlySet<Signal> AllSignals = new HashSet<Signal> { Signal.Traces, Signal.Metrics, Signal.Logs };
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("gzip")]
     [InlineData("none")]
     public async Task Spans_metrics_and_logs_arrive_unchanged(string compression)
@@ -53,7 +53,7 @@ public sealed class OtlpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Configured_headers_reach_the_backend()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();
@@ -78,7 +78,7 @@ public sealed class OtlpExporterTests
         }
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_auth_block_reaches_a_grpc_backend_over_the_shared_handler()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();
@@ -100,7 +100,7 @@ public sealed class OtlpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_backend_that_is_not_up_yet_gets_everything_once_it_starts()
     {
         int port = FakeOtlpBackend.FreePort();
@@ -139,7 +139,7 @@ public sealed class OtlpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Unavailable_is_retried_after_the_servers_retry_delay_until_delivered()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();
@@ -160,7 +160,7 @@ public sealed class OtlpExporterTests
         }
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(true)]
     [InlineData(false)]
     public async Task Resource_exhausted_is_retried_only_when_the_server_sends_retry_info(bool withRetryInfo)
@@ -192,7 +192,7 @@ public sealed class OtlpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Invalid_argument_rejects_the_batch_at_once_and_counts_it()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();
@@ -217,7 +217,7 @@ public sealed class OtlpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_partial_success_counts_the_refused_items_as_dropped_and_the_rest_as_sent()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();
@@ -242,7 +242,7 @@ public sealed class OtlpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_request_that_outlives_the_timeout_is_abandoned_and_retried()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();

@@ -12,7 +12,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
 {
     private readonly TestCertificates _certificates = certificates;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_server_signed_by_the_ca_file_is_trusted()
     {
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = _certificates.Server });
@@ -34,7 +34,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_client_certificate_is_presented_for_mutual_tls()
     {
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = _certificates.Server, AskClientCertificate = true });
@@ -54,7 +54,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_server_the_ca_file_did_not_sign_gets_nothing()
     {
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = _certificates.Server });
@@ -79,7 +79,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Insecure_skip_verify_accepts_any_server_certificate()
     {
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = _certificates.Server });
@@ -97,7 +97,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         }
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("localhost", DeliveryStatus.Delivered)]
     [InlineData("elsewhere.example", DeliveryStatus.Errored)]
     public async Task Server_name_override_is_the_name_checked_and_the_authority_sent(string serverName, DeliveryStatus expected)

@@ -9,7 +9,7 @@ namespace Agent.Tests.Exporters.OtlpHttp;
 
 public sealed class OtlpHttpExporterTests
 {
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("gzip")]
     [InlineData("none")]
     public async Task Spans_metrics_and_logs_arrive_unchanged_at_their_paths(string compression)
@@ -53,7 +53,7 @@ public sealed class OtlpHttpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Headers_and_a_signal_endpoint_override_are_honoured()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();
@@ -77,7 +77,7 @@ public sealed class OtlpHttpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Service_unavailable_with_retry_after_is_retried_until_delivered()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();
@@ -99,7 +99,7 @@ public sealed class OtlpHttpExporterTests
         }
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(400)]
     [InlineData(401)]
     [InlineData(413)]
@@ -127,7 +127,7 @@ public sealed class OtlpHttpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_partial_success_counts_the_refused_items_as_dropped()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();
@@ -149,7 +149,7 @@ public sealed class OtlpHttpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_backend_that_is_not_up_yet_gets_everything_once_it_starts()
     {
         int port = FakeOtlpBackend.FreePort();
@@ -187,7 +187,7 @@ public sealed class OtlpHttpExporterTests
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_request_that_outlives_the_timeout_is_abandoned_and_retried()
     {
         await using var backend = await FakeOtlpBackend.StartAsync();

@@ -5,7 +5,7 @@ namespace Agent.Tests.Exporters.OtlpHttp;
 
 public sealed class OtlpHttpExporterTlsTests(TestCertificates certificates) : IClassFixture<TestCertificates>
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task An_https_server_signed_by_the_ca_file_is_trusted_and_sees_the_client_certificate()
     {
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = certificates.Server, AskClientCertificate = true });
@@ -30,7 +30,7 @@ public sealed class OtlpHttpExporterTlsTests(TestCertificates certificates) : IC
         }
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Without_the_ca_file_the_server_is_not_trusted()
     {
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = certificates.Server });

@@ -12,7 +12,7 @@ public sealed class SendingQueueTests
 
     private Agent.Core.Telemetry.ExporterTelemetry Telemetry => new(SelfMetrics.Registry, _id);
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Consumers_send_side_by_side_up_to_num_consumers()
     {
         var backend = new BlockingBackend();
@@ -38,7 +38,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("requests", 2, 1)]
     [InlineData("items", 5, 3)]
     public async Task A_full_queue_makes_producers_wait_until_a_batch_leaves(string sizer, int queueSize, int spansPerBatch)
@@ -64,7 +64,7 @@ public sealed class SendingQueueTests
         Assert.Equal(fitting + 2, backend.Sent);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_byte_cap_holds_whatever_the_sizer()
     {
         var backend = new BlockingBackend();
@@ -82,7 +82,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Without_block_on_overflow_a_full_queue_refuses_and_counts_the_batch()
     {
         var backend = new BlockingBackend();
@@ -101,7 +101,7 @@ public sealed class SendingQueueTests
         Assert.Equal(2, backend.Sent);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Shutdown_delivers_everything_already_queued()
     {
         int sent = 0;
@@ -129,7 +129,7 @@ public sealed class SendingQueueTests
         Assert.Equal(40, SelfMetrics.SentValue(_id.ToString(), Signal.Logs));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task At_the_shutdown_deadline_what_is_left_is_completed_as_errored()
     {
         var queue = await StartAsync<MetricsBatch>(new SendingQueueOptions { NumConsumers = 2 }, (_, _) => throw new RetryableException("backend down"));
@@ -156,7 +156,7 @@ public sealed class SendingQueueTests
         Assert.Equal(DeliveryStatus.Errored, await lateDone.Outcome());
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Transient_failures_are_retried_until_delivered()
     {
         int attempts = 0;
@@ -171,7 +171,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_permanent_failure_is_never_retried()
     {
         int attempts = 0;
@@ -190,7 +190,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Retries_stop_after_max_elapsed_time()
     {
         var queue = await StartAsync<LogsBatch>(new SendingQueueOptions(), (_, _) => throw new RetryableException("still down"), maxElapsed: TimeSpan.FromMilliseconds(200));
@@ -203,7 +203,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_retry_after_longer_than_max_elapsed_time_does_not_hold_the_batch_past_it()
     {
         int attempts = 0;
@@ -222,7 +222,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_partial_success_counts_only_the_accepted_items_as_sent()
     {
         var queue = new SendingQueue<TracesBatch>(_id, Telemetry, new SendingQueueOptions(), FastRetry(), TimeSpan.FromSeconds(5),
@@ -238,7 +238,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task An_attempt_past_the_timeout_is_cancelled_and_retried()
     {
         int attempts = 0;
@@ -258,7 +258,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Without_a_queue_the_caller_waits_for_the_send()
     {
         var queue = await StartAsync<TracesBatch>(new SendingQueueOptions { Enabled = false }, async (_, _) => await Task.Yield());

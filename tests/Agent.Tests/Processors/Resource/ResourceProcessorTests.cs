@@ -27,7 +27,7 @@ public class ResourceProcessorTests
         return data;
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [MemberData(nameof(ActionsOnEverySignal))]
     public async Task Each_action_applies_to_every_resource_of_every_signal(string signal, string action, string? expectedHad, string? expectedLacked)
     {
@@ -47,7 +47,7 @@ public class ResourceProcessorTests
         Assert.All(resources.Values, r => Assert.NotNull(Attribute(r, "service.name")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task From_attribute_copies_the_value_of_another_attribute_of_the_same_resource()
     {
         var step = new ResourceAttributeAction { Key = "service.alias", Action = "upsert", FromAttribute = "service.name" };
@@ -59,7 +59,7 @@ public class ResourceProcessorTests
         Assert.Equal("raw", Attribute(resources["raw"], "service.alias"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task From_an_absent_attribute_nothing_is_set()
     {
         var step = new ResourceAttributeAction { Key = "copy", Action = "insert", FromAttribute = "missing" };
@@ -69,7 +69,7 @@ public class ResourceProcessorTests
         Assert.All(resources.Values, r => Assert.Null(r.Attributes.FirstOrDefault(a => a.Key == "copy")));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Values_keep_the_type_they_had_in_yaml()
     {
         var steps = new[]
@@ -89,7 +89,7 @@ public class ResourceProcessorTests
         Assert.Equal(AnyValue.ValueOneofCase.IntValue, Value(resource, "count").ValueCase);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Actions_run_in_order()
     {
         var steps = new[]
@@ -129,7 +129,7 @@ public class ResourceProcessorTests
         Assert.Equal("prod", Attribute(second, "env"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_fan_out_keeps_the_data_of_read_only_consumers_untouched()
     {
         var changedSink = new RecordingConsumer<TracesBatch>(completeWith: null);

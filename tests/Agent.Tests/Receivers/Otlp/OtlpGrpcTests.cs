@@ -19,7 +19,7 @@ public class OtlpGrpcTests
         Marshallers.Create(static bytes => bytes, static bytes => bytes),
         Marshallers.Create(static bytes => bytes, static bytes => bytes));
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Export_is_delivered_and_answered_with_an_empty_response()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -29,11 +29,11 @@ public class OtlpGrpcTests
         var answer = await new TraceService.TraceServiceClient(channel).ExportAsync(sent);
 
         Assert.Null(answer.PartialSuccess);
-        Assert.Equal(sent, Assert.Single(otlp.Traces.Batches).Data);
+        Assert.Equal(sent, Assert.Single(otlp.Traces.Received).Data);
         Assert.Equal(5, SelfMetrics.AcceptedValue(otlp.Name, "grpc", Signal.Traces));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gzip_compressed_messages_are_accepted()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -42,10 +42,10 @@ public class OtlpGrpcTests
 
         await new LogsService.LogsServiceClient(channel).ExportAsync(sent, GzipRequest());
 
-        Assert.Equal(sent, Assert.Single(otlp.Logs.Batches).Data);
+        Assert.Equal(sent, Assert.Single(otlp.Logs.Received).Data);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Garbage_bytes_are_answered_invalid_argument()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -55,12 +55,12 @@ public class OtlpGrpcTests
             channel.CreateCallInvoker().AsyncUnaryCall(RawTraceExport, null, default, [0x0A, 100, 1, 2, 3]).ResponseAsync);
 
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "malformed"));
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Message_over_the_limit_is_answered_resource_exhausted()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Grpc!.MaxRecvMsgSizeMib = 1);
@@ -70,12 +70,12 @@ public class OtlpGrpcTests
         var error = await Assert.ThrowsAsync<RpcException>(() => new LogsService.LogsServiceClient(channel).ExportAsync(huge).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Empty(otlp.Logs.Batches);
+        Assert.Empty(otlp.Logs.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "too_large"));
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gzip_message_inflating_past_the_limit_is_answered_resource_exhausted()
     {
         // 16 MiB of zeros travel as a few kilobytes but inflate far past the 1 MiB limit.
@@ -86,11 +86,11 @@ public class OtlpGrpcTests
             channel.CreateCallInvoker().AsyncUnaryCall(RawTraceExport, null, GzipRequest(), new byte[16 * 1024 * 1024]).ResponseAsync);
 
         Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Full_pipeline_is_answered_unavailable()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.BackpressureTimeout = TimeSpan.FromMilliseconds(100));
@@ -105,23 +105,23 @@ public class OtlpGrpcTests
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(DeliveryStatus.Errored, StatusCode.Unavailable)]
     [InlineData(DeliveryStatus.Rejected, StatusCode.InvalidArgument)]
     public async Task Failed_delivery_is_answered_with_its_retry_meaning(DeliveryStatus status, StatusCode expected)
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
         using var channel = GrpcChannel.ForAddress(otlp.GrpcAddress);
-        otlp.Traces.Status = status;
+        otlp.Traces.Decide = _ => status;
 
         var error = await Assert.ThrowsAsync<RpcException>(() => new TraceService.TraceServiceClient(channel).ExportAsync(OtlpSamples.Traces()).ResponseAsync);
 
         Assert.Equal(expected, error.StatusCode);
-        otlp.Traces.Status = DeliveryStatus.Delivered;
+        otlp.Traces.Decide = _ => DeliveryStatus.Delivered;
         await AssertStillServesAsync(otlp, channel);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Signal_without_a_pipeline_is_answered_unimplemented()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(metrics: false);
@@ -133,7 +133,7 @@ public class OtlpGrpcTests
         Assert.Equal(StatusCode.Unimplemented, error.StatusCode);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Logs_with_ids_of_the_wrong_length_are_reported_as_partial_success()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -144,15 +144,15 @@ public class OtlpGrpcTests
         var answer = await new LogsService.LogsServiceClient(channel).ExportAsync(sent);
 
         Assert.Equal(1, answer.PartialSuccess.RejectedLogRecords);
-        Assert.Single(Assert.Single(otlp.Logs.Batches).Data.ResourceLogs[0].ScopeLogs[0].LogRecords);
+        Assert.Single(Assert.Single(otlp.Logs.Received).Data.ResourceLogs[0].ScopeLogs[0].LogRecords);
     }
 
     private static CallOptions GzipRequest() => new(new Metadata { { "grpc-internal-encoding-request", "gzip" } });
 
     private static async Task AssertStillServesAsync(OtlpTestReceiver otlp, GrpcChannel channel)
     {
-        int before = otlp.Traces.Batches.Count;
+        int before = otlp.Traces.Received.Count;
         await new TraceService.TraceServiceClient(channel).ExportAsync(OtlpSamples.Traces());
-        Assert.Equal(before + 1, otlp.Traces.Batches.Count);
+        Assert.Equal(before + 1, otlp.Traces.Received.Count);
     }
 }

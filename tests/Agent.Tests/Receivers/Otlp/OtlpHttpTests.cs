@@ -12,7 +12,7 @@ public class OtlpHttpTests
 {
     private static readonly HttpClient Client = new();
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Protobuf_request_is_delivered_and_answered_with_an_empty_protobuf_response()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -24,12 +24,12 @@ public class OtlpHttpTests
         Assert.Equal("application/x-protobuf", response.Content.Headers.ContentType?.MediaType);
         var answer = ExportTraceServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Null(answer.PartialSuccess);
-        var batch = Assert.Single(otlp.Traces.Batches);
+        var batch = Assert.Single(otlp.Traces.Received);
         Assert.Equal(sent, batch.Data);
         Assert.Equal(3, SelfMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gzip_body_is_decompressed()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -38,10 +38,10 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", Gzip(sent.ToByteArray()), "application/x-protobuf", "gzip");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(sent, Assert.Single(otlp.Traces.Batches).Data);
+        Assert.Equal(sent, Assert.Single(otlp.Traces.Received).Data);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Http2_with_prior_knowledge_is_served_on_the_same_port_as_http1()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -54,10 +54,10 @@ public class OtlpHttpTests
         Assert.Equal(HttpVersion.Version20, h2.Version);
         Assert.Equal(HttpStatusCode.OK, h1.StatusCode);
         Assert.Equal(HttpVersion.Version11, h1.Version);
-        Assert.Equal(2, otlp.Traces.Batches.Count);
+        Assert.Equal(2, otlp.Traces.Received.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Unsupported_content_type_is_answered_415()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -65,12 +65,12 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", "hello"u8.ToArray(), "text/plain");
 
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "unsupported_media_type"));
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Unsupported_content_encoding_is_answered_415()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -81,7 +81,7 @@ public class OtlpHttpTests
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "unsupported_encoding"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Malformed_protobuf_is_answered_400_with_a_protobuf_status()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -94,12 +94,12 @@ public class OtlpHttpTests
         var (code, message) = StatusBody.ParseProtobuf(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(3, code);
         Assert.Contains("ExportTraceServiceRequest", message, StringComparison.Ordinal);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "malformed"));
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Corrupt_gzip_is_answered_400()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -110,11 +110,11 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", gzip, "application/x-protobuf", "gzip");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Body_over_the_limit_is_answered_413()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Http!.MaxRequestBodySize = 64 * 1024);
@@ -124,12 +124,12 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", sent.ToByteArray(), "application/x-protobuf");
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "too_large"));
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Huge_body_announced_by_content_length_is_refused_before_it_is_sent()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Http!.MaxRequestBodySize = 64 * 1024);
@@ -144,7 +144,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Body_without_length_over_the_limit_is_answered_413()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Http!.MaxRequestBodySize = 64 * 1024);
@@ -159,7 +159,7 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Gzip_bomb_is_refused_with_413_once_the_inflated_size_passes_the_limit()
     {
         // 200 MiB of zeros compress to about 200 KB; the default limit is 64 MiB.
@@ -170,11 +170,11 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", bomb, "application/x-protobuf", "gzip");
 
         Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Full_pipeline_is_answered_503_with_retry_after()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.BackpressureTimeout = TimeSpan.FromMilliseconds(100));
@@ -192,28 +192,28 @@ public class OtlpHttpTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Errored_delivery_is_answered_503()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
-        otlp.Traces.Status = DeliveryStatus.Errored;
+        otlp.Traces.Decide = _ => DeliveryStatus.Errored;
 
         using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
-        Assert.Single(otlp.Traces.Batches);
+        Assert.Single(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
 
-        otlp.Traces.Status = DeliveryStatus.Delivered;
+        otlp.Traces.Decide = _ => DeliveryStatus.Delivered;
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Rejected_delivery_is_answered_400()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
-        otlp.Traces.Status = DeliveryStatus.Rejected;
+        otlp.Traces.Decide = _ => DeliveryStatus.Rejected;
 
         using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");
 
@@ -222,11 +222,11 @@ public class OtlpHttpTests
         var (code, _) = StatusBody.ParseProtobuf(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(3, code);
 
-        otlp.Traces.Status = DeliveryStatus.Delivered;
+        otlp.Traces.Decide = _ => DeliveryStatus.Delivered;
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Spans_with_ids_of_the_wrong_length_are_dropped_and_reported_as_partial_success()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -239,13 +239,13 @@ public class OtlpHttpTests
         var answer = ExportTraceServiceResponse.Parser.ParseFrom(await response.Content.ReadAsByteArrayAsync());
         Assert.Equal(1, answer.PartialSuccess.RejectedSpans);
         Assert.NotEmpty(answer.PartialSuccess.ErrorMessage);
-        var spans = Assert.Single(otlp.Traces.Batches).Data.ResourceSpans[0].ScopeSpans[0].Spans;
+        var spans = Assert.Single(otlp.Traces.Received).Data.ResourceSpans[0].ScopeSpans[0].Spans;
         Assert.Equal(["span-0", "span-2"], spans.Select(s => s.Name));
         Assert.Equal(2, SelfMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
         Assert.Equal(1, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Signal_without_a_pipeline_is_answered_404_and_wrong_method_405()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(metrics: false);
@@ -258,7 +258,7 @@ public class OtlpHttpTests
         Assert.Contains("POST", get.Content.Headers.Allow);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Custom_url_paths_are_served()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Http!.LogsUrlPath = "ingest/logs");
@@ -268,10 +268,10 @@ public class OtlpHttpTests
 
         Assert.Equal(HttpStatusCode.OK, custom.StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, standard.StatusCode);
-        Assert.Single(otlp.Logs.Batches);
+        Assert.Single(otlp.Logs.Received);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Empty_request_is_answered_success_without_entering_the_pipeline()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -279,15 +279,15 @@ public class OtlpHttpTests
         using var response = await PostAsync(otlp, "/v1/traces", [], "application/x-protobuf");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
     }
 
     internal static async Task AssertStillServesAsync(OtlpTestReceiver otlp)
     {
-        int before = otlp.Traces.Batches.Count;
+        int before = otlp.Traces.Received.Count;
         using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(before + 1, otlp.Traces.Batches.Count);
+        Assert.Equal(before + 1, otlp.Traces.Received.Count);
     }
 
     internal static byte[] GzipZeros(int size)

@@ -25,7 +25,7 @@ public class OtlpJsonTests
         "droppedLinksCount":0,"flags":257,"aFieldFromTheFuture":{"x":1}}]}]}]}
         """;
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Json_from_the_javascript_exporter_is_decoded_with_hex_ids_and_answered_in_json()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -39,7 +39,7 @@ public class OtlpJsonTests
             Assert.Empty(answer.RootElement.EnumerateObject());
         }
 
-        var group = Assert.Single(Assert.Single(otlp.Traces.Batches).Data.ResourceSpans);
+        var group = Assert.Single(Assert.Single(otlp.Traces.Received).Data.ResourceSpans);
         Assert.Equal("web", Attribute(group.Resource.Attributes, "service.name").StringValue);
         var scope = Assert.Single(group.ScopeSpans);
         Assert.Equal("0.57.0", scope.Scope.Version);
@@ -64,7 +64,7 @@ public class OtlpJsonTests
         Assert.Equal(257U, span.Flags);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Json_gzip_body_with_charset_parameter_is_accepted()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -72,10 +72,10 @@ public class OtlpJsonTests
         using var response = await PostAsync(otlp, "/v1/traces", Gzip(Encoding.UTF8.GetBytes(JsTraces)), "application/json; charset=utf-8", "gzip");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Single(otlp.Traces.Batches);
+        Assert.Single(otlp.Traces.Received);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Json_logs_and_metrics_carry_hex_ids_too()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
@@ -96,17 +96,17 @@ public class OtlpJsonTests
 
         Assert.Equal(HttpStatusCode.OK, logsResponse.StatusCode);
         Assert.Equal(HttpStatusCode.OK, metricsResponse.StatusCode);
-        var record = Assert.Single(otlp.Logs.Batches).Data.ResourceLogs[0].ScopeLogs[0].LogRecords[0];
+        var record = Assert.Single(otlp.Logs.Received).Data.ResourceLogs[0].ScopeLogs[0].LogRecords[0];
         Assert.Equal(OtlpSamples.TraceId, record.TraceId.ToByteArray());
         Assert.Equal(OtlpSamples.SpanId, record.SpanId.ToByteArray());
         Assert.Equal(1700000000000000005UL, record.ObservedTimeUnixNano);
-        var point = Assert.Single(otlp.Metrics.Batches).Data.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Sum.DataPoints[0];
+        var point = Assert.Single(otlp.Metrics.Received).Data.ResourceMetrics[0].ScopeMetrics[0].Metrics[0].Sum.DataPoints[0];
         Assert.Equal(42, point.AsInt);
         Assert.Equal(OtlpSamples.TraceId, point.Exemplars[0].TraceId.ToByteArray());
         Assert.Equal(OtlpSamples.SpanId, point.Exemplars[0].SpanId.ToByteArray());
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("{\"resourceSpans\":[{")]
     [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"not-hex-at-all!\"}]}]}]}")]
     [InlineData("{\"resourceSpans\":[{\"scopeSpans\":[{\"spans\":[{\"traceId\":\"zz8efff798038103d269b633813fc60c\"}]}]}]}")]
@@ -123,11 +123,11 @@ public class OtlpJsonTests
         var (code, message) = StatusBody.ParseJson(await response.Content.ReadAsStringAsync());
         Assert.Equal(3, code);
         Assert.NotEmpty(message);
-        Assert.Empty(otlp.Traces.Batches);
+        Assert.Empty(otlp.Traces.Received);
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Partial_success_is_answered_in_json()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();

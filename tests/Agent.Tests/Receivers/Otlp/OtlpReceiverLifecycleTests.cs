@@ -22,7 +22,7 @@ public class OtlpReceiverLifecycleTests
         Assert.Equal([Signal.Traces, Signal.Metrics, Signal.Logs], factory.Signals);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Shutdown_lets_an_in_flight_request_finish_then_stops_listening()
     {
         var otlp = await OtlpTestReceiver.StartAsync();
@@ -33,7 +33,7 @@ public class OtlpReceiverLifecycleTests
 
         var shutdown = otlp.ShutdownAsync();
         Assert.False(shutdown.IsCompleted);
-        otlp.Traces.Release();
+        otlp.Traces.ReleaseHeld();
         using var response = await request;
         await shutdown;
 
@@ -41,7 +41,7 @@ public class OtlpReceiverLifecycleTests
         Assert.False(await AcceptsConnectionsAsync(endpoint));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Requests_still_waiting_at_the_drain_deadline_are_not_left_hanging()
     {
         var otlp = await OtlpTestReceiver.StartAsync();
@@ -63,10 +63,10 @@ public class OtlpReceiverLifecycleTests
         {
         }
 
-        otlp.Traces.Release();
+        otlp.Traces.ReleaseHeld();
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Only_the_configured_protocols_listen()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Grpc = null);
@@ -76,7 +76,7 @@ public class OtlpReceiverLifecycleTests
         await AssertStillServesAsync(otlp);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Empty_host_listens_on_every_interface()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync(o => o.Protocols.Http!.Endpoint = ":0");
@@ -86,7 +86,7 @@ public class OtlpReceiverLifecycleTests
         Assert.True(await AcceptsConnectionsAsync(new IPEndPoint(IPAddress.Loopback, bound.Port)));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_port_already_taken_fails_the_start_and_leaves_nothing_listening()
     {
         await using var first = await OtlpTestReceiver.StartAsync();
@@ -96,14 +96,14 @@ public class OtlpReceiverLifecycleTests
         options.Protocols.Http!.Endpoint = $"127.0.0.1:{taken}";
         var second = (OtlpReceiver)new OtlpReceiverFactory().CreateReceiver(
             new ComponentContext(new ComponentId("otlp", "second"), options, new TestHost()),
-            new ReceiverConsumers(new CapturingConsumer<TracesBatch>(), null, null));
+            new ReceiverConsumers(new RecordingConsumer<TracesBatch>(), null, null));
 
         await Assert.ThrowsAnyAsync<IOException>(() => second.StartAsync(CancellationToken.None));
 
         Assert.False(await AcceptsConnectionsAsync(second.GrpcEndPoints[0]));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Kestrel_informational_logs_stay_quiet_while_the_receiver_reports_where_it_listens()
     {
         var records = new ConcurrentQueue<(string Category, LogLevel Level)>();
@@ -113,7 +113,7 @@ public class OtlpReceiverLifecycleTests
         options.Protocols.Http!.Endpoint = "127.0.0.1:0";
         var receiver = (OtlpReceiver)new OtlpReceiverFactory().CreateReceiver(
             new ComponentContext(new ComponentId("otlp", "logs"), options, new TestHost(loggers)),
-            new ReceiverConsumers(new CapturingConsumer<TracesBatch>(), null, null));
+            new ReceiverConsumers(new RecordingConsumer<TracesBatch>(), null, null));
 
         await receiver.StartAsync(CancellationToken.None);
         using (var client = new HttpClient())

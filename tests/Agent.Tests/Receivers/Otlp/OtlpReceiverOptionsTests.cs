@@ -110,7 +110,7 @@ public class OtlpReceiverOptionsTests
         Assert.Equal(new ListenEndpoint(host, port), endpoint);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(":4317", null)]
     [InlineData("localhost:4317", "127.0.0.1")]
     [InlineData("0.0.0.0:4317", "0.0.0.0")]

@@ -15,7 +15,7 @@ namespace Agent.Tests.Receivers.Otlp;
 /// <summary>Metrics and logs exported by the real OpenTelemetry .NET SDK arrive unchanged, over gRPC and HTTP/protobuf.</summary>
 public class OtlpSdkMetricsAndLogsTests
 {
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(OtlpExportProtocol.Grpc)]
     [InlineData(OtlpExportProtocol.HttpProtobuf)]
     public async Task Metrics_arrive_with_names_values_attributes_and_temporality(OtlpExportProtocol protocol)
@@ -47,7 +47,7 @@ public class OtlpSdkMetricsAndLogsTests
             Assert.True(provider.ForceFlush(10_000));
         }
 
-        var groups = otlp.Metrics.Batches.SelectMany(b => b.Data.ResourceMetrics).ToList();
+        var groups = otlp.Metrics.Received.SelectMany(b => b.Data.ResourceMetrics).ToList();
         Assert.All(groups, g => Assert.Equal("billing", Attribute(g.Resource.Attributes, "service.name").StringValue));
         var metrics = groups.SelectMany(g => g.ScopeMetrics).Where(s => s.Scope.Name == meter.Name).SelectMany(s => s.Metrics).ToList();
 
@@ -72,7 +72,7 @@ public class OtlpSdkMetricsAndLogsTests
         Assert.Equal("main", Attribute(gauge.Attributes, "queue").StringValue);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(OtlpExportProtocol.Grpc)]
     [InlineData(OtlpExportProtocol.HttpProtobuf)]
     public async Task Logs_arrive_with_body_severity_attributes_and_trace_context(OtlpExportProtocol protocol)
@@ -101,7 +101,7 @@ public class OtlpSdkMetricsAndLogsTests
             logger.LogWarning("Parcel {ParcelId} is late by {Days} days", "P-17", 3);
         }
 
-        var record = otlp.Logs.Batches
+        var record = otlp.Logs.Received
             .SelectMany(b => b.Data.ResourceLogs)
             .Where(g => Attribute(g.Resource.Attributes, "service.name").StringValue == "shipping")
             .SelectMany(g => g.ScopeLogs)

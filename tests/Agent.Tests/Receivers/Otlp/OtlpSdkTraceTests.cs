@@ -13,7 +13,7 @@ public class OtlpSdkTraceTests
 {
     private static readonly DateTime Start = new(2024, 5, 6, 7, 8, 9, DateTimeKind.Utc);
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(OtlpExportProtocol.Grpc)]
     [InlineData(OtlpExportProtocol.HttpProtobuf)]
     public async Task Spans_arrive_with_ids_names_kinds_times_attributes_events_links_and_status(OtlpExportProtocol protocol)
@@ -60,7 +60,7 @@ public class OtlpSdkTraceTests
             Assert.True(provider.ForceFlush(10_000));
         }
 
-        var groups = otlp.Traces.Batches.SelectMany(b => b.Data.ResourceSpans).ToList();
+        var groups = otlp.Traces.Received.SelectMany(b => b.Data.ResourceSpans).ToList();
         Assert.All(groups, g => Assert.Equal("checkout", Attribute(g.Resource.Attributes, "service.name").StringValue));
         Assert.All(groups, g => Assert.Equal("test", Attribute(g.Resource.Attributes, "deployment.environment").StringValue));
         var received = groups.SelectMany(g => g.ScopeSpans).SelectMany(s => s.Spans.Select(span => (s.Scope, span))).ToList();

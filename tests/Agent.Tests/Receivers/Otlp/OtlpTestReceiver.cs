@@ -5,7 +5,7 @@ using Agent.Receivers.Otlp;
 
 namespace Agent.Tests.Receivers.Otlp;
 
-/// <summary>A started <c>otlp</c> receiver on free loopback ports, with capturing consumers for the wired signals.</summary>
+/// <summary>A started <c>otlp</c> receiver on free loopback ports, with recording consumers for the wired signals.</summary>
 internal sealed class OtlpTestReceiver : IAsyncDisposable
 {
     private bool _stopped;
@@ -20,11 +20,11 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
     /// <summary>The receiver's id, unique per test so self-metrics can be read without interference.</summary>
     public string Name { get; }
 
-    public CapturingConsumer<TracesBatch> Traces { get; } = new();
+    public RecordingConsumer<TracesBatch> Traces { get; } = new();
 
-    public CapturingConsumer<MetricsBatch> Metrics { get; } = new();
+    public RecordingConsumer<MetricsBatch> Metrics { get; } = new();
 
-    public CapturingConsumer<LogsBatch> Logs { get; } = new();
+    public RecordingConsumer<LogsBatch> Logs { get; } = new();
 
     public Uri GrpcAddress => AddressOf(Receiver.GrpcEndPoints[0]);
 

@@ -6,7 +6,7 @@ namespace Agent.Tests.Receivers.Otlp;
 
 public class RequestBodyReaderTests
 {
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("identity")]
     [InlineData("gzip")]
     [InlineData("deflate")]
@@ -25,7 +25,7 @@ public class RequestBodyReaderTests
         Assert.False(buffer.Sequence.IsSingleSegment);
     }
 
-    [Theory]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("identity", 1000, false)]
     [InlineData("identity", 1001, true)]
     [InlineData("gzip", 1000, false)]
@@ -40,7 +40,7 @@ public class RequestBodyReaderTests
         Assert.Equal(tooLarge ? BodyReadStatus.TooLarge : BodyReadStatus.Complete, status);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Inflating_stops_soon_after_the_limit()
     {
         using var buffer = new SegmentedBuffer();

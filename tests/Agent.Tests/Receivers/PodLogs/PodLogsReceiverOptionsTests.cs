@@ -1,4 +1,5 @@
 using Agent.Core.Components;
+using Agent.Core.Model;
 using Agent.Receivers.PodLogs;
 
 namespace Agent.Tests.Receivers.PodLogs;
@@ -64,7 +65,7 @@ public class PodLogsReceiverOptionsTests
         Assert.Equal("level_keys", key);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_named_storage_extension_gives_the_checkpoint_directory()
     {
         using var root = new TempDirectory();
@@ -72,7 +73,7 @@ public class PodLogsReceiverOptionsTests
         var storage = new TestStorageExtension(root.Combine("storage"));
         host.AddExtension(new ComponentId("file_storage"), storage);
         var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"], Storage = "file_storage" };
-        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new CapturingConsumer());
+        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new RecordingConsumer<LogsBatch>());
 
         await receiver.StartAsync(default);
         await receiver.ShutdownAsync(default);
@@ -81,19 +82,19 @@ public class PodLogsReceiverOptionsTests
         Assert.StartsWith(root.Combine("storage"), receiver.StorageDirectory, StringComparison.Ordinal);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Without_storage_the_data_directory_has_a_folder_per_receiver_and_a_missing_extension_is_an_error()
     {
         using var root = new TempDirectory();
         var host = PodLogsTestHost.Create(root.Combine("data"));
         var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"] };
-        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new CapturingConsumer());
+        var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new RecordingConsumer<LogsBatch>());
         await receiver.StartAsync(default);
         await receiver.ShutdownAsync(default);
         Assert.Equal(root.Combine("data", "receiver_filelog_pods"), receiver.StorageDirectory);
 
         var missing = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"], Storage = "file_storage/x" };
-        var broken = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog"), missing, host), new CapturingConsumer());
+        var broken = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog"), missing, host), new RecordingConsumer<LogsBatch>());
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => broken.StartAsync(default));
         Assert.Contains("file_storage/x", error.Message, StringComparison.Ordinal);
     }

@@ -4,13 +4,14 @@ namespace Agent.Tests.Receivers.PodLogs;
 
 public class PodLogsReceiverTests
 {
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_live_kubelet_tree_arrives_exactly_once_in_order_with_its_resource()
     {
         using var root = new TempDirectory();
         await using var harness = new ReceiverHarness(root);
         var kubelet = new FakeKubelet(root.Path);
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         double malformedBefore = SelfMetrics.MalformedLineValue("filelog/kubelet", "bad_timestamp");
         await harness.StartAsync(consumer, name: "kubelet");
 
@@ -45,11 +46,11 @@ public class PodLogsReceiverTests
                     break;
                 case 2:
                     // copytruncate loses what was written after the last read, by nature: let the reader catch up first.
-                    await WaitForAllAsync(kubelet, consumer);
+                    await WaitForAllAsync(kubelet, lines);
                     sidecar.RotateByCopyTruncate();
                     break;
                 case 3:
-                    await WaitForAllAsync(kubelet, consumer);
+                    await WaitForAllAsync(kubelet, lines);
                     doomed.Dispose();
                     kubelet.DeletePod("tmp", "job-1", "11111111-aaaa-bbbb-cccc-000000000004");
                     break;
@@ -67,13 +68,13 @@ public class PodLogsReceiverTests
             restarted.Write(LogStream.Stdout, $"after restart {i}");
         }
 
-        await WaitForAllAsync(kubelet, consumer);
+        await WaitForAllAsync(kubelet, lines);
         await ReceiverHarness.EventuallyAsync(
             () => !harness.Receiver.OpenPaths.Any(p => p.Contains("tmp_job-1", StringComparison.Ordinal)),
             "the deleted pod's file to be released");
 
         var expected = kubelet.Written;
-        var actual = consumer.Lines;
+        var actual = lines.ToList();
         Assert.Equal(expected.Count, actual.Count);
         foreach (var group in expected.GroupBy(e => (e.Container, e.Stream)))
         {
@@ -96,7 +97,7 @@ public class PodLogsReceiverTests
         Assert.True(SelfMetrics.AcceptedValue("filelog/kubelet", "file", Signal.Logs) >= expected.Count);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Malformed_lines_are_counted_and_skipped_and_the_rest_arrives()
     {
         using var root = new TempDirectory();
@@ -105,15 +106,16 @@ public class PodLogsReceiverTests
         Directory.CreateDirectory(directory);
         double before = SelfMetrics.MalformedLineValue("filelog/malformed", "bad_flag");
         await File.WriteAllTextAsync(Path.Combine(directory, "0.log"), "2024-01-01T12:00:00Z stdout F good 1\n2024-01-01T12:00:00Z stdout Q nope\n\u0001\u0002garbage\n2024-01-01T12:00:00Z stderr F good 2\n");
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, name: "malformed");
 
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 2, "the two good lines");
-        Assert.Equal(["good 1", "good 2"], consumer.Lines.Select(l => l.Text));
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 2, "the two good lines");
+        Assert.Equal(["good 1", "good 2"], lines.Select(l => l.Text));
         await ReceiverHarness.EventuallyAsync(() => SelfMetrics.MalformedLineValue("filelog/malformed", "bad_flag") == before + 1, "the malformed line to be counted");
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Reading_stops_while_batches_are_in_flight_and_goes_on_when_they_are_acknowledged()
     {
         using var root = new TempDirectory();
@@ -125,19 +127,25 @@ public class PodLogsReceiverTests
             container.Write(LogStream.Stdout, $"line {i} " + new string('x', 100));
         }
 
-        var consumer = new CapturingConsumer { Hold = true };
+        var consumer = new RecordingConsumer<LogsBatch> { Hold = true };
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
         await ReceiverHarness.EventuallyAsync(() => consumer.HeldCount == 2, "two batches in flight");
-        await Task.Delay(200);
-        Assert.Equal(2, consumer.HeldCount);
+
+        // Each file has its own window: a file written now is read by later polls of the same receiver, so once its
+        // line is in, the busy file has had those polls too and would have sent a third batch had it not stopped.
+        using var later = kubelet.StartContainer("ns", "later", "u-2", "app", docker: false);
+        later.Write(LogStream.Stdout, "written later");
+        await ReceiverHarness.EventuallyAsync(() => lines.Any(l => l.Text == "written later"), "the line of the later file");
+        Assert.Equal(3, consumer.Count);
 
         consumer.Hold = false;
         consumer.ReleaseHeld();
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 500, "every line");
-        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), consumer.Lines.Select(l => l.Text));
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 501, "every line");
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), lines.Where(l => l.Pod == "busy").Select(l => l.Text));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Long_lines_are_cut_at_max_log_size_and_lines_beyond_the_buffer_skip_to_their_end()
     {
         using var root = new TempDirectory();
@@ -154,16 +162,17 @@ public class PodLogsReceiverTests
             "2024-01-01T12:00:00Z stdout F after\n");
         var options = harness.NewOptions();
         options.MaxLogSize = 1024;
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, options, name: "long");
 
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 4, "four records");
-        Assert.Equal(["short", new string('a', 1024), new string('b', 1024), "after"], consumer.Lines.Select(l => l.Text));
-        Assert.Equal([false, true, true, false], consumer.Lines.Select(l => l.Truncated));
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 4, "four records");
+        Assert.Equal(["short", new string('a', 1024), new string('b', 1024), "after"], lines.Select(l => l.Text));
+        Assert.Equal([false, true, true, false], lines.Select(l => l.Truncated));
         Assert.Equal(before + 2, SelfMetrics.TruncatedLineValue("filelog/long"));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_deleted_file_is_read_to_its_end_and_its_unfinished_lines_are_kept()
     {
         using var root = new TempDirectory();
@@ -172,31 +181,32 @@ public class PodLogsReceiverTests
         Directory.CreateDirectory(directory);
         string file = Path.Combine(directory, "0.log");
         await File.WriteAllTextAsync(file, "2024-01-01T12:00:00Z stdout F complete\n");
-        var consumer = new CapturingConsumer();
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 1, "the first line");
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 1, "the first line");
 
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:01Z stderr P split but never finished\n2024-01-01T12:00:02Z stdout F no newline at the end");
         Directory.Delete(root.Combine("pods", "gone_pod_u9"), recursive: true);
 
-        await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count == 3, "the unfinished lines");
+        await ReceiverHarness.EventuallyAsync(() => lines.Count == 3, "the unfinished lines");
         await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Count == 0, "the deleted file to be released");
-        Assert.Equal(["complete", "no newline at the end", "split but never finished"], consumer.Lines.Select(l => l.Text));
-        Assert.Equal(LogStream.Stderr, consumer.Lines[2].Stream);
+        Assert.Equal(["complete", "no newline at the end", "split but never finished"], lines.Select(l => l.Text));
+        Assert.Equal(LogStream.Stderr, lines[2].Stream);
     }
 
-    private static async Task WaitForAllAsync(FakeKubelet kubelet, CapturingConsumer consumer)
+    private static async Task WaitForAllAsync(FakeKubelet kubelet, CapturedLines lines)
     {
         try
         {
-            await ReceiverHarness.EventuallyAsync(() => consumer.Lines.Count >= kubelet.Written.Count, "every line written so far");
+            await ReceiverHarness.EventuallyAsync(() => lines.Count >= kubelet.Written.Count, "every line written so far");
         }
         catch (Xunit.Sdk.XunitException)
         {
             // Say which container fell behind.
             var missing = kubelet.Written
                 .GroupBy(w => (w.Container.Pod, w.Container.Restart))
-                .Select(g => $"{g.Key.Pod}/{g.Key.Restart}: wrote {g.Count()}, got {consumer.Lines.Count(l => l.Pod == g.Key.Pod && l.Restart == g.Key.Restart)}");
+                .Select(g => $"{g.Key.Pod}/{g.Key.Restart}: wrote {g.Count()}, got {lines.Count(l => l.Pod == g.Key.Pod && l.Restart == g.Key.Restart)}");
             Assert.Fail(string.Join("; ", missing) + "\n" + string.Join("\n", PodLogsTestHost.Logged.Where(l => !l.Contains("Debug", StringComparison.Ordinal))));
         }
     }

@@ -1,4 +1,5 @@
 using Agent.Core.Components;
+using Agent.Core.Model;
 using Agent.Receivers.PodLogs;
 
 namespace Agent.Tests.Receivers.PodLogs;
@@ -34,7 +35,7 @@ internal sealed class ReceiverHarness : IAsyncDisposable
     };
 
     /// <summary>Starts a receiver; tests that read its metrics give it a name of their own, as tests run in parallel.</summary>
-    public async Task<PodLogsReceiver> StartAsync(CapturingConsumer consumer, PodLogsReceiverOptions? options = null, string name = "test")
+    public async Task<PodLogsReceiver> StartAsync(RecordingConsumer<LogsBatch> consumer, PodLogsReceiverOptions? options = null, string name = "test")
     {
         Assert.Empty((options ??= NewOptions()).Validate());
         _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer);

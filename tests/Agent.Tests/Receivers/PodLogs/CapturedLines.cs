@@ -1,6 +1,6 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Text;
-using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 
@@ -25,60 +25,34 @@ internal sealed record CapturedLine(
     long ObservedUnixNano);
 
 /// <summary>
-/// A pipeline end that copies every record and acknowledges each batch with the status <see cref="Decide"/> gives
-/// (Delivered by default), or holds it while <see cref="Hold"/> is set.
+/// Every record of the batches a <see cref="RecordingConsumer{TBatch}"/> completes as delivered, copied out of its
+/// chunk while the chunk is still valid (chunks go back to their pool once completed). Reads take a snapshot.
 /// </summary>
-internal sealed class CapturingConsumer : IConsumer<LogsBatch>
+internal sealed class CapturedLines : IReadOnlyList<CapturedLine>
 {
     private readonly ConcurrentQueue<CapturedLine> _lines = new();
-    private readonly ConcurrentQueue<LogsBatch> _held = new();
-    private int _batches;
 
-    public bool MutatesData => false;
-
-    /// <summary>The status for the n-th batch (from 0); lines of a batch that is not Delivered are not kept.</summary>
-    public Func<int, DeliveryStatus> Decide { get; set; } = _ => DeliveryStatus.Delivered;
-
-    public volatile bool Hold;
-
-    public int Batches => Volatile.Read(ref _batches);
-
-    public IReadOnlyList<CapturedLine> Lines => [.. _lines];
-
-    public int HeldCount => _held.Count;
-
-    public ValueTask ConsumeAsync(LogsBatch batch, CancellationToken cancellationToken)
+    public CapturedLines(RecordingConsumer<LogsBatch> consumer)
     {
-        int index = Interlocked.Increment(ref _batches) - 1;
-        var status = Decide(index);
-        if (status == DeliveryStatus.Delivered)
+        consumer.Inspect = (batch, status) =>
         {
-            foreach (var chunk in batch.Raw)
+            if (status == DeliveryStatus.Delivered)
             {
-                Capture(chunk);
+                foreach (var chunk in batch.Raw)
+                {
+                    Capture(chunk);
+                }
             }
-        }
-
-        if (Hold)
-        {
-            _held.Enqueue(batch);
-        }
-        else
-        {
-            batch.Complete(status);
-        }
-
-        return ValueTask.CompletedTask;
+        };
     }
 
-    /// <summary>Acknowledges the held batches as delivered.</summary>
-    public void ReleaseHeld()
-    {
-        while (_held.TryDequeue(out var batch))
-        {
-            batch.Complete(DeliveryStatus.Delivered);
-        }
-    }
+    public int Count => _lines.Count;
+
+    public CapturedLine this[int index] => _lines.ElementAt(index);
+
+    public IEnumerator<CapturedLine> GetEnumerator() => ((IEnumerable<CapturedLine>)_lines.ToArray()).GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
     private void Capture(RawLogChunk chunk)
     {
