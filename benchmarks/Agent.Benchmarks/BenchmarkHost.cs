@@ -14,6 +14,8 @@ internal sealed class BenchmarkHost(string? dataDirectory = null) : IComponentHo
 {
     private static readonly PrometheusTelemetryRegistry Metrics = new(withProcessMetrics: false);
 
+    private readonly SharedComponents _shared = new();
+
     public ILoggerFactory LoggerFactory => NullLoggerFactory.Instance;
 
     public ITelemetryRegistry Telemetry => Metrics;
@@ -21,6 +23,9 @@ internal sealed class BenchmarkHost(string? dataDirectory = null) : IComponentHo
     public IAgentStatus Status { get; } = new Running();
 
     public string DefaultDataDirectory => dataDirectory ?? Path.GetTempPath();
+
+    public T GetOrAddShared<T>(ComponentId id, Func<T> create)
+        where T : class => _shared.GetOrAdd(id, create);
 
     public T? GetExtension<T>(ComponentId id)
         where T : class => null;

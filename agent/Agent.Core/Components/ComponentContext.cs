@@ -9,6 +9,10 @@ public sealed record ComponentContext(ComponentId Id, object Options, IComponent
     /// <summary>A logger named after the component's code.</summary>
     public ILogger CreateLogger<T>() => Host.LoggerFactory.CreateLogger(typeof(T).FullName!);
 
+    /// <summary>State shared by every instance of this component id (one per pipeline) for the whole process.</summary>
+    public T Shared<T>(Func<T> create)
+        where T : class => Host.GetOrAddShared(Id, create);
+
     public ReceiverTelemetry ReceiverTelemetry() => new(Host.Telemetry, Id);
 
     public ProcessorTelemetry ProcessorTelemetry() => new(Host.Telemetry, Id);

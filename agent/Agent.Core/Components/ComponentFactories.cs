@@ -81,12 +81,12 @@ public static class ProcessorFactoryExtensions
 {
     /// <summary>Creates the processor for the signal of <typeparamref name="TBatch"/>.</summary>
     public static IProcessor<TBatch> CreateProcessor<TBatch>(this IProcessorFactory factory, ComponentContext context, IConsumer<TBatch> next)
-        where TBatch : Batch => next switch
+        where TBatch : Batch => SignalNames.OfBatch<TBatch>() switch
         {
-            IConsumer<TracesBatch> traces => (IProcessor<TBatch>)factory.CreateTracesProcessor(context, traces),
-            IConsumer<MetricsBatch> metrics => (IProcessor<TBatch>)factory.CreateMetricsProcessor(context, metrics),
-            IConsumer<LogsBatch> logs => (IProcessor<TBatch>)factory.CreateLogsProcessor(context, logs),
-            _ => throw new NotSupportedException($"no signal carries {typeof(TBatch).Name}"),
+            // By the batch type, not by what next implements: one object may consume several signals (an exporter).
+            Signal.Traces => (IProcessor<TBatch>)factory.CreateTracesProcessor(context, (IConsumer<TracesBatch>)next),
+            Signal.Metrics => (IProcessor<TBatch>)factory.CreateMetricsProcessor(context, (IConsumer<MetricsBatch>)next),
+            _ => (IProcessor<TBatch>)factory.CreateLogsProcessor(context, (IConsumer<LogsBatch>)next),
         };
 
     /// <summary>The exporter's consumer for the signal of <typeparamref name="TBatch"/>, if it was built for it.</summary>

@@ -7,6 +7,9 @@ public enum ComponentKind
     Processor,
     Exporter,
     Extension,
+
+    /// <summary>An exporter in one pipeline and a receiver in another (the Collector's connectors).</summary>
+    Connector,
 }
 
 /// <summary>How settled a component's behaviour and options are, as in the Collector.</summary>
@@ -26,6 +29,7 @@ public static class ComponentKindNames
         ComponentKind.Receiver => "receivers",
         ComponentKind.Processor => "processors",
         ComponentKind.Exporter => "exporters",
+        ComponentKind.Connector => "connectors",
         _ => "extensions",
     };
 }

@@ -1,8 +1,9 @@
 namespace Agent.Core.Components;
 
 /// <summary>
-/// A running part of the agent. Start is called in dependency order (extensions, exporters, processors,
-/// receivers) and shutdown in reverse, so nothing sends to a stage that has already stopped.
+/// A running part of the agent. Start is called in dependency order (extensions, exporters, then processors and
+/// connectors from the last pipeline of the graph back to the first, receivers) and shutdown in reverse, so nothing
+/// sends to a stage that has already stopped.
 /// </summary>
 public interface IComponent
 {

@@ -17,6 +17,13 @@ public interface IComponentHost
     /// <summary>The directory for state when no storage extension is named (checkpoints, persistent queues).</summary>
     string DefaultDataDirectory { get; }
 
+    /// <summary>
+    /// The object of type <typeparamref name="T"/> shared by every instance of component <paramref name="id"/> in
+    /// this process, made by <paramref name="create"/> on the first call (see <see cref="SharedComponents"/>).
+    /// </summary>
+    T GetOrAddShared<T>(ComponentId id, Func<T> create)
+        where T : class;
+
     /// <summary>The extension with this id, if it is configured and of the wanted kind.</summary>
     T? GetExtension<T>(ComponentId id)
         where T : class;

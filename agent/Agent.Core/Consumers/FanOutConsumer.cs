@@ -6,7 +6,9 @@ namespace Agent.Core.Consumers;
 /// <summary>
 /// Hands one batch to several consumers. Consumers that mutate get their own copy; the others share the
 /// original, which no one may then change. Every consumer holds the batch's notifiers, so the source hears
-/// back only when all of them are done.
+/// back only when all of them are done. It reports <see cref="MutatesData"/> truthfully (it hands the original to
+/// a mutator), so a fan-out in front of it copies for it: nested fan-outs (receiver, pipelines, connectors) never
+/// give a mutator data another branch may still read.
 /// </summary>
 public sealed class FanOutConsumer<TBatch> : IConsumer<TBatch>
     where TBatch : Batch
@@ -16,9 +18,11 @@ public sealed class FanOutConsumer<TBatch> : IConsumer<TBatch>
     private FanOutConsumer(IConsumer<TBatch>[] consumers)
     {
         _consumers = consumers;
+        MutatesData = MutatorOwningOriginal() >= 0;
     }
 
-    public bool MutatesData => false;
+    /// <summary>True when the original goes to a consumer that changes it: every consumer mutates.</summary>
+    public bool MutatesData { get; }
 
     /// <summary>The consumer itself when there is one, else a fan-out over all of them.</summary>
     public static IConsumer<TBatch> Of(IReadOnlyList<IConsumer<TBatch>> consumers) => consumers.Count switch

@@ -9,21 +9,95 @@ namespace Agent.Core.Model;
 /// </summary>
 public abstract class Batch
 {
+    private const int Unknown = -1;
+
     private List<BatchNotifier>? _notifiers;
+    private int _itemCount = Unknown;
+    private long _byteSize = Unknown;
 
     public abstract Signal Signal { get; }
 
-    /// <summary>Spans, metric data points or log records.</summary>
-    public abstract int ItemCount { get; }
+    /// <summary>
+    /// Spans, metric data points or log records. Counted once and cached: Append, SplitFront and Clone keep the
+    /// cache right, and code that changes the data in place calls <see cref="ContentChanged"/>.
+    /// </summary>
+    public int ItemCount => _itemCount != Unknown ? _itemCount : _itemCount = CountItems();
 
-    /// <summary>The encoded size in bytes: what byte-bounded queues count.</summary>
-    public abstract long ByteSize { get; }
+    /// <summary>The encoded size in bytes: what byte-bounded queues count. Cached like <see cref="ItemCount"/>.</summary>
+    public long ByteSize => _byteSize != Unknown ? _byteSize : _byteSize = MeasureBytes();
 
-    /// <summary>The resource of each group; processors that touch resources cost per group, not per record.</summary>
-    public abstract IEnumerable<Resource> Resources { get; }
+    /// <summary>
+    /// The resource of each group; processors that touch resources cost per group, not per record. Handing the
+    /// resources out counts as a change (the caller may edit them), so the cached byte size is dropped.
+    /// </summary>
+    public IEnumerable<Resource> Resources
+    {
+        get
+        {
+            _byteSize = Unknown;
+            return EnumerateResources();
+        }
+    }
 
-    /// <summary>The client that sent the data; copies and split parts keep it.</summary>
+    /// <summary>
+    /// The client that sent the data; copies and split parts keep it. A merge keeps it only when both sides came
+    /// from the same client (equal contexts), else the merged batch has <see cref="ClientContext.Empty"/>.
+    /// </summary>
     public ClientContext Context { get; set; } = ClientContext.Empty;
+
+    /// <summary>
+    /// Drops the cached item count and byte size. Call it after changing the data in place other than through
+    /// Append or SplitFront (adding or removing records, editing attributes or bodies).
+    /// </summary>
+    public void ContentChanged()
+    {
+        _itemCount = Unknown;
+        _byteSize = Unknown;
+    }
+
+    protected abstract int CountItems();
+
+    protected abstract long MeasureBytes();
+
+    protected abstract IEnumerable<Resource> EnumerateResources();
+
+    /// <summary>
+    /// Bookkeeping of a merge after <paramref name="other"/>'s groups moved into this batch: its notifiers, the
+    /// client context and the cached sizes. Byte sizes add up exactly (a request is a list of groups, each encoded
+    /// on its own), so known sizes are summed rather than re-walked.
+    /// </summary>
+    private protected void CompleteMerge(Batch other, int itemsBefore, int itemsAdded)
+    {
+        if (itemsAdded > 0)
+        {
+            Context = itemsBefore == 0 ? other.Context : ClientContext.Merge(Context, other.Context);
+        }
+
+        _itemCount = itemsBefore + itemsAdded;
+        _byteSize = _byteSize != Unknown && other._byteSize != Unknown ? _byteSize + other._byteSize : Unknown;
+        other._itemCount = 0;
+        other._byteSize = Unknown;
+        TakeNotifiersFrom(other);
+    }
+
+    /// <summary>
+    /// After a split, this batch keeps what did not move; byte sizes are dropped (a group cut in two has its
+    /// resource on both sides).
+    /// </summary>
+    private protected void CompleteSplit(Batch front, int itemsBefore)
+    {
+        _itemCount = itemsBefore - front.ItemCount;
+        _byteSize = Unknown;
+        ShareNotifiersWith(front);
+    }
+
+    /// <summary>A copy holds the same data: it starts with the same cached sizes.</summary>
+    private protected void CompleteClone(Batch copy)
+    {
+        copy._itemCount = _itemCount;
+        copy._byteSize = _byteSize;
+        ShareNotifiersWith(copy);
+    }
 
     /// <summary>Ties this batch to a source's notifier. The notifier's hold passes to the batch.</summary>
     public void AttachNotifier(BatchNotifier notifier)
@@ -32,7 +106,7 @@ public abstract class Batch
     }
 
     /// <summary>Takes over <paramref name="other"/>'s notifiers (used when batches are merged).</summary>
-    protected void TakeNotifiersFrom(Batch other)
+    private void TakeNotifiersFrom(Batch other)
     {
         if (other._notifiers is null)
         {
@@ -44,7 +118,7 @@ public abstract class Batch
     }
 
     /// <summary>Gives <paramref name="copy"/> this batch's client context and an extra hold on every notifier (for copies and split parts).</summary>
-    protected void ShareNotifiersWith(Batch copy)
+    private void ShareNotifiersWith(Batch copy)
     {
         copy.Context = Context;
         if (_notifiers is null)
@@ -96,13 +170,40 @@ public abstract class Batch<TSelf> : Batch
     where TSelf : Batch<TSelf>
 {
     /// <summary>Moves all of <paramref name="other"/>'s groups and notifiers into this batch.</summary>
-    public abstract void Append(TSelf other);
+    public void Append(TSelf other)
+    {
+        int before = ItemCount;
+        int added = other.ItemCount;
+        MoveGroupsFrom(other);
+        CompleteMerge(other, before, added);
+    }
 
     /// <summary>
     /// Removes the first <paramref name="maxItems"/> items into a new batch and returns it; this batch keeps the
-    /// rest. Both hold the notifiers.
+    /// rest. Both hold the notifiers and the client context.
     /// </summary>
-    public abstract TSelf SplitFront(int maxItems);
+    public TSelf SplitFront(int maxItems)
+    {
+        int before = ItemCount;
+        var front = TakeFront(maxItems);
+        CompleteSplit(front, before);
+        return front;
+    }
 
-    public abstract override TSelf Clone();
+    /// <summary>A deep copy sharing this batch's notifiers (one more hold each) and client context.</summary>
+    public override TSelf Clone()
+    {
+        var copy = CopyData();
+        CompleteClone(copy);
+        return copy;
+    }
+
+    /// <summary>Moves every group of <paramref name="other"/> to the end of this batch, leaving it empty.</summary>
+    protected abstract void MoveGroupsFrom(TSelf other);
+
+    /// <summary>Moves the first <paramref name="maxItems"/> items into a new batch without notifiers.</summary>
+    protected abstract TSelf TakeFront(int maxItems);
+
+    /// <summary>A deep copy of the data alone.</summary>
+    protected abstract TSelf CopyData();
 }

@@ -26,5 +26,31 @@ public sealed class ClientContext
     /// <summary>Header values by name, compared without case; empty unless the receiver keeps metadata.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<string>> Metadata { get; }
 
+    /// <summary>
+    /// The context of a batch merged from two: kept when both came from the same client (equal address and
+    /// metadata), else <see cref="Empty"/>, so a processor never attributes one client's data to another.
+    /// </summary>
+    public static ClientContext Merge(ClientContext first, ClientContext second) =>
+        ReferenceEquals(first, second) || first.SameClientAs(second) ? first : Empty;
+
+    /// <summary>Same peer address and the same metadata values under the same names.</summary>
+    public bool SameClientAs(ClientContext other)
+    {
+        if (!Equals(PeerAddress, other.PeerAddress) || Metadata.Count != other.Metadata.Count)
+        {
+            return false;
+        }
+
+        foreach (var (name, values) in Metadata)
+        {
+            if (!other.Metadata.TryGetValue(name, out var otherValues) || !values.SequenceEqual(otherValues, StringComparer.Ordinal))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     public override string ToString() => PeerAddress?.ToString() ?? "(no client)";
 }

@@ -28,77 +28,73 @@ public sealed class LogsBatch : Batch<LogsBatch>
 
     public override Signal Signal => Signal.Logs;
 
-    public override int ItemCount
+    /// <summary>Every record, OTLP and raw alike, as one view: a processor that works on records is written once.</summary>
+    public LogRecordEnumerable Records => new(this);
+
+    protected override int CountItems()
     {
-        get
+        int count = 0;
+        foreach (var group in Data.ResourceLogs)
         {
-            int count = 0;
-            foreach (var group in Data.ResourceLogs)
+            foreach (var scope in group.ScopeLogs)
             {
-                foreach (var scope in group.ScopeLogs)
-                {
-                    count += scope.LogRecords.Count;
-                }
+                count += scope.LogRecords.Count;
             }
-
-            foreach (var chunk in Raw)
-            {
-                count += chunk.Count;
-            }
-
-            return count;
         }
+
+        foreach (var chunk in Raw)
+        {
+            count += chunk.Count;
+        }
+
+        return count;
     }
 
-    public override long ByteSize
+    protected override long MeasureBytes()
     {
-        get
+        long size = Data.CalculateSize();
+        foreach (var chunk in Raw)
         {
-            long size = Data.CalculateSize();
-            foreach (var chunk in Raw)
-            {
-                size += chunk.Length + (chunk.Count * 16L);
-            }
-
-            return size;
+            size += chunk.Length + (chunk.Count * 16L);
         }
+
+        return size;
     }
 
-    public override IEnumerable<Resource> Resources =>
+    protected override IEnumerable<Resource> EnumerateResources() =>
         Data.ResourceLogs.Select(group => group.Resource ??= new Resource()).Concat(Raw.Select(chunk => chunk.Resource));
 
-    public override void Append(LogsBatch other)
+    protected override void MoveGroupsFrom(LogsBatch other)
     {
         Data.ResourceLogs.AddRange(other.Data.ResourceLogs);
         other.Data.ResourceLogs.Clear();
         Raw.AddRange(other.Raw);
         other.Raw.Clear();
-        TakeNotifiersFrom(other);
     }
 
     /// <summary>Moves OTLP records first, then whole raw chunks (a chunk is never cut: at least one always moves).</summary>
-    public override LogsBatch SplitFront(int maxItems)
+    protected override LogsBatch TakeFront(int maxItems)
     {
         var front = new LogsBatch();
         front.Data.ResourceLogs.AddRange(OtlpGroups.SplitFront(
             Data.ResourceLogs, maxItems, static g => g.ScopeLogs, static s => s.LogRecords, null));
-        int budget = maxItems - front.ItemCount;
-        while (Raw.Count > 0 && (budget >= Raw[0].Count || front.ItemCount == 0))
+        int moved = front.CountItems();
+        int budget = maxItems - moved;
+        while (Raw.Count > 0 && (budget >= Raw[0].Count || moved == 0))
         {
             budget -= Raw[0].Count;
+            moved += Raw[0].Count;
             front.Raw.Add(Raw[0]);
             Raw.RemoveAt(0);
         }
 
-        ShareNotifiersWith(front);
         return front;
     }
 
-    public override LogsBatch Clone()
+    protected override LogsBatch CopyData()
     {
         var copy = new LogsBatch(Data.Clone());
         copy.Raw.AddRange(Raw.Select(chunk => chunk.Clone()));
-        ShareNotifiersWith(copy);
         return copy;
     }
 

@@ -22,29 +22,26 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
 
     public override Signal Signal => Signal.Metrics;
 
-    public override int ItemCount
+    protected override int CountItems()
     {
-        get
+        int count = 0;
+        foreach (var group in Data.ResourceMetrics)
         {
-            int count = 0;
-            foreach (var group in Data.ResourceMetrics)
+            foreach (var scope in group.ScopeMetrics)
             {
-                foreach (var scope in group.ScopeMetrics)
+                foreach (var metric in scope.Metrics)
                 {
-                    foreach (var metric in scope.Metrics)
-                    {
-                        count += DataPointCount(metric);
-                    }
+                    count += DataPointCount(metric);
                 }
             }
-
-            return count;
         }
+
+        return count;
     }
 
-    public override long ByteSize => Data.CalculateSize();
+    protected override long MeasureBytes() => Data.CalculateSize();
 
-    public override IEnumerable<Resource> Resources =>
+    protected override IEnumerable<Resource> EnumerateResources() =>
         Data.ResourceMetrics.Select(group => group.Resource ??= new Resource());
 
     public static int DataPointCount(Metric metric) => metric.DataCase switch
@@ -57,20 +54,18 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
         _ => 0,
     };
 
-    public override void Append(MetricsBatch other)
+    protected override void MoveGroupsFrom(MetricsBatch other)
     {
         Data.ResourceMetrics.AddRange(other.Data.ResourceMetrics);
         other.Data.ResourceMetrics.Clear();
-        TakeNotifiersFrom(other);
     }
 
     /// <summary>Splits by data points, as the Collector does: a metric cut in two keeps its name, unit and type on both sides.</summary>
-    public override MetricsBatch SplitFront(int maxItems)
+    protected override MetricsBatch TakeFront(int maxItems)
     {
         var front = new MetricsBatch();
         front.Data.ResourceMetrics.AddRange(OtlpGroups.SplitFront(
             Data.ResourceMetrics, maxItems, static g => g.ScopeMetrics, static s => s.Metrics, DataPointCount, TakeFrontPoints));
-        ShareNotifiersWith(front);
         return front;
     }
 
@@ -101,10 +96,5 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
         }
     }
 
-    public override MetricsBatch Clone()
-    {
-        var copy = new MetricsBatch(Data.Clone());
-        ShareNotifiersWith(copy);
-        return copy;
-    }
+    protected override MetricsBatch CopyData() => new(Data.Clone());
 }

@@ -1,49 +1,49 @@
-using System.Text;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Logs.V1;
 
 namespace Agent.Core.Model;
 
-/// <summary>Turns raw file lines into OTLP log records, for exporters that speak OTLP.</summary>
+/// <summary>
+/// Turns raw file lines into OTLP log records, for exporters that speak OTLP. It reads each line through
+/// <see cref="LogRecordView"/>, so the record carries exactly what the view shows: times, severity, body, trace and
+/// span ids, and every attribute, <c>log.record.truncated</c> included.
+/// </summary>
 public static class RawLogConversion
 {
-    public const string IoStreamAttribute = "log.iostream";
+    public const string IoStreamAttribute = RawLogAttributes.IoStreamKey;
+
+    /// <summary>Set to <c>true</c> on a record that was cut at the source's size limit; absent otherwise.</summary>
+    public const string TruncatedAttribute = RawLogAttributes.TruncatedKey;
 
     public static ResourceLogs ToResourceLogs(RawLogChunk chunk)
     {
         var scope = new ScopeLogs();
-        foreach (ref readonly var entry in chunk.Entries)
+        Span<byte> id = stackalloc byte[16];
+        for (int i = 0; i < chunk.Count; i++)
         {
+            var view = new LogRecordView(chunk, i);
             var record = new LogRecord
             {
-                TimeUnixNano = (ulong)entry.TimeUnixNano,
-                ObservedTimeUnixNano = (ulong)(chunk.ObservedTimeUnixNano != 0 ? chunk.ObservedTimeUnixNano : entry.TimeUnixNano),
-                SeverityNumber = (SeverityNumber)entry.SeverityNumber,
-                Body = new AnyValue { StringValue = Encoding.UTF8.GetString(chunk.Line(entry)) },
+                TimeUnixNano = (ulong)view.TimeUnixNano,
+                ObservedTimeUnixNano = (ulong)view.ObservedTimeUnixNano,
+                SeverityNumber = view.SeverityNumber,
+                SeverityText = view.SeverityText,
+                Body = new AnyValue { StringValue = view.BodyText },
             };
-            if (entry.LevelOffset >= 0 && entry.LevelLength > 0)
+            for (int a = 0; a < view.AttributeCount; a++)
             {
-                record.SeverityText = Encoding.UTF8.GetString(chunk.Field(entry.LevelOffset, entry.LevelLength));
+                record.Attributes.Add(view.AttributeAt(a).Clone());
             }
 
-            if (entry.Stream != LogStream.Unknown)
+            if (view.TryGetTraceId(id))
             {
-                record.Attributes.Add(new KeyValue
-                {
-                    Key = IoStreamAttribute,
-                    Value = new AnyValue { StringValue = entry.Stream == LogStream.Stdout ? "stdout" : "stderr" },
-                });
+                record.TraceId = ByteString.CopyFrom(id[..16]);
             }
 
-            if (TryHex(chunk.Field(entry.TraceIdOffset, entry.TraceIdLength), 16, out var traceId))
+            if (view.TryGetSpanId(id))
             {
-                record.TraceId = traceId;
-            }
-
-            if (TryHex(chunk.Field(entry.SpanIdOffset, entry.SpanIdLength), 8, out var spanId))
-            {
-                record.SpanId = spanId;
+                record.SpanId = ByteString.CopyFrom(id[..8]);
             }
 
             scope.LogRecords.Add(record);
@@ -52,24 +52,5 @@ public static class RawLogConversion
         var group = new ResourceLogs { Resource = chunk.Resource.Clone() };
         group.ScopeLogs.Add(scope);
         return group;
-    }
-
-    private static bool TryHex(ReadOnlySpan<byte> text, int size, out ByteString value)
-    {
-        value = ByteString.Empty;
-        if (text.Length != size * 2)
-        {
-            return false;
-        }
-
-        var bytes = new byte[size];
-        var status = Convert.FromHexString(Encoding.ASCII.GetString(text), bytes, out _, out int written);
-        if (status != System.Buffers.OperationStatus.Done || written != size)
-        {
-            return false;
-        }
-
-        value = ByteString.CopyFrom(bytes);
-        return true;
     }
 }

@@ -26,6 +26,14 @@ public static class SignalNames
         _ => "log_records",
     };
 
+    /// <summary>The signal a batch type carries.</summary>
+    public static Signal OfBatch<TBatch>()
+        where TBatch : Batch =>
+        typeof(TBatch) == typeof(TracesBatch) ? Signal.Traces
+        : typeof(TBatch) == typeof(MetricsBatch) ? Signal.Metrics
+        : typeof(TBatch) == typeof(LogsBatch) ? Signal.Logs
+        : throw new NotSupportedException($"no signal carries {typeof(TBatch).Name}");
+
     public static bool TryParse(string text, out Signal signal)
     {
         switch (text)

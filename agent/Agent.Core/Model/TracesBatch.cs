@@ -21,48 +21,38 @@ public sealed class TracesBatch : Batch<TracesBatch>
 
     public override Signal Signal => Signal.Traces;
 
-    public override int ItemCount
+    protected override int CountItems()
     {
-        get
+        int count = 0;
+        foreach (var group in Data.ResourceSpans)
         {
-            int count = 0;
-            foreach (var group in Data.ResourceSpans)
+            foreach (var scope in group.ScopeSpans)
             {
-                foreach (var scope in group.ScopeSpans)
-                {
-                    count += scope.Spans.Count;
-                }
+                count += scope.Spans.Count;
             }
-
-            return count;
         }
+
+        return count;
     }
 
-    public override long ByteSize => Data.CalculateSize();
+    protected override long MeasureBytes() => Data.CalculateSize();
 
-    public override IEnumerable<Resource> Resources =>
+    protected override IEnumerable<Resource> EnumerateResources() =>
         Data.ResourceSpans.Select(group => group.Resource ??= new Resource());
 
-    public override void Append(TracesBatch other)
+    protected override void MoveGroupsFrom(TracesBatch other)
     {
         Data.ResourceSpans.AddRange(other.Data.ResourceSpans);
         other.Data.ResourceSpans.Clear();
-        TakeNotifiersFrom(other);
     }
 
-    public override TracesBatch SplitFront(int maxItems)
+    protected override TracesBatch TakeFront(int maxItems)
     {
         var front = new TracesBatch();
         front.Data.ResourceSpans.AddRange(OtlpGroups.SplitFront(
             Data.ResourceSpans, maxItems, static g => g.ScopeSpans, static s => s.Spans, null));
-        ShareNotifiersWith(front);
         return front;
     }
 
-    public override TracesBatch Clone()
-    {
-        var copy = new TracesBatch(Data.Clone());
-        ShareNotifiersWith(copy);
-        return copy;
-    }
+    protected override TracesBatch CopyData() => new(Data.Clone());
 }

@@ -18,7 +18,7 @@ internal sealed record PipelineConfig(
     IReadOnlyList<ComponentId> Processors,
     IReadOnlyList<ComponentId> Exporters);
 
-/// <summary>A whole, validated configuration.</summary>
+/// <summary>A whole, validated configuration. A pipeline's receivers and exporters may name connectors.</summary>
 internal sealed class AgentConfig
 {
     public required string Source { get; init; }
@@ -31,6 +31,8 @@ internal sealed class AgentConfig
 
     public Dictionary<ComponentId, ComponentConfig> Extensions { get; } = [];
 
+    public Dictionary<ComponentId, ComponentConfig> Connectors { get; } = [];
+
     public List<ComponentId> ServiceExtensions { get; } = [];
 
     public List<PipelineConfig> Pipelines { get; } = [];
@@ -42,6 +44,7 @@ internal sealed class AgentConfig
         ComponentKind.Receiver => Receivers,
         ComponentKind.Processor => Processors,
         ComponentKind.Exporter => Exporters,
+        ComponentKind.Connector => Connectors,
         _ => Extensions,
     };
 }

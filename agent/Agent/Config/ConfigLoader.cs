@@ -12,7 +12,7 @@ namespace Agent.Config;
 /// </summary>
 internal sealed class ConfigLoader
 {
-    private static readonly string[] TopLevelKeys = ["receivers", "processors", "exporters", "extensions", "service"];
+    private static readonly string[] TopLevelKeys = ["receivers", "processors", "exporters", "connectors", "extensions", "service"];
     private static readonly string[] ServiceKeys = ["extensions", "pipelines", "telemetry"];
     private static readonly string[] PipelineKeys = ["receivers", "processors", "exporters"];
 
@@ -109,7 +109,7 @@ internal sealed class ConfigLoader
                 case "exporters": ReadSection(ComponentKind.Exporter, valueNode, config, binder); break;
                 case "extensions": ReadSection(ComponentKind.Extension, valueNode, config, binder); break;
                 case "service": service = valueNode; break;
-                case "connectors": binder.Error(keyNode, key, "connectors are not supported yet"); break;
+                case "connectors": ReadSection(ComponentKind.Connector, valueNode, config, binder); break;
                 default: binder.Error(keyNode, key, $"unknown key \"{key}\"; valid keys are: {string.Join(", ", TopLevelKeys)}"); break;
             }
         }
@@ -120,7 +120,10 @@ internal sealed class ConfigLoader
             return;
         }
 
-        ReadService(service, config, binder);
+        ConnectorValidation.RefuseAmbiguousIds(config, binder);
+        var connectorUses = new List<ConnectorUse>();
+        ReadService(service, config, connectorUses, binder);
+        ConnectorValidation.Validate(config, connectorUses, binder);
     }
 
     private void ReadSection(ComponentKind kind, YamlNode node, AgentConfig config, ConfigBinder binder)
@@ -162,7 +165,7 @@ internal sealed class ConfigLoader
         }
     }
 
-    private void ReadService(YamlNode node, AgentConfig config, ConfigBinder binder)
+    private void ReadService(YamlNode node, AgentConfig config, List<ConnectorUse> connectorUses, ConfigBinder binder)
     {
         if (node is not YamlMappingNode mapping)
         {
@@ -179,11 +182,11 @@ internal sealed class ConfigLoader
             switch (key)
             {
                 case "extensions":
-                    config.ServiceExtensions.AddRange(ReadReferences(valueNode, path, ComponentKind.Extension, null, config, binder));
+                    config.ServiceExtensions.AddRange(ReadReferences(valueNode, path, ComponentKind.Extension, null, config, binder, connectorUses));
                     break;
                 case "pipelines":
                     sawPipelines = true;
-                    ReadPipelines(valueNode, config, binder);
+                    ReadPipelines(valueNode, config, connectorUses, binder);
                     break;
                 case "telemetry":
                     binder.BindObject(valueNode, config.Telemetry, path);
@@ -201,7 +204,7 @@ internal sealed class ConfigLoader
         }
     }
 
-    private void ReadPipelines(YamlNode node, AgentConfig config, ConfigBinder binder)
+    private void ReadPipelines(YamlNode node, AgentConfig config, List<ConnectorUse> connectorUses, ConfigBinder binder)
     {
         if (node is not YamlMappingNode mapping)
         {
@@ -223,7 +226,7 @@ internal sealed class ConfigLoader
                 continue;
             }
 
-            var pipeline = ReadPipeline(new PipelineId(signal, name), valueNode, path, config, binder);
+            var pipeline = ReadPipeline(new PipelineId(signal, name), valueNode, path, config, connectorUses, binder);
             if (pipeline is not null)
             {
                 config.Pipelines.Add(pipeline);
@@ -231,7 +234,7 @@ internal sealed class ConfigLoader
         }
     }
 
-    private PipelineConfig? ReadPipeline(PipelineId id, YamlNode node, string path, AgentConfig config, ConfigBinder binder)
+    private PipelineConfig? ReadPipeline(PipelineId id, YamlNode node, string path, AgentConfig config, List<ConnectorUse> connectorUses, ConfigBinder binder)
     {
         if (node is not YamlMappingNode mapping)
         {
@@ -247,9 +250,9 @@ internal sealed class ConfigLoader
             binder.Remember(keyPath, keyNode);
             switch (key)
             {
-                case "receivers": receivers.AddRange(ReadReferences(valueNode, keyPath, ComponentKind.Receiver, id.Signal, config, binder)); break;
-                case "processors": processors.AddRange(ReadReferences(valueNode, keyPath, ComponentKind.Processor, id.Signal, config, binder)); break;
-                case "exporters": exporters.AddRange(ReadReferences(valueNode, keyPath, ComponentKind.Exporter, id.Signal, config, binder)); break;
+                case "receivers": receivers.AddRange(ReadReferences(valueNode, keyPath, ComponentKind.Receiver, id, config, binder, connectorUses)); break;
+                case "processors": processors.AddRange(ReadReferences(valueNode, keyPath, ComponentKind.Processor, id, config, binder, connectorUses)); break;
+                case "exporters": exporters.AddRange(ReadReferences(valueNode, keyPath, ComponentKind.Exporter, id, config, binder, connectorUses)); break;
                 default: binder.Error(keyNode, keyPath, $"unknown key \"{key}\"; valid keys are: {string.Join(", ", PipelineKeys)}"); break;
             }
         }
@@ -271,8 +274,12 @@ internal sealed class ConfigLoader
     private static int ListedCount(YamlMappingNode pipeline, string key) =>
         pipeline.Children.TryGetValue(new YamlScalarNode(key), out var list) && list is YamlSequenceNode sequence ? sequence.Children.Count : 0;
 
-    /// <summary>A list of component ids, each defined in its section and able to carry the pipeline's signal.</summary>
-    private static List<ComponentId> ReadReferences(YamlNode node, string path, ComponentKind kind, Signal? signal, AgentConfig config, ConfigBinder binder)
+    /// <summary>
+    /// A list of component ids, each defined in its section and able to carry the pipeline's signal. A pipeline's
+    /// receivers and exporters may also name connectors; those uses are collected for <see cref="ConnectorValidation"/>.
+    /// </summary>
+    private static List<ComponentId> ReadReferences(
+        YamlNode node, string path, ComponentKind kind, PipelineId? pipeline, AgentConfig config, ConfigBinder binder, List<ConnectorUse> connectorUses)
     {
         var ids = new List<ComponentId>();
         if (ConfigBinder.IsNull(node))
@@ -286,12 +293,13 @@ internal sealed class ConfigLoader
             return ids;
         }
 
+        bool connectorsAllowed = kind is ComponentKind.Receiver or ComponentKind.Exporter;
         for (int i = 0; i < sequence.Children.Count; i++)
         {
             var item = sequence.Children[i];
             string itemPath = $"{path}[{i}]";
             string text = (item as YamlScalarNode)?.Value ?? string.Empty;
-            if (!ComponentId.TryParse(text, out var id, out _) || !config.Section(kind).TryGetValue(id.Value, out var component))
+            if (!ComponentId.TryParse(text, out var id, out _))
             {
                 binder.Error(item, itemPath, $"{kind.ToString().ToLowerInvariant()} \"{text}\" is not defined in {kind.SectionName()}");
                 continue;
@@ -303,7 +311,25 @@ internal sealed class ConfigLoader
                 continue;
             }
 
-            if (signal is { } wanted && !component.Factory.Signals.Contains(wanted))
+            if (connectorsAllowed && pipeline is { } user && config.Connectors.TryGetValue(id.Value, out var connector))
+            {
+                binder.Remember(itemPath, item);
+                if (ConnectorValidation.CheckSide(connector, kind == ComponentKind.Exporter, user.Signal, itemPath, binder))
+                {
+                    connectorUses.Add(new ConnectorUse(id.Value, user, kind == ComponentKind.Exporter, itemPath));
+                    ids.Add(id.Value);
+                }
+
+                continue;
+            }
+
+            if (!config.Section(kind).TryGetValue(id.Value, out var component))
+            {
+                binder.Error(item, itemPath, $"{kind.ToString().ToLowerInvariant()} \"{text}\" is not defined in {kind.SectionName()}");
+                continue;
+            }
+
+            if (pipeline is { Signal: var wanted } && !component.Factory.Signals.Contains(wanted))
             {
                 binder.Error(item, itemPath, $"{kind.ToString().ToLowerInvariant()} \"{text}\" does not support {wanted.ConfigName()}; it supports: {string.Join(", ", component.Factory.Signals.Select(s => s.ConfigName()))}");
                 continue;

@@ -28,6 +28,11 @@ internal static class BuiltInComponents
         new Agent.Exporters.Loki.LokiExporterFactory(),
     ];
 
+    public static IReadOnlyList<IConnectorFactory> Connectors { get; } =
+    [
+        new Agent.Connectors.Forward.ForwardConnectorFactory(),
+    ];
+
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =
     [
         new HealthCheckFactory(),

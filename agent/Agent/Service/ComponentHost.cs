@@ -8,6 +8,7 @@ namespace Agent.Service;
 internal sealed class ComponentHost : IComponentHost
 {
     private readonly Dictionary<ComponentId, object> _extensions = [];
+    private readonly SharedComponents _shared = new();
 
     public ComponentHost(ILoggerFactory loggerFactory, string defaultDataDirectory, IAgentStatus status, ITelemetryRegistry telemetry)
     {
@@ -24,6 +25,9 @@ internal sealed class ComponentHost : IComponentHost
     public IAgentStatus Status { get; }
 
     public string DefaultDataDirectory { get; }
+
+    public T GetOrAddShared<T>(ComponentId id, Func<T> create)
+        where T : class => _shared.GetOrAdd(id, create);
 
     public T? GetExtension<T>(ComponentId id)
         where T : class => _extensions.GetValueOrDefault(id) as T;

@@ -11,17 +11,19 @@ internal sealed class ComponentRegistry
         IEnumerable<IReceiverFactory> receivers,
         IEnumerable<IProcessorFactory> processors,
         IEnumerable<IExporterFactory> exporters,
-        IEnumerable<IExtensionFactory> extensions)
+        IEnumerable<IExtensionFactory> extensions,
+        IEnumerable<IConnectorFactory>? connectors = null)
     {
         Add(ComponentKind.Receiver, receivers);
         Add(ComponentKind.Processor, processors);
         Add(ComponentKind.Exporter, exporters);
         Add(ComponentKind.Extension, extensions);
+        Add(ComponentKind.Connector, connectors ?? []);
     }
 
     /// <summary>Every component the agent ships.</summary>
     public static ComponentRegistry BuiltIn { get; } = new(
-        BuiltInComponents.Receivers, BuiltInComponents.Processors, BuiltInComponents.Exporters, BuiltInComponents.Extensions);
+        BuiltInComponents.Receivers, BuiltInComponents.Processors, BuiltInComponents.Exporters, BuiltInComponents.Extensions, BuiltInComponents.Connectors);
 
     public IComponentFactory? Find(ComponentKind kind, string type) =>
         _factories.GetValueOrDefault((kind, type));

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Agent.Connectors.Forward;
 using Agent.Core.Model;
 using Agent.Exporters.Loki;
 using Agent.Http;
@@ -34,6 +35,7 @@ public sealed class FloorTests
             typeof(OtlpReceiverFactory).Assembly,
             typeof(BatchProcessorFactory).Assembly,
             typeof(LokiExporterFactory).Assembly,
+            typeof(ForwardConnectorFactory).Assembly,
             Assembly.Load("agent"),
         }.Select(assembly => assembly.GetName().Name!)];
 

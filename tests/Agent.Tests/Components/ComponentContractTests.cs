@@ -36,6 +36,7 @@ public sealed class ComponentContractTests : IDisposable
         [(ComponentKind.Exporter, "loki")] = "{endpoint: \"http://127.0.0.1:9/loki/api/v1/push\"}",
         [(ComponentKind.Extension, "health_check")] = "{endpoint: \"127.0.0.1:0\"}",
         [(ComponentKind.Extension, "file_storage")] = $"{{directory: \"{_directory}/storage\", create_directory: true}}",
+        [(ComponentKind.Connector, "forward")] = "{}",
     };
 
     public static TheoryData<ComponentKind, string> BuiltIns()
@@ -65,6 +66,12 @@ public sealed class ComponentContractTests : IDisposable
     {
         var (factory, options) = Load(kind, type);
         var host = new TestHost(dataDirectory: _directory);
+        if (factory is IConnectorFactory connector)
+        {
+            await ConnectorRoutesStartAndStop(connector, host, options);
+            return;
+        }
+
         var signals = kind == ComponentKind.Extension ? [] : factory.Signals.ToArray();
         Assert.True(kind == ComponentKind.Extension || signals.Length > 0, $"{type} handles no signal");
         foreach (var signal in signals)
@@ -93,6 +100,18 @@ public sealed class ComponentContractTests : IDisposable
     {
         var (factory, options) = Load(kind, type);
         var host = new TestHost(dataDirectory: _directory);
+        if (factory is IConnectorFactory connector)
+        {
+            var routes = AllSignals.SelectMany(from => AllSignals.Select(to => new SignalRoute(from, to)));
+            foreach (var route in routes.Where(r => !connector.Routes.Contains(r)))
+            {
+                var error = Assert.Throws<NotSupportedException>(() => CreateConnector(connector, host.Context(new ComponentId(type, "refused"), options), route));
+                Assert.Equal($"{type} does not support {route.From.ConfigName()} to {route.To.ConfigName()}; it supports: {string.Join(", ", connector.Routes)}", error.Message);
+            }
+
+            return;
+        }
+
         foreach (var signal in AllSignals.Where(s => kind != ComponentKind.Extension && !factory.Signals.Contains(s)))
         {
             var error = Assert.Throws<NotSupportedException>(() => Create(factory, kind, host.Context(new ComponentId(type, "refused"), options), signal));
@@ -123,7 +142,19 @@ public sealed class ComponentContractTests : IDisposable
                 traces:
                   receivers: [otlp/pipeline]
                   exporters: [debug/pipeline]
+
             """;
+        if (ComponentRegistry.BuiltIn.Find(kind, type) is IConnectorFactory connector)
+        {
+            // A connector must stand between two pipelines: fed by one of its first route's signal, feeding another.
+            var route = connector.Routes.First();
+            yaml += $$"""
+                    {{route.From.ConfigName()}}/into: {receivers: [otlp/pipeline], exporters: [{{type}}/contract]}
+                    {{route.To.ConfigName()}}/out: {receivers: [{{type}}/contract], exporters: [debug/pipeline]}
+
+                """;
+        }
+
         var config = new ConfigLoader(ComponentRegistry.BuiltIn, _ => null).Load("contract.yaml", yaml);
         var component = config.Section(kind)[new ComponentId(type, "contract")];
         return (component.Factory, component.Options);
@@ -144,6 +175,37 @@ public sealed class ComponentContractTests : IDisposable
         ComponentKind.Exporter => CheckedExporter(((IExporterFactory)factory).CreateExporter(context, new HashSet<Signal> { signal }), signal),
         _ => ((IExtensionFactory)factory).CreateExtension(context),
     };
+
+    /// <summary>Every route the connector declares creates an instance that starts, stops, stops twice, and stops unstarted.</summary>
+    private static async Task ConnectorRoutesStartAndStop(IConnectorFactory connector, TestHost host, object options)
+    {
+        Assert.NotEmpty(connector.Routes);
+        foreach (var route in connector.Routes)
+        {
+            var started = CreateConnector(connector, host.Context(new ComponentId(connector.Type, $"contract{route.From}{route.To}"), options), route);
+            await started.StartAsync(Deadline(10));
+            await started.ShutdownAsync(Deadline(10));
+            await started.ShutdownAsync(Deadline(10));
+
+            var neverStarted = CreateConnector(connector, host.Context(new ComponentId(connector.Type, $"idle{route.From}{route.To}"), options), route);
+            await neverStarted.ShutdownAsync(Deadline(10));
+        }
+    }
+
+    private static IComponent CreateConnector(IConnectorFactory factory, ComponentContext context, SignalRoute route) => route.From switch
+    {
+        Signal.Traces => CreateConnector<TracesBatch>(factory, context, route.To),
+        Signal.Metrics => CreateConnector<MetricsBatch>(factory, context, route.To),
+        _ => CreateConnector<LogsBatch>(factory, context, route.To),
+    };
+
+    private static IComponent CreateConnector<TIn>(IConnectorFactory factory, ComponentContext context, Signal to)
+        where TIn : Batch => to switch
+        {
+            Signal.Traces => factory.CreateConnector<TIn, TracesBatch>(context, new RecordingConsumer<TracesBatch>()),
+            Signal.Metrics => factory.CreateConnector<TIn, MetricsBatch>(context, new RecordingConsumer<MetricsBatch>()),
+            _ => factory.CreateConnector<TIn, LogsBatch>(context, new RecordingConsumer<LogsBatch>()),
+        };
 
     /// <summary>An exporter built for one signal has a consumer for it.</summary>
     private static IExporter CheckedExporter(IExporter exporter, Signal signal)

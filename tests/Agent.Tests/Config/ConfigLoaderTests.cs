@@ -113,7 +113,7 @@ public class ConfigLoaderTests
     [InlineData("receivers:\n  everything:\n    endpoint: ${env:A\nexporters:\n  sink:\nservice:\n  pipelines:\n    logs:\n      receivers: [everything]\n      exporters: [sink]\n", "receivers.everything.endpoint: unclosed")]
     [InlineData("receivers:\n  everything:\n    endpoint: ${file:/etc/passwd}\nexporters:\n  sink:\nservice:\n  pipelines:\n    logs:\n      receivers: [everything]\n      exporters: [sink]\n", "unsupported reference")]
     [InlineData("receivers:\n  everything:\n    include: {a: b}\nexporters:\n  sink:\nservice:\n  pipelines:\n    logs:\n      receivers: [everything]\n      exporters: [sink]\n", "receivers.everything.include: expected a list, got a mapping")]
-    [InlineData("connectors:\n  x: {}\nservice: {pipelines: {}}\n", "connectors: connectors are not supported yet")]
+    [InlineData("connectors:\n  x: {}\nservice: {pipelines: {}}\n", "inline.yaml:2:3: connectors.x: unknown connector type \"x\"; known types are: ")]
     [InlineData("receivers:\n  everything:\n  everything:\nservice: {}\n", "Duplicate key")]
     public void Refuses_broken_configurations_with_a_clear_message(string yaml, string expected)
     {

@@ -36,6 +36,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Matches(@"exporter\s+debug\s", output);
         Assert.Matches(@"extension\s+health_check\s", output);
         Assert.Matches(@"extension\s+file_storage\s", output);
+        Assert.Matches(@"connector\s+forward\s+beta\s+traces to traces \(beta\), metrics to metrics \(beta\), logs to logs \(beta\)", output);
     }
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]
@@ -104,6 +105,8 @@ public sealed class CommandLineTests : IDisposable
         ":11:26: service.pipelines.traces.exporters[1]: exporter \"otlp/tempo\" is not defined in exporters")]
     [InlineData("receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  loki:\n    endpoint: http://loki:3100\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [loki]\n",
         ":12:19: service.pipelines.traces.exporters[0]: exporter \"loki\" does not support traces; it supports: logs")]
+    [InlineData("receivers:\n  otlp:\n    protocols:\n      grpc:\nexporters:\n  debug:\nconnectors:\n  forward:\n  forward/2:\nservice:\n  pipelines:\n    traces/a:\n      receivers: [otlp, forward/2]\n      exporters: [forward]\n    traces/b:\n      receivers: [forward]\n      exporters: [debug, forward/2]\n",
+        ":12:5: service.pipelines.traces/a: the pipelines form a cycle through connectors: traces/a → forward → traces/b → forward/2 → traces/a")]
     [InlineData("receivers:\n  otlp:\nexporters:\n  debug:\nservice:\n  pipelines:\n    traces:\n      receivers: [otlp]\n      exporters: [debug]\n",
         "receivers.otlp.protocols: must specify at least one protocol")]
     public async Task Validate_names_file_line_column_and_key_of_each_kind_of_error(string yaml, string expected)

@@ -1,10 +1,14 @@
+using Agent.Config;
+using Agent.Connectors.Forward;
 using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Agent.Core.Telemetry;
 using Agent.Service;
+using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Metrics.V1;
 
 namespace Agent.Tests.Service;
 
@@ -25,11 +29,21 @@ internal sealed class Recorder
         }
     }
 
+    /// <summary>Loads <paramref name="yaml"/> with these components and builds its topology on a real host.</summary>
+    public static (Topology Topology, Recorder Recorder) Build(string yaml)
+    {
+        var recorder = new Recorder();
+        var config = new ConfigLoader(recorder.Registry(), _ => null).Load("topology.yaml", yaml);
+        var host = new ComponentHost(NullLoggerFactory.Instance, Path.GetTempPath(), new AgentHealth(), SelfMetrics.Registry);
+        return (Topology.Build(config, host, NullLogger.Instance), recorder);
+    }
+
     public ComponentRegistry Registry() => new(
         [new ManualReceiverFactory(this)],
         [new TagProcessorFactory(this)],
         [new RecordingExporterFactory(this)],
-        []);
+        [],
+        [new ForwardConnectorFactory(), new SpanCountConnectorFactory(this)]);
 }
 
 internal sealed class NoOptions
@@ -38,11 +52,9 @@ internal sealed class NoOptions
 }
 
 
-/// <summary>A receiver the test drives by hand through the consumers it was given.</summary>
-internal sealed class ManualReceiver(string id, ReceiverConsumers consumers, Recorder recorder) : IComponent
+/// <summary>A component that records its start and stop as <c>start {id}</c> and <c>stop {id}</c>.</summary>
+internal abstract class RecordedComponent(string id, Recorder recorder) : IComponent
 {
-    public ReceiverConsumers Consumers => consumers;
-
     public Task StartAsync(CancellationToken cancellationToken)
     {
         recorder.Add($"start {id}");
@@ -54,6 +66,12 @@ internal sealed class ManualReceiver(string id, ReceiverConsumers consumers, Rec
         recorder.Add($"stop {id}");
         return Task.CompletedTask;
     }
+}
+
+/// <summary>A receiver the test drives by hand through the consumers it was given.</summary>
+internal sealed class ManualReceiver(string id, ReceiverConsumers consumers, Recorder recorder) : RecordedComponent(id, recorder)
+{
+    public ReceiverConsumers Consumers => consumers;
 }
 
 internal sealed class ManualReceiverFactory(Recorder recorder)
@@ -171,5 +189,41 @@ internal sealed class RecordingExporterFactory(Recorder recorder)
     {
         recorder.Add($"create {context.Id}");
         return new RecordingExporter(context.Id.ToString(), recorder, context.ExporterTelemetry());
+    }
+}
+
+/// <summary>A traces-to-metrics connector: one gauge point per batch whose value is its span count.</summary>
+internal sealed class SpanCountConnector(string id, IConsumer<MetricsBatch> next, Recorder recorder) : RecordedComponent(id, recorder), IConnector<TracesBatch>
+{
+    public bool MutatesData => false;
+
+    public async ValueTask ConsumeAsync(TracesBatch batch, CancellationToken cancellationToken)
+    {
+        var gauge = new Gauge { DataPoints = { new NumberDataPoint { AsInt = batch.ItemCount } } };
+        var metrics = new MetricsBatch();
+        metrics.Data.ResourceMetrics.Add(new ResourceMetrics
+        {
+            Resource = new(),
+            ScopeMetrics = { new ScopeMetrics { Metrics = { new Metric { Name = "spans", Gauge = gauge } } } },
+        });
+        try
+        {
+            await next.ConsumeAsync(metrics, cancellationToken);
+            batch.Complete(DeliveryStatus.Delivered);
+        }
+        catch
+        {
+            batch.Complete(DeliveryStatus.Errored);
+            throw;
+        }
+    }
+}
+
+internal sealed class SpanCountConnectorFactory : ConnectorFactory<NoOptions>
+{
+    public SpanCountConnectorFactory(Recorder recorder)
+        : base("spancount")
+    {
+        AddRoute<TracesBatch, MetricsBatch>(Stability.Alpha, (context, _, next) => new SpanCountConnector(context.Id.ToString(), next, recorder));
     }
 }

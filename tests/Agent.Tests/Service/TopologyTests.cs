@@ -1,8 +1,6 @@
-using Agent.Config;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Agent.Service;
-using Microsoft.Extensions.Logging.Abstractions;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Trace.V1;
 
@@ -32,13 +30,7 @@ public class TopologyTests
               exporters: [record/shared, record/only_b]
         """;
 
-    private static (Topology Topology, Recorder Recorder) Build()
-    {
-        var recorder = new Recorder();
-        var config = new ConfigLoader(recorder.Registry(), _ => null).Load("topology.yaml", TwoPipelines);
-        var host = new ComponentHost(NullLoggerFactory.Instance, Path.GetTempPath(), new AgentHealth(), SelfMetrics.Registry);
-        return (Topology.Build(config, host, NullLogger.Instance), recorder);
-    }
+    private static (Topology Topology, Recorder Recorder) Build() => Recorder.Build(TwoPipelines);
 
     private static TracesBatch OneSpan(BatchNotifier notifier)
     {

@@ -12,6 +12,7 @@ namespace Agent.Tests.Support;
 internal sealed class TestHost(ILoggerFactory? loggerFactory = null, string? dataDirectory = null) : IComponentHost
 {
     private readonly Dictionary<ComponentId, object> _extensions = [];
+    private readonly SharedComponents _shared = new();
 
     public ILoggerFactory LoggerFactory { get; } = loggerFactory ?? NullLoggerFactory.Instance;
 
@@ -22,6 +23,9 @@ internal sealed class TestHost(ILoggerFactory? loggerFactory = null, string? dat
     public string DefaultDataDirectory { get; } = dataDirectory ?? Path.Combine(Path.GetTempPath(), "agent-tests", Guid.NewGuid().ToString("N"));
 
     public void AddExtension(ComponentId id, object extension) => _extensions[id] = extension;
+
+    public T GetOrAddShared<T>(ComponentId id, Func<T> create)
+        where T : class => _shared.GetOrAdd(id, create);
 
     public T? GetExtension<T>(ComponentId id)
         where T : class => _extensions.GetValueOrDefault(id) as T;

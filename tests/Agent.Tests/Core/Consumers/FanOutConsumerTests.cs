@@ -115,11 +115,43 @@ public class FanOutConsumerTests
         Assert.Equal(DeliveryStatus.Errored, StatusOf(notifier));
     }
 
-    [Fact]
-    public void A_fan_out_does_not_mutate_by_itself()
+    [Theory]
+    [InlineData(new[] { true, true }, true)]
+    [InlineData(new[] { true, false }, false)]
+    [InlineData(new[] { false, true }, false)]
+    [InlineData(new[] { false, false }, false)]
+    public void A_fan_out_says_it_mutates_exactly_when_it_hands_the_original_to_a_mutator(bool[] mutators, bool expected)
     {
-        var fanOut = FanOutConsumer<MetricsBatch>.Of([new RecordingConsumer<MetricsBatch>(true), new RecordingConsumer<MetricsBatch>(true)]);
+        var fanOut = FanOutConsumer<MetricsBatch>.Of([.. mutators.Select(m => new RecordingConsumer<MetricsBatch>(m))]);
 
-        Assert.False(fanOut.MutatesData);
+        Assert.Equal(expected, fanOut.MutatesData);
+    }
+
+    [Fact]
+    public async Task Nested_fan_outs_never_let_a_mutator_change_what_a_reader_in_another_branch_holds()
+    {
+        // A receiver fanning out to a read-only pipeline and to a pipeline that itself fans out to two mutators.
+        var reader = new RecordingConsumer<TracesBatch>();
+        var mutators = Enumerable.Range(0, 2).Select(i => new RecordingConsumer<TracesBatch>(mutatesData: true)
+        {
+            OnConsume = (b, _) =>
+            {
+                b.Data.ResourceSpans[0].Resource.Attributes.Add(new KeyValue { Key = $"mutator{i}", Value = new AnyValue { StringValue = "x" } });
+                return ValueTask.CompletedTask;
+            },
+        }).ToArray();
+        var inner = FanOutConsumer<TracesBatch>.Of(mutators);
+        var batch = Traces(("a", 2));
+        var notifier = Notify(batch);
+
+        await FanOutConsumer<TracesBatch>.Of([reader, inner]).ConsumeAsync(batch, CancellationToken.None);
+
+        Assert.Same(batch, reader.Received[0]);
+        Assert.Null(Attribute(batch.Data.ResourceSpans[0].Resource, "mutator0"));
+        Assert.Null(Attribute(batch.Data.ResourceSpans[0].Resource, "mutator1"));
+        Assert.Equal("x", Attribute(mutators[0].Received[0].Data.ResourceSpans[0].Resource, "mutator0"));
+        Assert.Null(Attribute(mutators[0].Received[0].Data.ResourceSpans[0].Resource, "mutator1"));
+        Assert.Equal("x", Attribute(mutators[1].Received[0].Data.ResourceSpans[0].Resource, "mutator1"));
+        Assert.Equal(DeliveryStatus.Delivered, StatusOf(notifier));
     }
 }
