@@ -43,17 +43,7 @@ internal static class DockerFastPath
             return false;
         }
 
-        bool partial = written == 0 || destination[written - 1] != '\n';
-        if (!partial)
-        {
-            written--;
-            if (written > 0 && destination[written - 1] == '\r')
-            {
-                written--;
-            }
-        }
-
-        result = new DockerLine(time, stream, partial, written);
+        result = DockerLine.FromText(time, stream, destination, written);
         return true;
     }
 

@@ -23,6 +23,26 @@ internal readonly struct DockerLine
 
     /// <summary>Bytes of unescaped text written to the destination, without the final newline.</summary>
     public int ContentLength { get; }
+
+    /// <summary>
+    /// The line whose unescaped log text fills the first <paramref name="written"/> bytes of
+    /// <paramref name="text"/>: a final newline (and the carriage return before it) ends the line and is not
+    /// content; without one the daemon split a long line.
+    /// </summary>
+    public static DockerLine FromText(long timeUnixNano, LogStream stream, ReadOnlySpan<byte> text, int written)
+    {
+        bool partial = written == 0 || text[written - 1] != '\n';
+        if (!partial)
+        {
+            written--;
+            if (written > 0 && text[written - 1] == '\r')
+            {
+                written--;
+            }
+        }
+
+        return new DockerLine(timeUnixNano, stream, partial, written);
+    }
 }
 
 /// <summary>
@@ -126,17 +146,7 @@ internal static class DockerParser
             return MalformedReason.BadStream;
         }
 
-        bool partial = written == 0 || destination[written - 1] != '\n';
-        if (!partial)
-        {
-            written--;
-            if (written > 0 && destination[written - 1] == '\r')
-            {
-                written--;
-            }
-        }
-
-        result = new DockerLine(time, stream, partial, written);
+        result = DockerLine.FromText(time, stream, destination, written);
         return MalformedReason.None;
     }
 
