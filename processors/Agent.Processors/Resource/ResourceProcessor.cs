@@ -1,6 +1,5 @@
 using Agent.Core.Components;
 using Agent.Core.Consumers;
-using Agent.Core.Model;
 using Agent.Core.Processing;
 
 namespace Agent.Processors.Resource;
@@ -9,22 +8,15 @@ namespace Agent.Processors.Resource;
 /// Applies the configured actions to the resource of every group (OTLP groups and raw log chunks alike). The work
 /// is per resource group, never per record. It changes resources in place, so a fan-out gives it its own copy.
 /// </summary>
-public sealed class ResourceProcessor<TBatch> : Processor<TBatch>
+internal sealed class ResourceProcessor<TBatch>(ComponentContext context, ResourceActions actions, IConsumer<TBatch> next)
+    : Processor<TBatch>(context, next, mutatesData: true)
     where TBatch : Agent.Core.Model.Batch
 {
-    private readonly ResourceActions _actions;
-
-    internal ResourceProcessor(ComponentContext context, ResourceActions actions, IConsumer<TBatch> next)
-        : base(context, next, mutatesData: true)
-    {
-        _actions = actions;
-    }
-
     protected override TBatch Process(TBatch batch)
     {
         foreach (var resource in batch.Resources)
         {
-            _actions.Apply(resource);
+            actions.Apply(resource);
         }
 
         return batch;

@@ -184,6 +184,17 @@ public sealed class ScraperControllerTests : IAsyncDisposable
         Assert.Equal(["collection_interval", "initial_delay", "timeout"], bad.Validate().Select(e => e.Key));
     }
 
+    [Fact]
+    public void A_receivers_options_carry_the_controller_keys_at_their_top_level()
+    {
+        var (options, errors) = Agent.Tests.Config.Binding.Bind<FastReceiverOptions>("{collection_interval: 30s, initial_delay: 0s, timeout: 5s}");
+        Assert.Empty(errors);
+        Assert.Equal((TimeSpan.FromSeconds(30), TimeSpan.Zero, TimeSpan.FromSeconds(5)), (options.CollectionInterval, options.InitialDelay, options.Timeout));
+
+        var (_, refused) = Agent.Tests.Config.Binding.Bind<FastReceiverOptions>("{collection_interval: 0s}");
+        Assert.Contains("x.collection_interval", Assert.Single(refused), StringComparison.Ordinal);
+    }
+
     public async ValueTask DisposeAsync() => await StopAsync();
 
     private static ScraperControllerOptions Every(TimeSpan interval) => new() { InitialDelay = TimeSpan.Zero, CollectionInterval = interval };
