@@ -10,8 +10,9 @@ namespace Agent.Core.Processing;
 /// The processor helper (the Collector's <c>processorhelper</c>): a processor says what it does to one batch in
 /// <see cref="Process"/>; this base passes the result on to the next stage, keeps the <see cref="IConsumer{TBatch}"/>
 /// rule that a call which throws has already completed its batch, and counts in
-/// <c>otelcol_processor_dropped_&lt;items&gt;_total</c> what the processor removed (<c>reason="filtered"</c>) or
-/// failed on (<c>reason="refused"</c>). Start and shutdown do nothing unless overridden.
+/// <c>otelcol_processor_dropped_&lt;items&gt;_total</c> what the processor dropped (<c>reason="filtered"</c>, with what
+/// it reports through <see cref="CountFiltered"/>) or failed on (<c>reason="refused"</c>). Start and shutdown do
+/// nothing unless overridden.
 /// </summary>
 public abstract class Processor<TBatch> : IProcessor<TBatch>
     where TBatch : Batch
@@ -43,7 +44,7 @@ public abstract class Processor<TBatch> : IProcessor<TBatch>
 
     public ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
     {
-        int items = batch.ItemCount;
+        // Nothing is counted on the way through: an item count walks every group, and most batches just pass.
         TBatch? result;
         try
         {
@@ -51,23 +52,20 @@ public abstract class Processor<TBatch> : IProcessor<TBatch>
         }
         catch (Exception ex)
         {
-            return ValueTask.FromException(Refuse(batch, items, ex));
+            return ValueTask.FromException(Refuse(batch, ex));
         }
 
         if (result is null)
         {
-            Drop(batch, items);
+            Drop(batch);
             return ValueTask.CompletedTask;
-        }
-
-        int removed = items - result.ItemCount;
-        if (removed > 0)
-        {
-            _telemetry.Dropped(batch.Signal, removed, "filtered");
         }
 
         return _next.ConsumeAsync(result, cancellationToken);
     }
+
+    /// <summary>Counts items <see cref="Process"/> removed from a batch it passes on (a filter that keeps the rest).</summary>
+    protected void CountFiltered(TBatch batch, int items) => _telemetry.Dropped(batch.Signal, items, "filtered");
 
     /// <summary>
     /// Does the processor's work on one batch. Return it (changed or not; a new batch must carry its notifiers) to
@@ -80,15 +78,16 @@ public abstract class Processor<TBatch> : IProcessor<TBatch>
 
     public override string ToString() => $"{Id} processor";
 
-    private void Drop(TBatch batch, int items)
+    private void Drop(TBatch batch)
     {
-        _telemetry.Dropped(batch.Signal, items, "filtered");
+        CountFiltered(batch, batch.ItemCount);
         batch.Complete(DeliveryStatus.Delivered);
     }
 
-    private Exception Refuse(TBatch batch, int items, Exception error)
+    /// <summary>What is left of the batch when the processor threw is what the caller loses.</summary>
+    private Exception Refuse(TBatch batch, Exception error)
     {
-        _telemetry.Dropped(batch.Signal, items, "refused");
+        _telemetry.Dropped(batch.Signal, batch.ItemCount, "refused");
         batch.Complete(error is PermanentException ? DeliveryStatus.Rejected : DeliveryStatus.Errored);
         return error;
     }

@@ -50,8 +50,8 @@ public sealed class ReceiverHelper
         shutdownDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abandon);
 
     /// <summary>
-    /// Hands <paramref name="batch"/> (which must hold items) to <paramref name="next"/>; ownership passes with the
-    /// call. <paramref name="cancellationToken"/> is the source's own reason to stop waiting (the client went away,
+    /// Hands <paramref name="batch"/> to <paramref name="next"/>; ownership passes with the call. An empty batch is
+    /// accepted at once and not handed on. <paramref name="cancellationToken"/> is the source's own reason to stop waiting (the client went away,
     /// the receiver is stopping).
     /// </summary>
     public async Task<ReceiveResult> ReceiveAsync<TBatch>(
@@ -60,6 +60,12 @@ public sealed class ReceiverHelper
     {
         var signal = batch.Signal;
         int items = batch.ItemCount;
+        if (items == 0)
+        {
+            // Nothing to deliver (an empty export request): taken as it is, and nothing to count.
+            return new(ReceiveOutcome.Accepted, string.Empty, Task.FromResult(DeliveryStatus.Delivered));
+        }
+
         var notifier = new BatchNotifier();
         batch.AttachNotifier(notifier);
         batch.Context = client;

@@ -36,13 +36,7 @@ internal sealed class OtlpIngest(ReceiverHelper helper)
             response = signal.PartialSuccess(invalid, $"{invalid} {signal.Signal.ItemName()} had a trace or span id of the wrong length (16 and 8 bytes)");
         }
 
-        var batch = signal.ToBatch(request);
-        if (batch.ItemCount == 0)
-        {
-            return new(ReceiveOutcome.Accepted, response, string.Empty);
-        }
-
-        var result = await helper.ReceiveAsync(consumer, batch, transport, client, requestAborted).ConfigureAwait(false);
+        var result = await helper.ReceiveAsync(consumer, signal.ToBatch(request), transport, client, requestAborted).ConfigureAwait(false);
         return new(result.Outcome, response, result.Message);
     }
 }

@@ -120,10 +120,10 @@ public sealed class ScraperController : IComponent
             }
         }
 
-        var batch = new MetricsBatch(request);
-        if (batch.ItemCount > 0 && !stopping.IsCancellationRequested)
+        // A round that read nothing sends nothing (the helper takes an empty batch without handing it on).
+        if (!stopping.IsCancellationRequested)
         {
-            await _receiving.ReceiveAsync(_next, batch, Transport, ClientContext.Empty, stopping).ConfigureAwait(false);
+            await _receiving.ReceiveAsync(_next, new MetricsBatch(request), Transport, ClientContext.Empty, stopping).ConfigureAwait(false);
         }
     }
 }

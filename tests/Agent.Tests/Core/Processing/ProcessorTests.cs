@@ -50,15 +50,11 @@ public class ProcessorTests
     }
 
     [Fact(Timeout = 10_000)]
-    public async Task Items_removed_from_a_batch_that_goes_on_are_counted()
+    public async Task Items_a_processor_reports_removed_from_a_batch_that_goes_on_are_counted()
     {
         var context = Context();
         var next = new RecordingConsumer<MetricsBatch>();
-        var processor = new TestProcessor<MetricsBatch>(context, next, batch =>
-        {
-            batch.Data.ResourceMetrics.RemoveAt(0);
-            return batch;
-        });
+        var processor = new FirstGroupFilter(context, next);
 
         await processor.ConsumeAsync(Metrics(("gone", 4), ("kept", 3)), CancellationToken.None);
 
@@ -141,6 +137,18 @@ public class ProcessorTests
 
     private static double Dropped(ComponentContext context, Signal signal, string reason) =>
         SelfMetrics.Value($"otelcol_processor_dropped_{signal.ItemName()}_total", ("processor", context.Id.ToString()), ("reason", reason));
+
+    /// <summary>A filter as one will be written: it removes the first group and reports how many points went.</summary>
+    private sealed class FirstGroupFilter(ComponentContext context, IConsumer<MetricsBatch> next) : Processor<MetricsBatch>(context, next, mutatesData: true)
+    {
+        protected override MetricsBatch Process(MetricsBatch batch)
+        {
+            int before = batch.ItemCount;
+            batch.Data.ResourceMetrics.RemoveAt(0);
+            CountFiltered(batch, before - batch.ItemCount);
+            return batch;
+        }
+    }
 
     private sealed class TestProcessor<TBatch>(ComponentContext context, IConsumer<TBatch> next, Func<TBatch, TBatch?> process, bool mutatesData = true)
         : Processor<TBatch>(context, next, mutatesData)

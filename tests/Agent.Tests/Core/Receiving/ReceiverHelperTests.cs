@@ -36,6 +36,21 @@ public class ReceiverHelperTests
     }
 
     [Fact(Timeout = 10_000)]
+    public async Task An_empty_batch_is_accepted_without_reaching_the_pipeline_or_the_counts()
+    {
+        var context = Context();
+        var next = new RecordingConsumer<TracesBatch>();
+        var helper = new ReceiverHelper(context, NullLogger.Instance);
+
+        var result = await helper.ReceiveAsync(next, new TracesBatch(), Transport, Client, CancellationToken.None);
+
+        Assert.Equal(ReceiveOutcome.Accepted, result.Outcome);
+        Assert.Equal(DeliveryStatus.Delivered, await result.Delivery);
+        Assert.Empty(next.Received);
+        Assert.Equal(0, Accepted(context, Signal.Traces) + Refused(context, Signal.Traces));
+    }
+
+    [Fact(Timeout = 10_000)]
     public async Task A_full_pipeline_is_retryable_after_the_backpressure_timeout_and_counted_as_refused()
     {
         var context = Context();
