@@ -4,8 +4,9 @@ using Agent.Core.Model;
 namespace Agent.Core.Components;
 
 /// <summary>
-/// A processor type. Override the create method of each signal the type handles; the others refuse with the
-/// factory's <see cref="NotSupportedException"/>.
+/// A processor type. Override the create method of each signal the type handles, or <see cref="CreateAny{TBatch}"/>
+/// once when the processor is the same code for every signal; the others refuse with the factory's
+/// <see cref="NotSupportedException"/>.
 /// </summary>
 public abstract class ProcessorFactory<TOptions>(string type, Stability stability, params Signal[] signals)
     : ComponentFactory<TOptions>(type, stability, signals), IProcessorFactory
@@ -21,13 +22,18 @@ public abstract class ProcessorFactory<TOptions>(string type, Stability stabilit
         Handles(Signal.Logs) ? CreateLogs(context, OptionsOf(context), next) : throw Unsupported(Signal.Logs);
 
     protected virtual IProcessor<TracesBatch> CreateTraces(ComponentContext context, TOptions options, IConsumer<TracesBatch> next) =>
-        throw Unsupported(Signal.Traces);
+        CreateAny(context, options, next);
 
     protected virtual IProcessor<MetricsBatch> CreateMetrics(ComponentContext context, TOptions options, IConsumer<MetricsBatch> next) =>
-        throw Unsupported(Signal.Metrics);
+        CreateAny(context, options, next);
 
     protected virtual IProcessor<LogsBatch> CreateLogs(ComponentContext context, TOptions options, IConsumer<LogsBatch> next) =>
-        throw Unsupported(Signal.Logs);
+        CreateAny(context, options, next);
+
+    /// <summary>The processor for any signal the type lists, for a processor written once over <see cref="Batch"/>.</summary>
+    protected virtual IProcessor<TBatch> CreateAny<TBatch>(ComponentContext context, TOptions options, IConsumer<TBatch> next)
+        where TBatch : Batch =>
+        throw new NotSupportedException($"{Type} lists a signal it creates no processor for: override CreateAny or the signal's create method");
 
     private bool Handles(Signal signal) => Signals.Contains(signal);
 }

@@ -1,6 +1,7 @@
 using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
+using Agent.Core.Receiving;
 using Agent.Core.Telemetry;
 using Google.Protobuf;
 using Grpc.AspNetCore.Server.Model;
@@ -18,7 +19,7 @@ internal sealed class OtlpGrpcService
 /// methods are declared here rather than taken from the generated service bases so the request marshaller can
 /// answer a malformed message with INVALID_ARGUMENT (the generated one would surface as UNKNOWN).
 /// </summary>
-internal sealed class OtlpGrpcServices(ReceiverConsumers consumers, OtlpIngest ingest) : IServiceMethodProvider<OtlpGrpcService>
+internal sealed class OtlpGrpcServices(ReceiverConsumers consumers, OtlpIngest ingest, bool includeMetadata) : IServiceMethodProvider<OtlpGrpcService>
 {
     private const string Transport = "grpc";
 
@@ -82,11 +83,12 @@ internal sealed class OtlpGrpcServices(ReceiverConsumers consumers, OtlpIngest i
         where TBatch : Batch
     {
         // The call's token fires on the client's deadline and when it disconnects.
-        var result = await ingest.ExportAsync(signal, consumer, request, Transport, call.CancellationToken).ConfigureAwait(false);
+        var client = OtlpClientContext.Of(call.GetHttpContext(), includeMetadata);
+        var result = await ingest.ExportAsync(signal, consumer, request, Transport, client, call.CancellationToken).ConfigureAwait(false);
         return result.Outcome switch
         {
-            ExportOutcome.Accepted => result.Response,
-            ExportOutcome.Rejected => throw new RpcException(new Status(StatusCode.InvalidArgument, result.Message)),
+            ReceiveOutcome.Accepted => result.Response,
+            ReceiveOutcome.Rejected => throw new RpcException(new Status(StatusCode.InvalidArgument, result.Message)),
             _ => throw new RpcException(new Status(StatusCode.Unavailable, result.Message)),
         };
     }

@@ -3,6 +3,7 @@ using System.Text;
 using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
+using Agent.Core.Receiving;
 using Agent.Core.Telemetry;
 using Google.Protobuf;
 using Grpc.Core;
@@ -31,12 +32,14 @@ internal sealed class OtlpHttpHandler
 
     private readonly OtlpIngest _ingest;
     private readonly long _limit;
+    private readonly bool _includeMetadata;
     private readonly Dictionary<string, Func<HttpContext, OtlpEncoding, SegmentedBuffer, Task>> _routes = new(StringComparer.Ordinal);
 
     public OtlpHttpHandler(OtlpHttpOptions options, ReceiverConsumers consumers, OtlpIngest ingest)
     {
         _ingest = ingest;
         _limit = options.MaxRequestBodySize;
+        _includeMetadata = options.IncludeMetadata;
 
         // A signal no pipeline takes gets no path, so its requests are answered 404 as by the Collector.
         if (consumers.Traces is { } traces)
@@ -155,13 +158,14 @@ internal sealed class OtlpHttpHandler
             body.Dispose();
         }
 
-        var result = await _ingest.ExportAsync(signal, consumer, request, Transport, context.RequestAborted).ConfigureAwait(false);
+        var client = OtlpClientContext.Of(context, _includeMetadata);
+        var result = await _ingest.ExportAsync(signal, consumer, request, Transport, client, context.RequestAborted).ConfigureAwait(false);
         switch (result.Outcome)
         {
-            case ExportOutcome.Accepted:
+            case ReceiveOutcome.Accepted:
                 await WriteAsync(context, StatusCodes.Status200OK, OtlpPayload.ContentTypeOf(encoding), OtlpPayload.Encode(result.Response, encoding)).ConfigureAwait(false);
                 break;
-            case ExportOutcome.Rejected:
+            case ReceiveOutcome.Rejected:
                 await WriteStatusAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, result.Message, encoding).ConfigureAwait(false);
                 break;
             default:

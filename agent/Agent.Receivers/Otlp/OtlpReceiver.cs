@@ -1,5 +1,6 @@
 using System.Net;
 using Agent.Core.Components;
+using Agent.Core.Receiving;
 using Agent.Core.Telemetry;
 using Agent.Http;
 using Grpc.AspNetCore.Server.Model;
@@ -14,7 +15,8 @@ namespace Agent.Receivers.Otlp;
 
 /// <summary>
 /// The <c>otlp</c> receiver: OTLP/gRPC and OTLP/HTTP servers, each on its own port, feeding one consumer per
-/// signal. A request is answered success only once its data is delivered (see <see cref="OtlpIngest"/>).
+/// signal. A request is answered success only once its data is delivered (see <see cref="OtlpIngest"/>); every
+/// batch carries the client's address, and its headers when <c>include_metadata</c> is set for the protocol.
 /// </summary>
 internal sealed class OtlpReceiver : IComponent
 {
@@ -23,6 +25,7 @@ internal sealed class OtlpReceiver : IComponent
     private readonly ReceiverConsumers _consumers;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
+    private readonly ReceiverHelper _helper;
     private readonly OtlpIngest _ingest;
     private readonly List<EmbeddedHttpServer> _servers = [];
 
@@ -33,7 +36,8 @@ internal sealed class OtlpReceiver : IComponent
         _consumers = consumers;
         _loggerFactory = context.Host.LoggerFactory;
         _logger = context.CreateLogger<OtlpReceiver>();
-        _ingest = new OtlpIngest(_id.ToString(), context.ReceiverTelemetry(), options.BackpressureTimeout, _logger);
+        _helper = new ReceiverHelper(context, _logger, awaitDelivery: true, options.BackpressureTimeout);
+        _ingest = new OtlpIngest(_helper);
     }
 
     /// <summary>Where the gRPC server listens once started (the real port when 0 was configured); empty when off.</summary>
@@ -76,7 +80,7 @@ internal sealed class OtlpReceiver : IComponent
     /// </summary>
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
-        using (cancellationToken.Register(_ingest.Abandon))
+        using (_helper.AbandonWhen(cancellationToken))
         {
             await StopServersAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -106,7 +110,7 @@ internal sealed class OtlpReceiver : IComponent
                     options.CompressionProviders = [new GrpcGzipProvider(limit, () => telemetry.RequestRejected("malformed"))];
                 });
                 services.AddSingleton<OtlpGrpcService>();
-                services.AddSingleton<IServiceMethodProvider<OtlpGrpcService>>(new OtlpGrpcServices(_consumers, _ingest));
+                services.AddSingleton<IServiceMethodProvider<OtlpGrpcService>>(new OtlpGrpcServices(_consumers, _ingest, grpc.IncludeMetadata));
             },
                 Handlers = app =>
                 {

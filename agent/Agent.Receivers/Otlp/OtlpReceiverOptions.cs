@@ -72,6 +72,9 @@ public sealed class OtlpGrpcOptions : IValidatable
     /// </summary>
     public int MaxRecvMsgSizeMib { get; set; } = 64;
 
+    /// <summary>Keep the request's metadata (headers) with its batches, for processors that read them.</summary>
+    public bool IncludeMetadata { get; set; }
+
     public IEnumerable<(string Key, string Message)> Validate()
     {
         if (!ListenEndpoint.TryParse(Endpoint, out _, out string? error))
@@ -103,6 +106,9 @@ public sealed class OtlpHttpOptions : IValidatable
     /// body is inflated only up to this size. The Collector's default is 20 MiB; ours is 64 MiB.
     /// </summary>
     public long MaxRequestBodySize { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Keep the request's headers with its batches, for processors that read them.</summary>
+    public bool IncludeMetadata { get; set; }
 
     public IEnumerable<(string Key, string Message)> Validate()
     {

@@ -2,7 +2,6 @@ using System.Buffers;
 using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Telemetry;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 using OpenTelemetry.Proto.Resource.V1;
@@ -239,27 +238,13 @@ internal sealed partial class FileTailer
             return;
         }
 
-        var notifier = new BatchNotifier();
         var batch = new LogsBatch();
         batch.Raw.Add(chunk);
-        batch.AttachNotifier(notifier);
-        int count = chunk.Count;
-        _window.Add(notifier.Completion, chunk, end, Identity);
-        try
-        {
-            // Blocks while the pipeline is full: then this file simply is not read further.
-            await _consumer.ConsumeAsync(batch, stopping).ConfigureAwait(false);
-            _settings.Telemetry.Accepted("file", Signal.Logs, count);
-        }
-        catch (Exception ex)
-        {
-            // The consumer completed the batch as errored; the window reads it again from the checkpoint.
-            _settings.Telemetry.Refused("file", Signal.Logs, count);
-            if (!stopping.IsCancellationRequested)
-            {
-                LogRefused(_logger, ex, Path);
-            }
-        }
+
+        // Waits while the pipeline is full: then this file simply is not read further. A batch the pipeline did not
+        // take resolves as errored, and the window reads it again from the checkpoint.
+        var result = await _settings.Receiving.ReceiveAsync(_consumer, batch, "file", ClientContext.Empty, stopping).ConfigureAwait(false);
+        _window.Add(result.Delivery, chunk, end, Identity);
     }
 
     // A copy per chunk (a few attributes, once per batch): processors mutate resources in place.
@@ -283,7 +268,4 @@ internal sealed partial class FileTailer
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A batch of {Path} failed; reading again from offset {Offset} in {Backoff}")]
     private static partial void LogResending(ILogger logger, string path, long offset, TimeSpan backoff);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "The pipeline refused a batch of {Path}")]
-    private static partial void LogRefused(ILogger logger, Exception exception, string path);
 }

@@ -35,10 +35,6 @@ internal sealed class LineDecoder : IDisposable
     /// <summary>The file offset of the next byte to decode.</summary>
     public long Offset => _offset;
 
-    public long MalformedLines { get; private set; }
-
-    public long TruncatedLines { get; private set; }
-
     /// <summary>
     /// The position to checkpoint after what was decoded so far. While lines before the resume point are read
     /// again to rebuild split lines, it stays the resume point.
@@ -292,7 +288,6 @@ internal sealed class LineDecoder : IDisposable
         chunk.Add(entry);
         if (truncated)
         {
-            TruncatedLines++;
             _telemetry.TruncatedLine();
         }
     }
@@ -305,7 +300,6 @@ internal sealed class LineDecoder : IDisposable
             return;
         }
 
-        MalformedLines++;
         _telemetry.MalformedLine(reason.Label());
     }
 

@@ -45,7 +45,7 @@ internal sealed partial class PodLogsReceiver
                 var tailer = CreateTailer(path, handle, found, start, predecessor: null);
                 tailer.MarkGone(replaced: true);
                 _retiring.Add(tailer);
-                tailer.Start(_stopping.Token, _abandon.Token);
+                tailer.Start(_stopping.Token, _receiving.Abandoned);
                 break;
             }
         }

@@ -1,6 +1,7 @@
 using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
+using Agent.Core.Receiving;
 using Microsoft.Extensions.Logging;
 using Microsoft.Win32.SafeHandles;
 
@@ -24,8 +25,9 @@ internal sealed partial class PodLogsReceiver : IComponent
     private readonly Dictionary<string, FileTailer> _active = new(StringComparer.Ordinal);
     private readonly List<FileTailer> _retiring = [];
     private readonly CancellationTokenSource _stopping = new();
-    private readonly CancellationTokenSource _abandon = new();
+    private readonly ReceiverHelper _receiving;
     private CheckpointStore? _store;
+    private string _storageDirectory = string.Empty;
     private Task _loop = Task.CompletedTask;
     private bool _firstPoll = true;
 
@@ -36,29 +38,15 @@ internal sealed partial class PodLogsReceiver : IComponent
         _consumer = consumer;
         _time = time ?? TimeProvider.System;
         _logger = context.Host.LoggerFactory.CreateLogger("Agent.Receivers.PodLogs." + context.Id);
-        _settings = TailerSettings.From(context.ReceiverTelemetry(), _options);
+        _receiving = new ReceiverHelper(context, _logger);
+        _settings = TailerSettings.From(_receiving, _options);
         _discovery = new FileDiscovery(_options.Include, _options.Exclude);
-    }
-
-    /// <summary>Where the checkpoints are kept.</summary>
-    public string StorageDirectory { get; private set; } = string.Empty;
-
-    /// <summary>The paths of the files held open now, including rotated or deleted ones still being read (for tests and diagnostics).</summary>
-    public IReadOnlyCollection<string> OpenPaths
-    {
-        get
-        {
-            lock (_active)
-            {
-                return [.. _active.Values.Concat(_retiring).Where(t => !t.Completion.IsCompleted).Select(t => t.Path)];
-            }
-        }
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        StorageDirectory = ResolveStorageDirectory();
-        _store = CheckpointStore.Load(StorageDirectory, ex => LogCorruptCheckpoints(_logger, ex, StorageDirectory));
+        _storageDirectory = ResolveStorageDirectory();
+        _store = CheckpointStore.Load(_storageDirectory, ex => LogCorruptCheckpoints(_logger, ex, _storageDirectory));
         PollOnce();
         _loop = Task.Run(PollLoopAsync, CancellationToken.None);
         return Task.CompletedTask;
@@ -74,7 +62,7 @@ internal sealed partial class PodLogsReceiver : IComponent
             running = [.. _active.Values.Concat(_retiring).Select(t => t.Completion)];
         }
 
-        using (cancellationToken.Register(_abandon.Cancel))
+        using (_receiving.AbandonWhen(cancellationToken))
         {
             await Task.WhenAll(running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
@@ -104,7 +92,7 @@ internal sealed partial class PodLogsReceiver : IComponent
     }
 
     /// <summary>One discovery pass: new files get a tailer, vanished or replaced ones are told, checkpoints are saved.</summary>
-    internal void PollOnce()
+    private void PollOnce()
     {
         var paths = _discovery.Find();
         lock (_active)
@@ -169,7 +157,7 @@ internal sealed partial class PodLogsReceiver : IComponent
         if (tailer is not null)
         {
             _active[path] = tailer;
-            tailer.Start(_stopping.Token, _abandon.Token);
+            tailer.Start(_stopping.Token, _receiving.Abandoned);
         }
     }
 
@@ -241,7 +229,7 @@ internal sealed partial class PodLogsReceiver : IComponent
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            LogSaveFailed(_logger, ex, StorageDirectory);
+            LogSaveFailed(_logger, ex, _storageDirectory);
         }
     }
 

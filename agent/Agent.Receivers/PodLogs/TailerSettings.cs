@@ -1,10 +1,11 @@
+using Agent.Core.Receiving;
 using Agent.Core.Telemetry;
 
 namespace Agent.Receivers.PodLogs;
 
-/// <summary>What every tailer of one receiver shares: its limits, timings and field extractor.</summary>
+/// <summary>What every tailer of one receiver shares: its way into the pipeline, limits, timings and field extractor.</summary>
 internal sealed record TailerSettings(
-    ReceiverTelemetry Telemetry,
+    ReceiverHelper Receiving,
     LogFormat Format,
     int MaxLogSize,
     int FingerprintSize,
@@ -21,8 +22,10 @@ internal sealed record TailerSettings(
     /// <summary>The longest raw line kept whole: a record at the limit plus room for framing and JSON escapes.</summary>
     public int MaxLineBytes => (MaxLogSize * 2) + ReadBufferSize;
 
-    public static TailerSettings From(ReceiverTelemetry telemetry, PodLogsReceiverOptions options) => new(
-        telemetry,
+    public ReceiverTelemetry Telemetry => Receiving.Telemetry;
+
+    public static TailerSettings From(ReceiverHelper receiving, PodLogsReceiverOptions options) => new(
+        receiving,
         options.EffectiveFormat,
         options.MaxLogSize,
         options.FingerprintSize,

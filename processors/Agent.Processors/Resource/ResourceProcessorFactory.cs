@@ -8,12 +8,6 @@ namespace Agent.Processors.Resource;
 public sealed class ResourceProcessorFactory()
     : ProcessorFactory<ResourceProcessorOptions>("resource", Stability.Beta, Signal.Traces, Signal.Metrics, Signal.Logs)
 {
-    protected override IProcessor<TracesBatch> CreateTraces(ComponentContext context, ResourceProcessorOptions options, IConsumer<TracesBatch> next) =>
-        new ResourceProcessor<TracesBatch>(ResourceActions.Compile(options), next);
-
-    protected override IProcessor<MetricsBatch> CreateMetrics(ComponentContext context, ResourceProcessorOptions options, IConsumer<MetricsBatch> next) =>
-        new ResourceProcessor<MetricsBatch>(ResourceActions.Compile(options), next);
-
-    protected override IProcessor<LogsBatch> CreateLogs(ComponentContext context, ResourceProcessorOptions options, IConsumer<LogsBatch> next) =>
-        new ResourceProcessor<LogsBatch>(ResourceActions.Compile(options), next);
+    protected override IProcessor<TBatch> CreateAny<TBatch>(ComponentContext context, ResourceProcessorOptions options, IConsumer<TBatch> next) =>
+        new ResourceProcessor<TBatch>(context, ResourceActions.Compile(options), next);
 }

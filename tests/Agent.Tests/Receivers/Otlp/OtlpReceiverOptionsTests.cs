@@ -19,7 +19,19 @@ public class OtlpReceiverOptionsTests
         Assert.Equal("/v1/logs", options.Protocols.Http.LogsUrlPath);
         Assert.Equal(64L * 1024 * 1024, options.Protocols.Http.MaxRequestBodySize);
         Assert.Equal(TimeSpan.FromSeconds(2), options.BackpressureTimeout);
+        Assert.False(options.Protocols.Grpc.IncludeMetadata);
+        Assert.False(options.Protocols.Http.IncludeMetadata);
         Assert.Empty(Problems(options));
+    }
+
+    [Fact]
+    public void Include_metadata_is_set_per_protocol()
+    {
+        var (options, errors) = Agent.Tests.Config.Binding.Bind<OtlpReceiverOptions>("{protocols: {grpc: {include_metadata: true}, http: {}}}");
+
+        Assert.Empty(errors);
+        Assert.True(options.Protocols.Grpc!.IncludeMetadata);
+        Assert.False(options.Protocols.Http!.IncludeMetadata);
     }
 
     [Fact]

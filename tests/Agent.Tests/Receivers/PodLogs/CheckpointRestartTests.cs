@@ -184,7 +184,7 @@ public class CheckpointRestartTests
         var consumer = new RecordingConsumer<LogsBatch>();
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, harness.NewOptions(StartAt.End));
-        await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Contains(old), "the first poll to open the old file at its end");
+        await ReceiverHarness.EventuallyAsync(() => OpenFiles.Under(root.Path).Contains(old), "the first poll to open the old file at its end");
         await File.AppendAllTextAsync(old, "2024-01-01T12:00:01Z stdout F new in old file\n");
         string later = CreateLog(root, "1.log");
         await File.WriteAllTextAsync(later, "2024-01-01T12:00:02Z stdout F first line of a later file\n");

@@ -90,6 +90,7 @@ public class LineDecoderTests
     public void Skips_and_counts_malformed_lines_and_goes_on()
     {
         double before = SelfMetrics.MalformedLineValue("filelog/decoder", "bad_stream");
+        double allBefore = AllMalformed();
         var decoder = NewDecoder(LogFormat.Cri);
         var lines = Decode(decoder, Encoding.UTF8.GetBytes("""
             2024-01-01T12:00:00Z stdout F ok 1
@@ -101,7 +102,7 @@ public class LineDecoderTests
             """), 1 << 20);
 
         Assert.Equal(["ok 1", "ok 2"], lines.Select(l => l.Text));
-        Assert.Equal(3, decoder.MalformedLines);
+        Assert.Equal(allBefore + 3, AllMalformed());
         Assert.Equal(before + 1, SelfMetrics.MalformedLineValue("filelog/decoder", "bad_stream"));
     }
 
@@ -264,6 +265,10 @@ public class LineDecoderTests
 
     private static LineDecoder NewDecoder(LogFormat format, int maxLogSize = 1 << 20) =>
         new(format, maxLogSize, new FieldExtractor(new ExtractOptions()), new Agent.Core.Telemetry.ReceiverTelemetry(SelfMetrics.Registry, new Agent.Core.Components.ComponentId("filelog", "decoder")));
+
+    /// <summary>Malformed lines of the decoders of this class, whatever the reason.</summary>
+    private static double AllMalformed() =>
+        Enum.GetValues<MalformedReason>().Where(r => r != MalformedReason.None).Sum(r => SelfMetrics.MalformedLineValue("filelog/decoder", r.Label()));
 
     private static RawLogChunk NewChunk() => new(new Resource(), 1024, 4);
 

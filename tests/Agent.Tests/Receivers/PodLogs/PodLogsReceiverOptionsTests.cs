@@ -73,13 +73,15 @@ public class PodLogsReceiverOptionsTests
         var storage = new TestStorageExtension(root.Combine("storage"));
         host.AddExtension(new ComponentId("file_storage"), storage);
         var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"], Storage = "file_storage" };
+        await File.WriteAllTextAsync(root.Combine("a.log"), "a line\n");
         var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new RecordingConsumer<LogsBatch>());
 
         await receiver.StartAsync(default);
         await receiver.ShutdownAsync(default);
 
         Assert.Equal([(ComponentKind.Receiver, new ComponentId("filelog", "pods"))], storage.Requests);
-        Assert.StartsWith(root.Combine("storage"), receiver.StorageDirectory, StringComparison.Ordinal);
+        var checkpoints = Assert.Single(Directory.GetFiles(root.Combine("storage"), CheckpointStore.FileName, SearchOption.AllDirectories));
+        Assert.Contains("a.log", await File.ReadAllTextAsync(checkpoints), StringComparison.Ordinal);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -88,10 +90,11 @@ public class PodLogsReceiverOptionsTests
         using var root = new TempDirectory();
         var host = PodLogsTestHost.Create(root.Combine("data"));
         var options = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"] };
+        await File.WriteAllTextAsync(root.Combine("a.log"), "a line\n");
         var receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", "pods"), options, host), new RecordingConsumer<LogsBatch>());
         await receiver.StartAsync(default);
         await receiver.ShutdownAsync(default);
-        Assert.Equal(root.Combine("data", "receiver_filelog_pods"), receiver.StorageDirectory);
+        Assert.True(File.Exists(root.Combine("data", "receiver_filelog_pods", CheckpointStore.FileName)), "checkpoints in the receiver's folder of the data directory");
 
         var missing = new PodLogsReceiverOptions { Include = [root.Path + "/*.log"], Storage = "file_storage/x" };
         var broken = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog"), missing, host), new RecordingConsumer<LogsBatch>());

@@ -22,7 +22,8 @@ public class PodLogsReceiverTests
 
         // A file rotated away before the receiver ever saw it is not followed (rotated names are never tailed):
         // let the receiver find the four files first, as it would within a poll interval on a real node.
-        await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Count == 4, "the four files to be found");
+        // Each of the four files is open twice once found: by the fake kubelet, which writes it, and by the receiver.
+        await ReceiverHarness.EventuallyAsync(() => OpenFiles.Under(kubelet.PodsDirectory).Count == 8, "the four files to be found");
 
         for (int round = 0; round < 6; round++)
         {
@@ -70,7 +71,7 @@ public class PodLogsReceiverTests
 
         await WaitForAllAsync(kubelet, lines);
         await ReceiverHarness.EventuallyAsync(
-            () => !harness.Receiver.OpenPaths.Any(p => p.Contains("tmp_job-1", StringComparison.Ordinal)),
+            () => !OpenFiles.Under(kubelet.PodsDirectory).Any(p => p.Contains("tmp_job-1", StringComparison.Ordinal)),
             "the deleted pod's file to be released");
 
         var expected = kubelet.Written;
@@ -190,7 +191,7 @@ public class PodLogsReceiverTests
         Directory.Delete(root.Combine("pods", "gone_pod_u9"), recursive: true);
 
         await ReceiverHarness.EventuallyAsync(() => lines.Count == 3, "the unfinished lines");
-        await ReceiverHarness.EventuallyAsync(() => harness.Receiver.OpenPaths.Count == 0, "the deleted file to be released");
+        await ReceiverHarness.EventuallyAsync(() => OpenFiles.Under(root.Combine("pods")).Count == 0, "the deleted file to be released");
         Assert.Equal(["complete", "no newline at the end", "split but never finished"], lines.Select(l => l.Text));
         Assert.Equal(LogStream.Stderr, lines[2].Stream);
     }

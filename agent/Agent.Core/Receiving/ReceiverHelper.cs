@@ -1,0 +1,136 @@
+using Agent.Core.Components;
+using Agent.Core.Consumers;
+using Agent.Core.Delivery;
+using Agent.Core.Model;
+using Agent.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Core.Receiving;
+
+/// <summary>
+/// The receiver helper (the Collector's <c>receiverhelper</c>): what every receiver does with a batch it built. It
+/// attaches a fresh <see cref="BatchNotifier"/>, sets the client's <see cref="Batch.Context"/>, hands the batch to
+/// the next consumer and awaits it (backpressure: a full pipeline makes the receiver wait, up to
+/// <c>backpressureTimeout</c>), optionally waits for delivery, and counts the items in
+/// <c>otelcol_receiver_accepted_*</c> or <c>otelcol_receiver_refused_*</c> under the receiver's id and the transport.
+/// Every wait gives up when the receiver's shutdown deadline passes (<see cref="AbandonWhen"/>).
+/// </summary>
+public sealed class ReceiverHelper
+{
+    private readonly string _receiver;
+    private readonly ILogger _logger;
+    private readonly bool _awaitDelivery;
+    private readonly TimeSpan _backpressureTimeout;
+    private readonly CancellationTokenSource _abandon = new();
+
+    /// <param name="context">The receiver's id and host: counts go under its id.</param>
+    /// <param name="logger">The receiver's logger.</param>
+    /// <param name="awaitDelivery">
+    /// Count and answer only once every exporter is done with the batch (a receiver that answers its client then);
+    /// otherwise once the pipeline took it (a source that follows <see cref="ReceiveResult.Delivery"/> itself).
+    /// </param>
+    /// <param name="backpressureTimeout">How long to wait for room in a full pipeline; null waits until cancelled.</param>
+    public ReceiverHelper(ComponentContext context, ILogger logger, bool awaitDelivery = false, TimeSpan? backpressureTimeout = null)
+    {
+        _receiver = context.Id.ToString();
+        _logger = logger;
+        _awaitDelivery = awaitDelivery;
+        _backpressureTimeout = backpressureTimeout ?? Timeout.InfiniteTimeSpan;
+        Telemetry = context.ReceiverTelemetry();
+    }
+
+    /// <summary>The receiver's own counters, for what it counts itself (requests refused before decoding, ...).</summary>
+    public ReceiverTelemetry Telemetry { get; }
+
+    /// <summary>Fires once the shutdown deadline passed: sources still waiting on the pipeline give up.</summary>
+    public CancellationToken Abandoned => _abandon.Token;
+
+    /// <summary>Abandons every wait when <paramref name="shutdownDeadline"/> fires; dispose the registration once stopped.</summary>
+    public CancellationTokenRegistration AbandonWhen(CancellationToken shutdownDeadline) =>
+        shutdownDeadline.Register(static state => ((CancellationTokenSource)state!).Cancel(), _abandon);
+
+    /// <summary>
+    /// Hands <paramref name="batch"/> to <paramref name="next"/>; ownership passes with the call. An empty batch is
+    /// accepted at once and not handed on. <paramref name="cancellationToken"/> is the source's own reason to stop waiting (the client went away,
+    /// the receiver is stopping).
+    /// </summary>
+    public async Task<ReceiveResult> ReceiveAsync<TBatch>(
+        IConsumer<TBatch> next, TBatch batch, string transport, ClientContext client, CancellationToken cancellationToken)
+        where TBatch : Batch
+    {
+        var signal = batch.Signal;
+        int items = batch.ItemCount;
+        if (items == 0)
+        {
+            // Nothing to deliver (an empty export request): taken as it is, and nothing to count.
+            return new(ReceiveOutcome.Accepted, string.Empty, Task.FromResult(DeliveryStatus.Delivered));
+        }
+
+        var notifier = new BatchNotifier();
+        batch.AttachNotifier(notifier);
+        batch.Context = client;
+
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandon.Token);
+        var (outcome, message) = await HandOverAsync(next, batch, waiting.Token).ConfigureAwait(false)
+            ?? (_awaitDelivery ? await AwaitDeliveryAsync(notifier, waiting.Token, cancellationToken).ConfigureAwait(false) : (ReceiveOutcome.Accepted, string.Empty));
+
+        if (outcome == ReceiveOutcome.Accepted)
+        {
+            Telemetry.Accepted(transport, signal, items);
+        }
+        else
+        {
+            Telemetry.Refused(transport, signal, items);
+            _logger.LogDebug("Receiver {Receiver} refused {Items} {Signal} over {Transport}: {Reason}", _receiver, items, signal.ItemName(), transport, message);
+        }
+
+        return new(outcome, message, notifier.Completion);
+    }
+
+    /// <summary>Null once the pipeline took the batch; else why not (the consumer completed it, by contract).</summary>
+    private async Task<(ReceiveOutcome, string)?> HandOverAsync<TBatch>(IConsumer<TBatch> next, TBatch batch, CancellationToken waiting)
+        where TBatch : Batch
+    {
+        using var room = CancellationTokenSource.CreateLinkedTokenSource(waiting);
+        room.CancelAfter(_backpressureTimeout);
+        try
+        {
+            await next.ConsumeAsync(batch, room.Token).ConfigureAwait(false);
+            return null;
+        }
+        catch (OperationCanceledException) when (room.IsCancellationRequested)
+        {
+            return (ReceiveOutcome.Retryable, waiting.IsCancellationRequested
+                ? "the request was cancelled before the pipeline took it"
+                : "the pipeline is full; retry later");
+        }
+        catch (PermanentException ex)
+        {
+            return (ReceiveOutcome.Rejected, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning("Receiver {Receiver} could not pass a batch on: {Error}", _receiver, ex.Message);
+            return (ReceiveOutcome.Retryable, ex.Message);
+        }
+    }
+
+    private static async Task<(ReceiveOutcome, string)> AwaitDeliveryAsync(BatchNotifier notifier, CancellationToken waiting, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await notifier.Completion.WaitAsync(waiting).ConfigureAwait(false) switch
+            {
+                DeliveryStatus.Delivered => (ReceiveOutcome.Accepted, string.Empty),
+                DeliveryStatus.Rejected => (ReceiveOutcome.Rejected, "the data was refused permanently by an exporter"),
+                _ => (ReceiveOutcome.Retryable, "the data could not be delivered; retry later"),
+            };
+        }
+        catch (OperationCanceledException)
+        {
+            return (ReceiveOutcome.Retryable, cancellationToken.IsCancellationRequested
+                ? "the request was cancelled before the data was delivered"
+                : "the receiver is shutting down; retry later");
+        }
+    }
+}

@@ -1,0 +1,144 @@
+using System.Net;
+using Agent.Core.Components;
+using Agent.Core.Consumers;
+using Agent.Core.Delivery;
+using Agent.Core.Model;
+using Agent.Core.Receiving;
+using Agent.Tests.Core.Model;
+using Microsoft.Extensions.Logging.Abstractions;
+using static Agent.Tests.Core.Model.TestBatches;
+
+namespace Agent.Tests.Core.Receiving;
+
+public class ReceiverHelperTests
+{
+    private const string Transport = "test";
+
+    private static readonly ClientContext Client = new(IPAddress.Parse("10.1.2.3"), new Dictionary<string, IReadOnlyList<string>> { ["x-tenant"] = ["acme"] });
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_taken_batch_carries_a_notifier_and_the_client_and_counts_as_accepted_before_delivery()
+    {
+        var context = Context();
+        var next = new RecordingConsumer<TracesBatch>(completeWith: null);
+        var helper = new ReceiverHelper(context, NullLogger.Instance);
+
+        var result = await helper.ReceiveAsync(next, Traces(("a", 3)), Transport, Client, CancellationToken.None);
+
+        Assert.Equal(ReceiveOutcome.Accepted, result.Outcome);
+        var taken = Assert.Single(next.Received);
+        Assert.Same(Client, taken.Context);
+        Assert.Equal(3, Accepted(context, Signal.Traces));
+        Assert.False(result.Delivery.IsCompleted);
+        taken.Complete(DeliveryStatus.Rejected);
+        Assert.Equal(DeliveryStatus.Rejected, await result.Delivery);
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task An_empty_batch_is_accepted_without_reaching_the_pipeline_or_the_counts()
+    {
+        var context = Context();
+        var next = new RecordingConsumer<TracesBatch>();
+        var helper = new ReceiverHelper(context, NullLogger.Instance);
+
+        var result = await helper.ReceiveAsync(next, new TracesBatch(), Transport, Client, CancellationToken.None);
+
+        Assert.Equal(ReceiveOutcome.Accepted, result.Outcome);
+        Assert.Equal(DeliveryStatus.Delivered, await result.Delivery);
+        Assert.Empty(next.Received);
+        Assert.Equal(0, Accepted(context, Signal.Traces) + Refused(context, Signal.Traces));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_full_pipeline_is_retryable_after_the_backpressure_timeout_and_counted_as_refused()
+    {
+        var context = Context();
+        var next = new RecordingConsumer<LogsBatch> { OnConsume = WaitForRoomForeverAsync };
+        var helper = new ReceiverHelper(context, NullLogger.Instance, backpressureTimeout: TimeSpan.FromMilliseconds(50));
+
+        var result = await helper.ReceiveAsync(next, Logs(("a", 2)), Transport, ClientContext.Empty, CancellationToken.None);
+
+        Assert.Equal(ReceiveOutcome.Retryable, result.Outcome);
+        Assert.Contains("full", result.Message, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.Errored, await result.Delivery);
+        Assert.Equal(2, Refused(context, Signal.Logs));
+        Assert.Equal(0, Accepted(context, Signal.Logs));
+    }
+
+    [Theory(Timeout = 10_000)]
+    [InlineData(DeliveryStatus.Delivered, ReceiveOutcome.Accepted)]
+    [InlineData(DeliveryStatus.Errored, ReceiveOutcome.Retryable)]
+    [InlineData(DeliveryStatus.Rejected, ReceiveOutcome.Rejected)]
+    public async Task Waiting_for_delivery_answers_with_the_batchs_fate(DeliveryStatus fate, ReceiveOutcome expected)
+    {
+        var context = Context();
+        var next = new RecordingConsumer<MetricsBatch>(completeWith: fate);
+        var helper = new ReceiverHelper(context, NullLogger.Instance, awaitDelivery: true);
+
+        var result = await helper.ReceiveAsync(next, Metrics(("a", 4)), Transport, ClientContext.Empty, CancellationToken.None);
+
+        Assert.Equal(expected, result.Outcome);
+        Assert.Equal(fate == DeliveryStatus.Delivered ? 4 : 0, Accepted(context, Signal.Metrics));
+        Assert.Equal(fate == DeliveryStatus.Delivered ? 0 : 4, Refused(context, Signal.Metrics));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task A_permanent_refusal_by_the_pipeline_is_rejected()
+    {
+        var context = Context();
+        var next = new RecordingConsumer<TracesBatch>
+        {
+            OnConsume = (batch, _) =>
+            {
+                batch.Complete(DeliveryStatus.Rejected);
+                throw new PermanentException("no such tenant");
+            },
+        };
+        var helper = new ReceiverHelper(context, NullLogger.Instance);
+
+        var result = await helper.ReceiveAsync(next, Traces(("a", 1)), Transport, ClientContext.Empty, CancellationToken.None);
+
+        Assert.Equal(ReceiveOutcome.Rejected, result.Outcome);
+        Assert.Equal("no such tenant", result.Message);
+        Assert.Equal(1, Refused(context, Signal.Traces));
+    }
+
+    [Fact(Timeout = 10_000)]
+    public async Task The_shutdown_deadline_abandons_a_wait_for_delivery()
+    {
+        var context = Context();
+        var next = new RecordingConsumer<TracesBatch>(completeWith: null);
+        var helper = new ReceiverHelper(context, NullLogger.Instance, awaitDelivery: true);
+        using var deadline = new CancellationTokenSource();
+        using var registration = helper.AbandonWhen(deadline.Token);
+
+        var waiting = helper.ReceiveAsync(next, Traces(("a", 1)), Transport, ClientContext.Empty, CancellationToken.None);
+        Assert.Single(next.Received);
+        Assert.False(waiting.IsCompleted);
+        await deadline.CancelAsync();
+        var result = await waiting;
+
+        Assert.Equal(ReceiveOutcome.Retryable, result.Outcome);
+        Assert.Contains("shutting down", result.Message, StringComparison.Ordinal);
+        Assert.True(helper.Abandoned.IsCancellationRequested);
+    }
+
+    private static async ValueTask WaitForRoomForeverAsync(LogsBatch batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            batch.Complete(DeliveryStatus.Errored);
+            throw;
+        }
+    }
+
+    private static ComponentContext Context() => new TestHost().Context(new ComponentId("test_receiver", Guid.NewGuid().ToString("N")), new object());
+
+    private static double Accepted(ComponentContext context, Signal signal) => SelfMetrics.AcceptedValue(context.Id.ToString(), Transport, signal);
+
+    private static double Refused(ComponentContext context, Signal signal) => SelfMetrics.RefusedValue(context.Id.ToString(), Transport, signal);
+}
