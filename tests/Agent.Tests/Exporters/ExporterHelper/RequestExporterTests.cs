@@ -2,17 +2,19 @@ using Agent.Core.Config;
 using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Exporters.Sending;
+using Agent.Exporters.ExporterHelper;
+using Google.Protobuf;
+using Microsoft.Extensions.Time.Testing;
 
-namespace Agent.Tests.Exporters.Sending;
+namespace Agent.Tests.Exporters.ExporterHelper;
 
-public sealed class SendingQueueTests
+public sealed class RequestExporterTests
 {
     private readonly Agent.Core.Components.ComponentId _id = OtlpSamples.UniqueId("queue");
 
     private Agent.Core.Telemetry.ExporterTelemetry Telemetry => new(SelfMetrics.Registry, _id);
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Consumers_send_side_by_side_up_to_num_consumers()
     {
         var backend = new BlockingBackend();
@@ -26,7 +28,7 @@ public sealed class SendingQueueTests
         }
 
         await backend.WaitInFlightAsync(3);
-        Assert.Equal(2, queue.QueuedBatches);
+        Assert.Equal(2, queue.QueuedRequests);
         backend.Release();
 
         foreach (var done in notifiers)
@@ -38,7 +40,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Theory]
+    [Theory(Timeout = 30_000)]
     [InlineData("requests", 2, 1)]
     [InlineData("items", 5, 3)]
     public async Task A_full_queue_makes_producers_wait_until_a_batch_leaves(string sizer, int queueSize, int spansPerBatch)
@@ -64,7 +66,7 @@ public sealed class SendingQueueTests
         Assert.Equal(fitting + 2, backend.Sent);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task The_byte_cap_holds_whatever_the_sizer()
     {
         var backend = new BlockingBackend();
@@ -82,7 +84,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Without_block_on_overflow_a_full_queue_refuses_and_counts_the_batch()
     {
         var backend = new BlockingBackend();
@@ -101,7 +103,7 @@ public sealed class SendingQueueTests
         Assert.Equal(2, backend.Sent);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Shutdown_delivers_everything_already_queued()
     {
         int sent = 0;
@@ -129,7 +131,7 @@ public sealed class SendingQueueTests
         Assert.Equal(40, SelfMetrics.SentValue(_id.ToString(), Signal.Logs));
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task At_the_shutdown_deadline_what_is_left_is_completed_as_errored()
     {
         var queue = await StartAsync<MetricsBatch>(new SendingQueueOptions { NumConsumers = 2 }, (_, _) => throw new RetryableException("backend down"));
@@ -156,7 +158,7 @@ public sealed class SendingQueueTests
         Assert.Equal(DeliveryStatus.Errored, await lateDone.Outcome());
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Transient_failures_are_retried_until_delivered()
     {
         int attempts = 0;
@@ -171,7 +173,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task A_permanent_failure_is_never_retried()
     {
         int attempts = 0;
@@ -190,7 +192,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Retries_stop_after_max_elapsed_time()
     {
         var queue = await StartAsync<LogsBatch>(new SendingQueueOptions(), (_, _) => throw new RetryableException("still down"), maxElapsed: TimeSpan.FromMilliseconds(200));
@@ -203,30 +205,34 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task A_retry_after_longer_than_max_elapsed_time_does_not_hold_the_batch_past_it()
     {
         int attempts = 0;
+        var time = new FakeTimeProvider();
         var queue = await StartAsync<LogsBatch>(new SendingQueueOptions(), (_, _) =>
         {
             Interlocked.Increment(ref attempts);
             throw new RetryableException("throttled", TimeSpan.FromMinutes(10));
-        }, maxElapsed: TimeSpan.FromMilliseconds(300));
+        }, maxElapsed: TimeSpan.FromMilliseconds(300), time: time);
         var (batch, done) = OtlpSamples.LogsBatch(1);
 
         await queue.ConsumeAsync(batch, CancellationToken.None);
 
-        // Without the budget the queue would sleep the whole ten minutes before giving up.
+        // The clock moves only here, in steps far shorter than the ten minutes asked for: without the budget the
+        // retry would wait for all of them; with it the second attempt comes at 300 ms and is the last.
+        await AdvanceUntilAsync(time, done.Completion, TimeSpan.FromMilliseconds(100));
         Assert.Equal(DeliveryStatus.Errored, await done.Outcome());
         Assert.Equal(2, attempts);
+        Assert.True(time.GetUtcNow() - time.Start < TimeSpan.FromSeconds(1), $"gave up only after {time.GetUtcNow() - time.Start}");
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task A_partial_success_counts_only_the_accepted_items_as_sent()
     {
-        var queue = new SendingQueue<TracesBatch>(_id, Telemetry, new SendingQueueOptions(), FastRetry(), TimeSpan.FromSeconds(5),
-            (SendBatchWithResult<TracesBatch>)((_, _) => ValueTask.FromResult(new SendResult(2, "too old"))), new RecordingLogger());
+        var queue = new RequestExporter<TracesBatch>(_id, Telemetry, new SendingQueueOptions(), FastRetry(), TimeSpan.FromSeconds(5),
+            new CountingEncoder<TracesBatch>(Message<TracesBatch>()), new DelegateSender((_, _) => ValueTask.FromResult(new SendResult(2, "too old"))), new RecordingLogger());
         await queue.StartAsync(CancellationToken.None);
         var (batch, done) = OtlpSamples.TracesBatch(5);
 
@@ -238,7 +244,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task An_attempt_past_the_timeout_is_cancelled_and_retried()
     {
         int attempts = 0;
@@ -258,7 +264,7 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    [Fact]
+    [Fact(Timeout = 30_000)]
     public async Task Without_a_queue_the_caller_waits_for_the_send()
     {
         var queue = await StartAsync<TracesBatch>(new SendingQueueOptions { Enabled = false }, async (_, _) => await Task.Yield());
@@ -271,12 +277,39 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    private async Task<SendingQueue<TBatch>> StartAsync<TBatch>(SendingQueueOptions options, SendBatch<TBatch> send, TimeSpan? maxElapsed = null, TimeSpan? timeout = null)
+    private async Task<RequestExporter<TBatch>> StartAsync<TBatch>(
+        SendingQueueOptions options,
+        Func<ExportRequest, CancellationToken, ValueTask> send,
+        TimeSpan? maxElapsed = null,
+        TimeSpan? timeout = null,
+        TimeProvider? time = null,
+        IRequestEncoder<TBatch>? encoder = null)
         where TBatch : Batch
     {
-        var queue = new SendingQueue<TBatch>(_id, Telemetry, options, FastRetry(maxElapsed), timeout ?? TimeSpan.FromSeconds(5), send, new RecordingLogger());
+        var queue = new RequestExporter<TBatch>(
+            _id, Telemetry, options, FastRetry(maxElapsed), timeout ?? TimeSpan.FromSeconds(5),
+            encoder ?? new CountingEncoder<TBatch>(Message<TBatch>()), DelegateSender.Accepting(send), new RecordingLogger(), time);
         await queue.StartAsync(CancellationToken.None);
         return queue;
+    }
+
+    internal static Func<TBatch, IMessage> Message<TBatch>()
+        where TBatch : Batch => batch => batch switch
+        {
+            TracesBatch traces => traces.Data,
+            MetricsBatch metrics => metrics.Data,
+            LogsBatch logs => logs.ToOtlp(),
+            _ => throw new ArgumentException(batch.GetType().Name),
+        };
+
+    /// <summary>Moves the fake clock in steps until <paramref name="until"/> completes (a positive signal, not a sleep).</summary>
+    internal static async Task AdvanceUntilAsync(FakeTimeProvider time, Task until, TimeSpan step)
+    {
+        while (!until.IsCompleted)
+        {
+            time.Advance(step);
+            await Task.WhenAny(until, Task.Delay(5));
+        }
     }
 
     private static RetryOptions FastRetry(TimeSpan? maxElapsed = null) => new()
@@ -298,7 +331,7 @@ public sealed class SendingQueueTests
 
         public int Sent => Volatile.Read(ref _sent);
 
-        public async ValueTask SendAsync(TracesBatch batch, CancellationToken cancellationToken)
+        public async ValueTask SendAsync(ExportRequest request, CancellationToken cancellationToken)
         {
             int now = Interlocked.Increment(ref _inFlight);
             int max;
