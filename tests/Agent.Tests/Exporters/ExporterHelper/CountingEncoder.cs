@@ -6,8 +6,9 @@ using Google.Protobuf;
 namespace Agent.Tests.Exporters.ExporterHelper;
 
 /// <summary>
-/// Encodes a batch as OTLP protobuf into <see cref="Parts"/> requests (the items spread over them, part i keyed
-/// <see cref="KeyOf"/>(i) when partitioned), counting its calls so a test can tell a retry did not encode again.
+/// Encodes a batch as OTLP protobuf into <see cref="Parts"/> requests (the items spread over them, part i of a batch
+/// keyed <see cref="KeyOf"/>(batch, i) when partitioned), counting its calls so a test can tell a retry did not
+/// encode again.
 /// </summary>
 internal sealed class CountingEncoder<TBatch>(Func<TBatch, IMessage> message, bool partitioned = false) : IRequestEncoder<TBatch>
     where TBatch : Batch
@@ -19,7 +20,7 @@ internal sealed class CountingEncoder<TBatch>(Func<TBatch, IMessage> message, bo
 
     public int Parts { get; init; } = 1;
 
-    public Func<int, ulong> KeyOf { get; init; } = part => (ulong)part;
+    public Func<TBatch, int, ulong> KeyOf { get; init; } = (_, part) => (ulong)part;
 
     public bool Partitioned => partitioned;
 
@@ -36,7 +37,7 @@ internal sealed class CountingEncoder<TBatch>(Func<TBatch, IMessage> message, bo
         for (int part = 0; part < Parts; part++)
         {
             int items = (batch.ItemCount / Parts) + (part < batch.ItemCount % Parts ? 1 : 0);
-            requests.Add(new ExportRequest(batch.Signal, items, body) { PartitionKey = partitioned ? KeyOf(part) : null });
+            requests.Add(new ExportRequest(batch.Signal, items, body) { PartitionKey = partitioned ? KeyOf(batch, part) : null });
         }
     }
 }

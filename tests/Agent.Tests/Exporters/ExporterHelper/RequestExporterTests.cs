@@ -98,6 +98,8 @@ public sealed class RequestExporterTests
 
         Assert.Equal(DeliveryStatus.Errored, await done.Outcome());
         Assert.Equal(4, SelfMetrics.EnqueueFailedValue(_id.ToString(), Signal.Traces));
+        Assert.Equal(1, SelfMetrics.Value("otelcol_exporter_queue_size", ("exporter", _id.ToString()), ("data_type", "traces")));
+        Assert.Equal(1, SelfMetrics.Value("otelcol_exporter_queue_capacity", ("exporter", _id.ToString()), ("data_type", "traces")));
         backend.Release();
         await queue.ShutdownAsync(CancellationToken.None);
         Assert.Equal(2, backend.Sent);
