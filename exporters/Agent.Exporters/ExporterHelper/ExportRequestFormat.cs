@@ -6,10 +6,10 @@ using Agent.Core.Model;
 namespace Agent.Exporters.ExporterHelper;
 
 /// <summary>
-/// The byte form of an <see cref="ExportRequest"/>: what a queue that outlives the process stores. Little-endian:
-/// a version byte, the signal, the item count, flags for the optional fields, the partition key, the content type,
-/// encoding and tenant as length-prefixed UTF-8, then the body. The notifiers are not written: after a restart
-/// nobody waits for them.
+/// The byte form of an <see cref="ExportRequest"/>: everything needed to send it again, for a queue that keeps
+/// requests as bytes. Little-endian: a version byte, the signal, the item count, flags for the optional fields, the
+/// partition key, the content type, encoding and tenant as length-prefixed UTF-8, then the body. The notifiers are
+/// not written: they belong to the sources of this process.
 /// </summary>
 public static class ExportRequestFormat
 {

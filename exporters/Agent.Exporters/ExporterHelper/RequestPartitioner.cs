@@ -3,7 +3,7 @@ namespace Agent.Exporters.ExporterHelper;
 /// <summary>
 /// Maps a request's partition key to one of the ordered shards (key modulo the shard count). Each shard is sent
 /// by one consumer in FIFO order, so requests of one key keep their order while different keys go in parallel.
-/// Keys are stable hashes, the same in every process, so a key keeps its shard across restarts.
+/// Keys are stable hashes (not string.GetHashCode, which changes per process), so they can be written down.
 /// </summary>
 public sealed class RequestPartitioner
 {
