@@ -19,7 +19,7 @@ internal readonly record struct LokiPush(string? Tenant, ReadOnlyMemory<byte> Bo
 /// then writes one push at a time, shard by shard and tenant by tenant, each stream in time order, cutting a new
 /// push before <c>max_request_bytes</c> is passed, so a push never mixes shards or tenants. File lines are
 /// written straight from their chunk's buffer and compressed into a reused buffer: nothing is allocated per line.
-/// One builder serves one send at a time; the exporter keeps a few and lends them out.
+/// One builder serves one encode at a time; <see cref="LokiRequestEncoder"/> keeps a few and lends them out.
 /// </summary>
 internal sealed class LokiRequestBuilder : IDisposable
 {
