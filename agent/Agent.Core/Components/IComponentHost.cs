@@ -14,7 +14,7 @@ public interface IComponentHost
     /// <summary>The agent's state, for components that report health.</summary>
     IAgentStatus Status { get; }
 
-    /// <summary>The directory for state when no storage extension is named (checkpoints, persistent queues).</summary>
+    /// <summary>The directory for state when no storage extension is named (checkpoints).</summary>
     string DefaultDataDirectory { get; }
 
     /// <summary>

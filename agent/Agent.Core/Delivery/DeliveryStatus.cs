@@ -3,7 +3,7 @@ namespace Agent.Core.Delivery;
 /// <summary>How a batch ended. Ordered by severity: a notifier keeps the worst status it was given.</summary>
 public enum DeliveryStatus
 {
-    /// <summary>Every exporter delivered it (or wrote it to a persistent queue), or a processor dropped it on purpose.</summary>
+    /// <summary>Every exporter delivered it, or a processor dropped it on purpose.</summary>
     Delivered = 0,
 
     /// <summary>A transient failure outlived its retries, or the pipeline was shut down first: the source may try again.</summary>

@@ -40,6 +40,12 @@ public abstract class Batch
     }
 
     /// <summary>
+    /// The sources' notifiers this batch holds. An exporter that encodes a batch into requests hands them to the
+    /// requests, so the batch need not be kept while they are sent.
+    /// </summary>
+    public IReadOnlyList<BatchNotifier> Notifiers => (IReadOnlyList<BatchNotifier>?)_notifiers ?? [];
+
+    /// <summary>
     /// The client that sent the data; copies and split parts keep it. A merge keeps it only when both sides came
     /// from the same client (equal contexts), else the merged batch has <see cref="ClientContext.Empty"/>.
     /// </summary>

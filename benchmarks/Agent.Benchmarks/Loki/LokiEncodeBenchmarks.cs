@@ -1,5 +1,7 @@
 using System.Text;
+using Agent.Core.Config;
 using Agent.Core.Model;
+using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.Loki;
 using BenchmarkDotNet.Attributes;
 using OpenTelemetry.Proto.Common.V1;
@@ -11,7 +13,8 @@ namespace Agent.Benchmarks.Loki;
 /// <summary>
 /// The Loki exporter's hot path without the network: a chunk of 188-byte file lines (one pod, one container)
 /// planned into streams, written as logproto protobuf and snappy-compressed, per line. The OTLP case encodes the
-/// same lines arriving as OTLP log records, for comparison.
+/// same lines arriving as OTLP log records, for comparison. Streams are spread over the default ten shards, as the
+/// exporter does.
 /// </summary>
 [MemoryDiagnoser]
 public class LokiEncodeBenchmarks
@@ -19,6 +22,8 @@ public class LokiEncodeBenchmarks
     private const int Lines = 1000;
     private const int LineBytes = 188;
     private const long StartTime = 1_700_000_000_000_000_000;
+
+    private static readonly RequestPartitioner Shards = new(new SendingQueueOptions().NumConsumers);
 
     private readonly LogsBatch _rawBatch = new();
     private readonly LogsBatch _otlpBatch = new();
@@ -109,7 +114,7 @@ public class LokiEncodeBenchmarks
 
     private static int EncodeAll(LokiRequestBuilder builder, LogsBatch batch)
     {
-        builder.Plan(batch);
+        builder.Plan(batch, Shards);
         int bytes = 0;
         while (builder.TryBuildNext(out var push))
         {

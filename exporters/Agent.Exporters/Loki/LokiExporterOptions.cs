@@ -32,10 +32,10 @@ public sealed class LokiExporterOptions : HttpClientOptions
     public const string PushPath = "/loki/api/v1/push";
 
     /// <summary>
-    /// One consumer by default: pushes then leave in the order batches were queued (retries included), so the
-    /// entries of a stream reach Loki in order. More consumers trade that order for throughput.
+    /// The Collector's defaults (10 consumers). Each consumer owns a shard of the streams, so pushes of one stream
+    /// leave in order (retries included) while different streams go in parallel.
     /// </summary>
-    public SendingQueueOptions SendingQueue { get; set; } = new() { NumConsumers = 1 };
+    public SendingQueueOptions SendingQueue { get; set; } = new();
 
     public RetryOptions RetryOnFailure { get; set; } = new();
 

@@ -1,4 +1,5 @@
 using Agent.Core.Model;
+using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.Loki.Encoding;
 using OpenTelemetry.Proto.Logs.V1;
 using OpenTelemetry.Proto.Resource.V1;
@@ -6,15 +7,19 @@ using Snappier;
 
 namespace Agent.Exporters.Loki;
 
-/// <summary>One push request, ready to send: its body stays valid until the builder builds the next one.</summary>
-internal readonly record struct LokiPush(string? Tenant, ReadOnlyMemory<byte> Body, string ContentType, int Entries);
+/// <summary>
+/// One push request, ready to send: its body stays valid until the builder builds the next one. <see cref="Key"/> is
+/// the partition key of its first stream; every stream in it maps to the same shard.
+/// </summary>
+internal readonly record struct LokiPush(string? Tenant, ReadOnlyMemory<byte> Body, string ContentType, int Entries, ulong Key);
 
 /// <summary>
 /// Turns a logs batch into Loki push requests. <see cref="Plan"/> groups the entries into streams (by tenant and
-/// label set, resources mapped once and cached); <see cref="TryBuildNext"/> then writes one push at a time, tenant by
-/// tenant, each stream in time order, cutting a new push before <c>max_request_bytes</c> is passed. File lines are
+/// label set, resources mapped once and cached) and each stream into its ordered shard; <see cref="TryBuildNext"/>
+/// then writes one push at a time, shard by shard and tenant by tenant, each stream in time order, cutting a new
+/// push before <c>max_request_bytes</c> is passed, so a push never mixes shards or tenants. File lines are
 /// written straight from their chunk's buffer and compressed into a reused buffer: nothing is allocated per line.
-/// One builder serves one send at a time; the exporter keeps a few and lends them out.
+/// One builder serves one encode at a time; <see cref="LokiRequestEncoder"/> keeps a few and lends them out.
 /// </summary>
 internal sealed class LokiRequestBuilder : IDisposable
 {
@@ -24,6 +29,7 @@ internal sealed class LokiRequestBuilder : IDisposable
     private const int ClosingBytes = 8;
 
     private static readonly Resource EmptyResource = new();
+    private static readonly RequestPartitioner SingleShard = new(1);
 
     private readonly LokiLabelMapper _mapper;
     private readonly LokiLineFormat _format;
@@ -43,6 +49,8 @@ internal sealed class LokiRequestBuilder : IDisposable
     private readonly PooledByteBuffer _compressed = new();
     private readonly PooledByteBuffer _scratch = new(4096);
     private int[] _order = [];
+    private long[] _orderKeys = [];
+    private RequestPartitioner _partitioner = SingleShard;
     private int _streamCount;
     private int _cursorStream;
     private int _cursorEntry;
@@ -59,9 +67,11 @@ internal sealed class LokiRequestBuilder : IDisposable
     /// <summary>Entries in the planned batch.</summary>
     public int EntryCount { get; private set; }
 
-    /// <summary>Groups the batch's entries into streams and rewinds to its first push.</summary>
-    public void Plan(LogsBatch batch)
+    /// <summary>Groups the batch's entries into streams, and those into <paramref name="partitioner"/>'s shards (one when
+    /// null), and rewinds to its first push.</summary>
+    public void Plan(LogsBatch batch, RequestPartitioner? partitioner = null)
     {
+        _partitioner = partitioner ?? SingleShard;
         _streamIndex.Clear();
         _tenants.Clear();
         _chunks.Clear();
@@ -96,7 +106,7 @@ internal sealed class LokiRequestBuilder : IDisposable
             }
         }
 
-        OrderByTenant();
+        OrderByShardAndTenant();
     }
 
     /// <summary>Writes the next push of the planned batch; false when every entry has been written.</summary>
@@ -108,12 +118,11 @@ internal sealed class LokiRequestBuilder : IDisposable
             return false;
         }
 
-        string? tenant = _plans[_order[_cursorStream]].Tenant;
-        int tenantOrder = _plans[_order[_cursorStream]].TenantOrder;
+        var first = _plans[_order[_cursorStream]];
         _writer.BeginPush(_body);
         int entriesInPush = 0;
         int streamsInPush = 0;
-        while (_cursorStream < _streamCount && _plans[_order[_cursorStream]].TenantOrder == tenantOrder)
+        while (_cursorStream < _streamCount && SamePush(_plans[_order[_cursorStream]], first))
         {
             var plan = _plans[_order[_cursorStream]];
             if (_cursorEntry == 0)
@@ -163,7 +172,7 @@ internal sealed class LokiRequestBuilder : IDisposable
         }
 
         _writer.EndPush(_body);
-        push = new LokiPush(tenant, Finish(), _writer.ContentType, entriesInPush);
+        push = new LokiPush(first.Tenant, Finish(), _writer.ContentType, entriesInPush, first.Key);
         return true;
     }
 
@@ -301,7 +310,8 @@ internal sealed class LokiRequestBuilder : IDisposable
             _plans.Add(new LokiStreamPlan());
         }
 
-        _plans[index].Reset(labels, tenant, tenantOrder);
+        ulong key = RequestPartitioner.KeyOf(tenant, labels.Selector);
+        _plans[index].Reset(labels, tenant, tenantOrder, key, _partitioner.ShardOf(key));
         _streamIndex[(tenant, labels.Selector)] = index;
         return index;
     }
@@ -317,25 +327,28 @@ internal sealed class LokiRequestBuilder : IDisposable
         return labels;
     }
 
-    /// <summary>Streams grouped by tenant (first seen first), keeping their order within a tenant.</summary>
-    private void OrderByTenant()
+    private static bool SamePush(LokiStreamPlan stream, LokiStreamPlan first) =>
+        stream.Shard == first.Shard && stream.TenantOrder == first.TenantOrder;
+
+    /// <summary>Streams grouped by shard, then by tenant (first seen first), keeping their order within a tenant.</summary>
+    private void OrderByShardAndTenant()
     {
         if (_order.Length < _streamCount)
         {
-            _order = new int[Math.Max(_streamCount, _order.Length * 2)];
+            int size = Math.Max(_streamCount, _order.Length * 2);
+            _order = new int[size];
+            _orderKeys = new long[size];
         }
 
-        int next = 0;
-        for (int tenant = 0; tenant < _tenants.Count; tenant++)
+        // One sortable key per stream: shard, tenant order, then first-seen order, each well inside 21 bits.
+        for (int stream = 0; stream < _streamCount; stream++)
         {
-            for (int stream = 0; stream < _streamCount; stream++)
-            {
-                if (_plans[stream].TenantOrder == tenant)
-                {
-                    _order[next++] = stream;
-                }
-            }
+            var plan = _plans[stream];
+            _orderKeys[stream] = ((long)plan.Shard << 42) | ((long)plan.TenantOrder << 21) | (long)stream;
+            _order[stream] = stream;
         }
+
+        Array.Sort(_orderKeys, _order, 0, _streamCount);
     }
 
     private static ReadOnlySpan<byte> Field(RawLogChunk chunk, int offset, int length) =>

@@ -31,15 +31,23 @@ internal sealed class LokiStreamPlan : IDisposable
     /// <summary>The first-seen order of this stream's tenant: pushes go tenant by tenant.</summary>
     public int TenantOrder { get; private set; }
 
+    /// <summary>The stream's partition key (tenant and label set): its pushes keep their order.</summary>
+    public ulong Key { get; private set; }
+
+    /// <summary>The ordered shard the key maps to; streams of one shard may share a push.</summary>
+    public int Shard { get; private set; }
+
     public int Count { get; private set; }
 
     public Span<LokiEntryRef> Entries => _entries.AsSpan(0, Count);
 
-    public void Reset(LokiStreamLabels labels, string? tenant, int tenantOrder)
+    public void Reset(LokiStreamLabels labels, string? tenant, int tenantOrder, ulong key, int shard)
     {
         Labels = labels;
         Tenant = tenant;
         TenantOrder = tenantOrder;
+        Key = key;
+        Shard = shard;
         Count = 0;
     }
 

@@ -1,34 +1,35 @@
 using Agent.Core.Components;
 using Agent.Core.Model;
-using Agent.Exporters.Sending;
+using Agent.Exporters.ExporterHelper;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Exporters.Otlp;
 
-/// <summary>One sending queue per signal the exporter was built for, started and stopped together, so a slow signal never holds up another.</summary>
+/// <summary>
+/// One <see cref="RequestExporter{TBatch}"/> per signal the exporter was built for, sharing one sender, started and
+/// stopped together, so a slow signal never holds up another.
+/// </summary>
 public sealed class SignalQueues
 {
-    public SignalQueues(
-        ComponentContext context,
-        IReadOnlySet<Signal> signals,
-        OtlpClientOptions options,
-        ILogger logger,
-        TimeProvider? time,
-        SendBatchWithResult<TracesBatch> sendTraces,
-        SendBatchWithResult<MetricsBatch> sendMetrics,
-        SendBatchWithResult<LogsBatch> sendLogs)
+    public SignalQueues(ComponentContext context, IReadOnlySet<Signal> signals, OtlpClientOptions options, IRequestSender sender, bool gzipBodies, ILogger logger, TimeProvider? time)
     {
         var telemetry = context.ExporterTelemetry();
-        Traces = signals.Contains(Signal.Traces) ? new(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, sendTraces, logger, time) : null;
-        Metrics = signals.Contains(Signal.Metrics) ? new(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, sendMetrics, logger, time) : null;
-        Logs = signals.Contains(Signal.Logs) ? new(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, sendLogs, logger, time) : null;
+        RequestExporter<TBatch>? For<TBatch>(Signal signal, Func<TBatch, Google.Protobuf.IMessage> message)
+            where TBatch : Batch =>
+            signals.Contains(signal)
+                ? new(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, new OtlpRequestEncoder<TBatch>(message, gzipBodies), sender, logger, time)
+                : null;
+
+        Traces = For<TracesBatch>(Signal.Traces, batch => batch.Data);
+        Metrics = For<MetricsBatch>(Signal.Metrics, batch => batch.Data);
+        Logs = For<LogsBatch>(Signal.Logs, batch => batch.ToOtlp());
     }
 
-    public SendingQueue<TracesBatch>? Traces { get; }
+    public RequestExporter<TracesBatch>? Traces { get; }
 
-    public SendingQueue<MetricsBatch>? Metrics { get; }
+    public RequestExporter<MetricsBatch>? Metrics { get; }
 
-    public SendingQueue<LogsBatch>? Logs { get; }
+    public RequestExporter<LogsBatch>? Logs { get; }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -33,7 +33,8 @@ public sealed record FakeLokiRequest(
     int Streams,
     int Entries,
     int Status,
-    string Answer);
+    string Answer,
+    byte[] Body);
 
 /// <summary>
 /// A stand-in for Loki's push endpoint (<c>POST /loki/api/v1/push</c>) on 127.0.0.1 with a free port, decoding
@@ -50,6 +51,9 @@ public sealed class FakeLoki : IAsyncDisposable
     private readonly List<FakeLokiRequest> _requests = [];
     private readonly Queue<(int? Status, string? RetryAfter)> _plannedAnswers = new();
     private Func<FakeLokiEntry, bool>? _refuse;
+    private Func<IReadOnlyList<FakeLokiStream>, bool>? _hold;
+    private Task _released = Task.CompletedTask;
+    private readonly TaskCompletionSource _held = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private string _refuseReason = string.Empty;
 
     private FakeLoki(WebApplication app)
@@ -136,11 +140,28 @@ public sealed class FakeLoki : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Pushes whose streams match <paramref name="hold"/> get no answer until <paramref name="release"/> completes;
+    /// <see cref="Held"/> completes when the first is being held. Other pushes are answered meanwhile.
+    /// </summary>
+    public void HoldUntil(Func<IReadOnlyList<FakeLokiStream>, bool> hold, Task release)
+    {
+        lock (_lock)
+        {
+            _hold = hold;
+            _released = release;
+        }
+    }
+
+    /// <summary>Completes once a push matching <see cref="HoldUntil"/> is being held.</summary>
+    public Task Held => _held.Task;
+
     private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
         using var body = new MemoryStream();
         await request.Body.CopyToAsync(body).ConfigureAwait(false);
+        await HoldIfAskedAsync(request.ContentType, request.Headers.ContentEncoding.FirstOrDefault(), body.ToArray()).ConfigureAwait(false);
         string? tenant = request.Headers["X-Scope-OrgID"].FirstOrDefault();
         string? authorization = request.Headers.Authorization.FirstOrDefault();
         string? encoding = request.Headers.ContentEncoding.FirstOrDefault();
@@ -171,13 +192,29 @@ public sealed class FakeLoki : IAsyncDisposable
 
         lock (_lock)
         {
-            _requests.Add(new FakeLokiRequest(request.ContentType, encoding, tenant, authorization, (int)body.Length, outcome.Streams, outcome.Entries, outcome.Status, outcome.Answer));
+            _requests.Add(new FakeLokiRequest(request.ContentType, encoding, tenant, authorization, (int)body.Length, outcome.Streams, outcome.Entries, outcome.Status, outcome.Answer, body.ToArray()));
         }
 
         context.Response.StatusCode = outcome.Status;
         if (outcome.Status != 204)
         {
             await context.Response.WriteAsync(outcome.Answer + "\n").ConfigureAwait(false);
+        }
+    }
+
+    private async Task HoldIfAskedAsync(string? contentType, string? encoding, byte[] body)
+    {
+        Func<IReadOnlyList<FakeLokiStream>, bool>? hold;
+        Task released;
+        lock (_lock)
+        {
+            (hold, released) = (_hold, _released);
+        }
+
+        if (hold is not null && hold(FakeLokiDecoding.Decode(contentType, encoding, body)))
+        {
+            _held.TrySetResult();
+            await released.ConfigureAwait(false);
         }
     }
 

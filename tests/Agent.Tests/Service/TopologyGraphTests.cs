@@ -43,7 +43,7 @@ public class TopologyGraphTests
               exporters: [record/tagged]
         """;
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_mutating_processor_behind_connectors_never_changes_what_another_pipeline_exports()
     {
         var (topology, recorder) = Recorder.Build(MutatorBehindConnectors);
@@ -89,7 +89,7 @@ public class TopologyGraphTests
               exporters: [record/counts]
         """;
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Connectors_carry_data_on_to_pipelines_of_the_same_and_of_another_signal()
     {
         var (topology, recorder) = Recorder.Build(Chain);
@@ -107,7 +107,7 @@ public class TopologyGraphTests
         Assert.Null(recorder.Receivers["manual/in"].Consumers.Metrics);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Starts_downstream_first_over_the_graph_and_stops_upstream_first()
     {
         var (topology, recorder) = Recorder.Build(Chain);

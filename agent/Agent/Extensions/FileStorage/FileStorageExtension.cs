@@ -2,7 +2,7 @@ using Agent.Core.Components;
 
 namespace Agent.Extensions.FileStorage;
 
-/// <summary>Gives each component a private directory under one root for checkpoints and persistent queues.</summary>
+/// <summary>Gives each component a private directory under one root for checkpoints.</summary>
 internal sealed class FileStorageExtension : IComponent, IStorageExtension
 {
     private readonly string _root;

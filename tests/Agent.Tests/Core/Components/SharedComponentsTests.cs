@@ -47,7 +47,7 @@ public class SharedComponentsTests
         Assert.Equal(["pods"], list);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Racing_first_requests_make_one_object()
     {
         var shared = new SharedComponents();

@@ -10,7 +10,7 @@ namespace Agent.Tests.Core.Processing;
 
 public class ProcessorTests
 {
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_processed_batch_goes_on_and_the_source_hears_back_only_when_the_next_stage_is_done()
     {
         var next = new RecordingConsumer<TracesBatch>(completeWith: null);
@@ -32,7 +32,7 @@ public class ProcessorTests
         Assert.Equal(DeliveryStatus.Rejected, StatusOf(notifier));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_dropped_batch_is_completed_as_delivered_and_counted_as_filtered()
     {
         var context = Context();
@@ -49,7 +49,7 @@ public class ProcessorTests
         Assert.Equal(5, Dropped(context, Signal.Logs, "filtered"));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Items_a_processor_reports_removed_from_a_batch_that_goes_on_are_counted()
     {
         var context = Context();
@@ -63,7 +63,7 @@ public class ProcessorTests
         Assert.Equal(0, Dropped(context, Signal.Metrics, "refused"));
     }
 
-    [Theory(Timeout = 10_000)]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(false, DeliveryStatus.Errored)]
     [InlineData(true, DeliveryStatus.Rejected)]
     public async Task A_refusal_reaches_the_caller_with_the_batch_already_completed_once(bool permanent, DeliveryStatus expected)
@@ -86,7 +86,7 @@ public class ProcessorTests
         Assert.Throws<InvalidOperationException>(() => notifier.Release(DeliveryStatus.Delivered));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_failing_next_stage_is_not_completed_again_and_not_counted_as_a_drop()
     {
         var context = Context();
@@ -108,7 +108,7 @@ public class ProcessorTests
         Assert.Equal(0, Dropped(context, Signal.Traces, "refused"));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_read_only_processor_shares_the_original_in_a_fan_out_and_a_mutating_one_gets_a_copy()
     {
         var seen = new List<TracesBatch>();

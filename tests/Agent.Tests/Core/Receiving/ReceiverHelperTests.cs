@@ -16,7 +16,7 @@ public class ReceiverHelperTests
 
     private static readonly ClientContext Client = new(IPAddress.Parse("10.1.2.3"), new Dictionary<string, IReadOnlyList<string>> { ["x-tenant"] = ["acme"] });
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_taken_batch_carries_a_notifier_and_the_client_and_counts_as_accepted_before_delivery()
     {
         var context = Context();
@@ -34,7 +34,7 @@ public class ReceiverHelperTests
         Assert.Equal(DeliveryStatus.Rejected, await result.Delivery);
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task An_empty_batch_is_accepted_without_reaching_the_pipeline_or_the_counts()
     {
         var context = Context();
@@ -49,7 +49,7 @@ public class ReceiverHelperTests
         Assert.Equal(0, Accepted(context, Signal.Traces) + Refused(context, Signal.Traces));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_full_pipeline_is_retryable_after_the_backpressure_timeout_and_counted_as_refused()
     {
         var context = Context();
@@ -65,7 +65,7 @@ public class ReceiverHelperTests
         Assert.Equal(0, Accepted(context, Signal.Logs));
     }
 
-    [Theory(Timeout = 10_000)]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(DeliveryStatus.Delivered, ReceiveOutcome.Accepted)]
     [InlineData(DeliveryStatus.Errored, ReceiveOutcome.Retryable)]
     [InlineData(DeliveryStatus.Rejected, ReceiveOutcome.Rejected)]
@@ -82,7 +82,7 @@ public class ReceiverHelperTests
         Assert.Equal(fate == DeliveryStatus.Delivered ? 0 : 4, Refused(context, Signal.Metrics));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_permanent_refusal_by_the_pipeline_is_rejected()
     {
         var context = Context();
@@ -103,7 +103,7 @@ public class ReceiverHelperTests
         Assert.Equal(1, Refused(context, Signal.Traces));
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task The_shutdown_deadline_abandons_a_wait_for_delivery()
     {
         var context = Context();

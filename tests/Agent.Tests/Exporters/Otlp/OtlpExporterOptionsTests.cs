@@ -25,7 +25,7 @@ public sealed class OtlpExporterOptionsTests
         options.Tls.Insecure = true;
 
         Assert.Empty(options.Validate());
-        var exporter = new OtlpExporterFactory().CreateExporter(new ComponentContext(new ComponentId("otlp"), options, new TestHost()), OtlpExporterTests.AllSignals);
+        var exporter = new OtlpExporterFactory().CreateExporter(new ComponentContext(new ComponentId("otlp"), options, new TestHost()), OtlpShared.OtlpExporterUnderTest.AllSignals);
         Assert.Equal(new Uri("http://tempo:4317"), ((OtlpExporter)exporter).Target);
     }
 

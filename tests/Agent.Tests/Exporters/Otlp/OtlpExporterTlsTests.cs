@@ -17,7 +17,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
     {
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = _certificates.Server });
         // host:port without tls.insecure means TLS, as in the Collector.
-        var exporter = await OtlpExporterTests.StartAsync(OtlpSamples.UniqueId("otlp"), Options(backend.GrpcHostPort, new TlsClientOptions { CaFile = _certificates.CaFile }));
+        var exporter = await OtlpShared.OtlpExporterUnderTest.StartAsync(OtlpSamples.UniqueId("otlp"), Options(backend.GrpcHostPort, new TlsClientOptions { CaFile = _certificates.CaFile }));
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(2);
@@ -26,11 +26,11 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
 
             Assert.Equal(DeliveryStatus.Delivered, await done.Outcome());
             Assert.Equal(expected, Assert.Single(backend.Traces));
-            Assert.Equal("https", exporter.Target.Scheme);
+            Assert.Equal("https", ((OtlpExporter)exporter).Target.Scheme);
         }
         finally
         {
-            await OtlpExporterTests.StopAsync(exporter);
+            await OtlpShared.OtlpExporterUnderTest.StopAsync(exporter);
         }
     }
 
@@ -39,7 +39,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
     {
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = _certificates.Server, AskClientCertificate = true });
         var tls = new TlsClientOptions { CaFile = _certificates.CaFile, CertFile = _certificates.ClientCertFile, KeyFile = _certificates.ClientKeyFile };
-        var exporter = await OtlpExporterTests.StartAsync(OtlpSamples.UniqueId("otlp"), Options(backend.GrpcEndpoint.ToString(), tls));
+        var exporter = await OtlpShared.OtlpExporterUnderTest.StartAsync(OtlpSamples.UniqueId("otlp"), Options(backend.GrpcEndpoint.ToString(), tls));
         try
         {
             var (batch, done) = OtlpSamples.LogsBatch(1);
@@ -50,7 +50,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         }
         finally
         {
-            await OtlpExporterTests.StopAsync(exporter);
+            await OtlpShared.OtlpExporterUnderTest.StopAsync(exporter);
         }
     }
 
@@ -62,7 +62,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         var options = Options(backend.GrpcHostPort, new TlsClientOptions { CaFile = _certificates.WriteUnrelatedCaFile() });
         options.RetryOnFailure.MaxElapsedTime = TimeSpan.FromMilliseconds(300);
         var log = new RecordingLogger();
-        var exporter = await OtlpExporterTests.StartAsync(id, options, log);
+        var exporter = await OtlpShared.OtlpExporterUnderTest.StartAsync(id, options, log);
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(3);
@@ -75,7 +75,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         }
         finally
         {
-            await OtlpExporterTests.StopAsync(exporter);
+            await OtlpShared.OtlpExporterUnderTest.StopAsync(exporter);
         }
     }
 
@@ -83,7 +83,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
     public async Task Insecure_skip_verify_accepts_any_server_certificate()
     {
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = _certificates.Server });
-        var exporter = await OtlpExporterTests.StartAsync(OtlpSamples.UniqueId("otlp"), Options(backend.GrpcHostPort, new TlsClientOptions { InsecureSkipVerify = true }));
+        var exporter = await OtlpShared.OtlpExporterUnderTest.StartAsync(OtlpSamples.UniqueId("otlp"), Options(backend.GrpcHostPort, new TlsClientOptions { InsecureSkipVerify = true }));
         try
         {
             var (batch, done) = OtlpSamples.MetricsBatch(1);
@@ -93,7 +93,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         }
         finally
         {
-            await OtlpExporterTests.StopAsync(exporter);
+            await OtlpShared.OtlpExporterUnderTest.StopAsync(exporter);
         }
     }
 
@@ -105,7 +105,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = _certificates.Server });
         var options = Options(backend.GrpcHostPort, new TlsClientOptions { CaFile = _certificates.CaFile, ServerNameOverride = serverName });
         options.RetryOnFailure.MaxElapsedTime = TimeSpan.FromMilliseconds(300);
-        var exporter = await OtlpExporterTests.StartAsync(OtlpSamples.UniqueId("otlp"), options);
+        var exporter = await OtlpShared.OtlpExporterUnderTest.StartAsync(OtlpSamples.UniqueId("otlp"), options);
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(1);
@@ -123,7 +123,7 @@ public sealed class OtlpExporterTlsTests(TestCertificates certificates) : IClass
         }
         finally
         {
-            await OtlpExporterTests.StopAsync(exporter);
+            await OtlpShared.OtlpExporterUnderTest.StopAsync(exporter);
         }
     }
 

@@ -13,7 +13,7 @@ public sealed class OtlpHttpExporterTlsTests(TestCertificates certificates) : IC
         options.Tls.CaFile = certificates.CaFile;
         options.Tls.CertFile = certificates.ClientCertFile;
         options.Tls.KeyFile = certificates.ClientKeyFile;
-        var exporter = await OtlpHttpExporterTests.StartAsync(OtlpSamples.UniqueId("otlphttp"), options);
+        var exporter = await OtlpShared.OtlpExporterUnderTest.StartAsync(OtlpSamples.UniqueId("otlphttp"), options);
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(2);
@@ -26,7 +26,7 @@ public sealed class OtlpHttpExporterTlsTests(TestCertificates certificates) : IC
         }
         finally
         {
-            await OtlpHttpExporterTests.StopAsync(exporter);
+            await OtlpShared.OtlpExporterUnderTest.StopAsync(exporter);
         }
     }
 
@@ -36,7 +36,7 @@ public sealed class OtlpHttpExporterTlsTests(TestCertificates certificates) : IC
         await using var backend = await FakeOtlpBackend.StartAsync(new FakeOtlpBackendOptions { ServerCertificate = certificates.Server });
         var options = OtlpHttpExporterTests.Options(backend.HttpEndpoint.ToString());
         options.RetryOnFailure.MaxElapsedTime = TimeSpan.FromMilliseconds(300);
-        var exporter = await OtlpHttpExporterTests.StartAsync(OtlpSamples.UniqueId("otlphttp"), options);
+        var exporter = await OtlpShared.OtlpExporterUnderTest.StartAsync(OtlpSamples.UniqueId("otlphttp"), options);
         try
         {
             var (batch, done) = OtlpSamples.TracesBatch(1);
@@ -47,7 +47,7 @@ public sealed class OtlpHttpExporterTlsTests(TestCertificates certificates) : IC
         }
         finally
         {
-            await OtlpHttpExporterTests.StopAsync(exporter);
+            await OtlpShared.OtlpExporterUnderTest.StopAsync(exporter);
         }
     }
 }

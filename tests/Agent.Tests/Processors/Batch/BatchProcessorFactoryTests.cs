@@ -29,7 +29,7 @@ public class BatchProcessorFactoryTests
         Assert.Empty(new BatchProcessorOptions { SendBatchSize = 100, SendBatchMaxSize = 100 }.Validate());
     }
 
-    [Theory(Timeout = 10_000)]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(Signal.Traces)]
     [InlineData(Signal.Metrics)]
     [InlineData(Signal.Logs)]
@@ -50,7 +50,7 @@ public class BatchProcessorFactoryTests
         }
     }
 
-    [Fact(Timeout = 10_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Merging_never_changes_the_batch_a_read_only_consumer_of_the_same_fan_out_holds()
     {
         var factory = new BatchProcessorFactory();

@@ -12,7 +12,7 @@ namespace Agent.Tests.Receivers.Otlp;
 /// </summary>
 public class OtlpClientContextTests
 {
-    [Theory(Timeout = 60_000)]
+    [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(OtlpExportProtocol.Grpc, false)]
     [InlineData(OtlpExportProtocol.Grpc, true)]
     [InlineData(OtlpExportProtocol.HttpProtobuf, false)]

@@ -19,7 +19,7 @@ public sealed class ScraperControllerTests : IAsyncDisposable
     private readonly ComponentId _id = new("testscrape", Guid.NewGuid().ToString("N"));
     private ScraperController? _controller;
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task After_the_initial_delay_and_then_every_interval_each_round_is_one_batch_of_every_scraper()
     {
         var cpu = new TestScraper("cpu", Reads("cpu", 1));
@@ -49,7 +49,7 @@ public sealed class ScraperControllerTests : IAsyncDisposable
         Assert.Equal(6, SelfMetrics.AcceptedValue(_id.ToString(), string.Empty, Signal.Metrics));
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_failing_scrape_is_counted_and_the_next_round_goes_on()
     {
         var flaky = new TestScraper("flaky", Throws("no such device"), Reads("flaky", 2));
@@ -68,7 +68,7 @@ public sealed class ScraperControllerTests : IAsyncDisposable
         Assert.Equal(2, Metric("otelcol_scraper_scraped_metric_points_total", "flaky"));
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_partial_failure_hands_on_what_was_read_and_counts_the_rest_as_errored()
     {
         var disks = new TestScraper("disk", Reads("disk", 3, failed: 2));
@@ -81,7 +81,7 @@ public sealed class ScraperControllerTests : IAsyncDisposable
         Assert.Equal(2, Metric("otelcol_scraper_errored_metric_points_total", "disk"));
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_scrape_past_its_timeout_is_cancelled_counted_and_timed_and_the_loop_goes_on()
     {
         var slow = new TestScraper("slow", Hangs(), Reads("slow", 1));
@@ -102,7 +102,7 @@ public sealed class ScraperControllerTests : IAsyncDisposable
         Assert.Equal(1, (await NextBatchAsync()).ItemCount);
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_scraper_that_ignores_its_timeout_is_not_called_again_until_it_returns()
     {
         var release = new TaskCompletionSource<ScrapeResult>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -126,7 +126,7 @@ public sealed class ScraperControllerTests : IAsyncDisposable
         Assert.Equal(1, (await NextBatchAsync()).ItemCount);
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Shutdown_cancels_the_scrape_in_progress_and_stops_the_scrapers()
     {
         var hanging = new TestScraper("hanging", Hangs());
@@ -140,7 +140,7 @@ public sealed class ScraperControllerTests : IAsyncDisposable
         Assert.Equal(0, Errors("hanging", "timeout") + Errors("hanging", "failed"));
     }
 
-    [Fact(Timeout = 30_000)]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Shutdown_gives_up_a_hand_over_to_a_full_pipeline_and_counts_it_refused()
     {
         var cpu = new TestScraper("cpu", Reads("cpu", 2));

@@ -2,11 +2,13 @@ using Agent.Core.Config;
 using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Exporters.Sending;
+using Agent.Exporters.ExporterHelper;
+using Google.Protobuf;
+using Microsoft.Extensions.Time.Testing;
 
-namespace Agent.Tests.Exporters.Sending;
+namespace Agent.Tests.Exporters.ExporterHelper;
 
-public sealed class SendingQueueTests
+public sealed class RequestExporterTests
 {
     private readonly Agent.Core.Components.ComponentId _id = OtlpSamples.UniqueId("queue");
 
@@ -26,7 +28,7 @@ public sealed class SendingQueueTests
         }
 
         await backend.WaitInFlightAsync(3);
-        Assert.Equal(2, queue.QueuedBatches);
+        Assert.Equal(2, queue.QueuedRequests);
         backend.Release();
 
         foreach (var done in notifiers)
@@ -96,6 +98,8 @@ public sealed class SendingQueueTests
 
         Assert.Equal(DeliveryStatus.Errored, await done.Outcome());
         Assert.Equal(4, SelfMetrics.EnqueueFailedValue(_id.ToString(), Signal.Traces));
+        Assert.Equal(1, SelfMetrics.Value("otelcol_exporter_queue_size", ("exporter", _id.ToString()), ("data_type", "traces")));
+        Assert.Equal(1, SelfMetrics.Value("otelcol_exporter_queue_capacity", ("exporter", _id.ToString()), ("data_type", "traces")));
         backend.Release();
         await queue.ShutdownAsync(CancellationToken.None);
         Assert.Equal(2, backend.Sent);
@@ -207,26 +211,30 @@ public sealed class SendingQueueTests
     public async Task A_retry_after_longer_than_max_elapsed_time_does_not_hold_the_batch_past_it()
     {
         int attempts = 0;
+        var time = new FakeTimeProvider();
         var queue = await StartAsync<LogsBatch>(new SendingQueueOptions(), (_, _) =>
         {
             Interlocked.Increment(ref attempts);
             throw new RetryableException("throttled", TimeSpan.FromMinutes(10));
-        }, maxElapsed: TimeSpan.FromMilliseconds(300));
+        }, maxElapsed: TimeSpan.FromMilliseconds(300), time: time);
         var (batch, done) = OtlpSamples.LogsBatch(1);
 
         await queue.ConsumeAsync(batch, CancellationToken.None);
 
-        // Without the budget the queue would sleep the whole ten minutes before giving up.
+        // The clock moves only here, in steps far shorter than the ten minutes asked for: without the budget the
+        // retry would wait for all of them; with it the second attempt comes at 300 ms and is the last.
+        await AdvanceUntilAsync(time, done.Completion, TimeSpan.FromMilliseconds(100));
         Assert.Equal(DeliveryStatus.Errored, await done.Outcome());
         Assert.Equal(2, attempts);
+        Assert.True(time.GetUtcNow() - time.Start < TimeSpan.FromSeconds(1), $"gave up only after {time.GetUtcNow() - time.Start}");
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_partial_success_counts_only_the_accepted_items_as_sent()
     {
-        var queue = new SendingQueue<TracesBatch>(_id, Telemetry, new SendingQueueOptions(), FastRetry(), TimeSpan.FromSeconds(5),
-            (SendBatchWithResult<TracesBatch>)((_, _) => ValueTask.FromResult(new SendResult(2, "too old"))), new RecordingLogger());
+        var queue = new RequestExporter<TracesBatch>(_id, Telemetry, new SendingQueueOptions(), FastRetry(), TimeSpan.FromSeconds(5),
+            new CountingEncoder<TracesBatch>(Message<TracesBatch>()), new DelegateSender((_, _) => ValueTask.FromResult(new SendResult(2, "too old"))), new RecordingLogger());
         await queue.StartAsync(CancellationToken.None);
         var (batch, done) = OtlpSamples.TracesBatch(5);
 
@@ -271,12 +279,39 @@ public sealed class SendingQueueTests
         await queue.ShutdownAsync(CancellationToken.None);
     }
 
-    private async Task<SendingQueue<TBatch>> StartAsync<TBatch>(SendingQueueOptions options, SendBatch<TBatch> send, TimeSpan? maxElapsed = null, TimeSpan? timeout = null)
+    private async Task<RequestExporter<TBatch>> StartAsync<TBatch>(
+        SendingQueueOptions options,
+        Func<ExportRequest, CancellationToken, ValueTask> send,
+        TimeSpan? maxElapsed = null,
+        TimeSpan? timeout = null,
+        TimeProvider? time = null,
+        IRequestEncoder<TBatch>? encoder = null)
         where TBatch : Batch
     {
-        var queue = new SendingQueue<TBatch>(_id, Telemetry, options, FastRetry(maxElapsed), timeout ?? TimeSpan.FromSeconds(5), send, new RecordingLogger());
+        var queue = new RequestExporter<TBatch>(
+            _id, Telemetry, options, FastRetry(maxElapsed), timeout ?? TimeSpan.FromSeconds(5),
+            encoder ?? new CountingEncoder<TBatch>(Message<TBatch>()), DelegateSender.Accepting(send), new RecordingLogger(), time);
         await queue.StartAsync(CancellationToken.None);
         return queue;
+    }
+
+    internal static Func<TBatch, IMessage> Message<TBatch>()
+        where TBatch : Batch => batch => batch switch
+        {
+            TracesBatch traces => traces.Data,
+            MetricsBatch metrics => metrics.Data,
+            LogsBatch logs => logs.ToOtlp(),
+            _ => throw new ArgumentException(batch.GetType().Name),
+        };
+
+    /// <summary>Moves the fake clock in steps until <paramref name="until"/> completes (a positive signal, not a sleep).</summary>
+    internal static async Task AdvanceUntilAsync(FakeTimeProvider time, Task until, TimeSpan step)
+    {
+        while (!until.IsCompleted)
+        {
+            time.Advance(step);
+            await Task.WhenAny(until, Task.Delay(5));
+        }
     }
 
     private static RetryOptions FastRetry(TimeSpan? maxElapsed = null) => new()
@@ -298,7 +333,7 @@ public sealed class SendingQueueTests
 
         public int Sent => Volatile.Read(ref _sent);
 
-        public async ValueTask SendAsync(TracesBatch batch, CancellationToken cancellationToken)
+        public async ValueTask SendAsync(ExportRequest request, CancellationToken cancellationToken)
         {
             int now = Interlocked.Increment(ref _inFlight);
             int max;

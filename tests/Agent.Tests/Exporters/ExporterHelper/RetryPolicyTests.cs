@@ -1,8 +1,8 @@
 using Agent.Core.Config;
 using Agent.Core.Consumers;
-using Agent.Exporters.Sending;
+using Agent.Exporters.ExporterHelper;
 
-namespace Agent.Tests.Exporters.Sending;
+namespace Agent.Tests.Exporters.ExporterHelper;
 
 public sealed class RetryPolicyTests
 {

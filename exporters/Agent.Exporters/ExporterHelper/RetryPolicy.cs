@@ -3,7 +3,7 @@ using Agent.Core.Consumers;
 using Polly;
 using Polly.Retry;
 
-namespace Agent.Exporters.Sending;
+namespace Agent.Exporters.ExporterHelper;
 
 /// <summary>
 /// Builds the Polly pipeline for the Collector's <c>retry_on_failure</c>: exponential backoff with jitter, a delay

@@ -1,0 +1,188 @@
+using Agent.Core.Config;
+
+namespace Agent.Exporters.ExporterHelper;
+
+/// <summary>
+/// The in-memory <see cref="IRequestQueue"/>: one FIFO per shard under one shared bound, counted in the sizer's
+/// units (requests, items or body bytes) and capped at <c>max_size_mib</c> of bodies whatever the sizer. A request
+/// larger than the whole capacity is still admitted into an empty queue, so it never waits forever.
+/// </summary>
+public sealed class MemoryRequestQueue : IRequestQueue
+{
+    private readonly object _gate = new();
+    private readonly Queue<ExportRequest>[] _shards;
+    private readonly TaskCompletionSource?[] _shardFilled;
+    private readonly string _sizer;
+    private readonly long _capacityBytes;
+    private TaskCompletionSource _roomFreed = NewSignal();
+    private long _units;
+    private long _bytes;
+    private int _count;
+    private bool _completed;
+
+    public MemoryRequestQueue(SendingQueueOptions options, int shards)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.QueueSize, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MaxSizeMib, 1);
+        _shards = new Queue<ExportRequest>[shards];
+        for (int i = 0; i < shards; i++)
+        {
+            _shards[i] = new Queue<ExportRequest>();
+        }
+
+        _shardFilled = new TaskCompletionSource?[shards];
+        _sizer = options.Sizer;
+        Capacity = options.QueueSize;
+        _capacityBytes = options.MaxSizeMib * 1024 * 1024;
+    }
+
+    public int Shards => _shards.Length;
+
+    public long Capacity { get; }
+
+    public long Size
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _units;
+            }
+        }
+    }
+
+    public int Count => Volatile.Read(ref _count);
+
+    public bool TryEnqueue(ExportRequest request, int shard)
+    {
+        lock (_gate)
+        {
+            if (_completed || !Fits(request))
+            {
+                return false;
+            }
+
+            Admit(request, shard);
+            return true;
+        }
+    }
+
+    public async ValueTask EnqueueAsync(ExportRequest request, int shard, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task roomFreed;
+            lock (_gate)
+            {
+                if (_completed)
+                {
+                    throw new InvalidOperationException("The sending queue is shut down.");
+                }
+
+                if (Fits(request))
+                {
+                    Admit(request, shard);
+                    return;
+                }
+
+                roomFreed = _roomFreed.Task;
+            }
+
+            await roomFreed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async ValueTask<ExportRequest?> DequeueAsync(int shard, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            Task filled;
+            lock (_gate)
+            {
+                if (_shards[shard].TryDequeue(out var request))
+                {
+                    Release(request);
+                    return request;
+                }
+
+                if (_completed)
+                {
+                    return null;
+                }
+
+                filled = (_shardFilled[shard] ??= NewSignal()).Task;
+            }
+
+            await filled.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public bool TryDequeueAny(out ExportRequest request)
+    {
+        lock (_gate)
+        {
+            foreach (var shard in _shards)
+            {
+                if (shard.TryDequeue(out request!))
+                {
+                    Release(request);
+                    return true;
+                }
+            }
+        }
+
+        request = null!;
+        return false;
+    }
+
+    public void Complete()
+    {
+        lock (_gate)
+        {
+            _completed = true;
+            _roomFreed.TrySetResult();
+            for (int i = 0; i < _shardFilled.Length; i++)
+            {
+                _shardFilled[i]?.TrySetResult();
+                _shardFilled[i] = null;
+            }
+        }
+    }
+
+    private long UnitsOf(ExportRequest request) => _sizer switch
+    {
+        "items" => request.Items,
+        "bytes" => request.Body.Length,
+        _ => 1,
+    };
+
+    private bool Fits(ExportRequest request) =>
+        _count == 0 || (_units + UnitsOf(request) <= Capacity && _bytes + request.Body.Length <= _capacityBytes);
+
+    private void Admit(ExportRequest request, int shard)
+    {
+        _units += UnitsOf(request);
+        _bytes += request.Body.Length;
+        _count++;
+        _shards[shard].Enqueue(request);
+        if (_shardFilled[shard] is { } filled)
+        {
+            _shardFilled[shard] = null;
+            filled.TrySetResult();
+        }
+    }
+
+    private void Release(ExportRequest request)
+    {
+        _units -= UnitsOf(request);
+        _bytes -= request.Body.Length;
+        _count--;
+
+        // Continuations run asynchronously, so waking the producers under the lock runs none of their code here.
+        _roomFreed.TrySetResult();
+        _roomFreed = NewSignal();
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+}

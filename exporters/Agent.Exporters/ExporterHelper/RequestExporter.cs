@@ -1,0 +1,226 @@
+using Agent.Core.Components;
+using Agent.Core.Config;
+using Agent.Core.Consumers;
+using Agent.Core.Delivery;
+using Agent.Core.Model;
+using Agent.Core.Telemetry;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Exporters.ExporterHelper;
+
+/// <summary>
+/// The layers every exporter shares (the Collector's exporterhelper): a batch is encoded into requests once, when it
+/// is accepted; each request goes to the shard its partition key picks in a bounded <see cref="IRequestQueue"/>;
+/// one consumer per shard sends it, retrying the same bytes (<see cref="RetrySender"/>); its sources learn the
+/// outcome through its notifiers. Requests without a key go to one shard that every consumer reads. With
+/// <c>sending_queue.enabled: false</c> the caller encodes and sends inline.
+/// </summary>
+public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
+    where TBatch : Batch
+{
+    private readonly ComponentId _exporter;
+    private readonly ExporterTelemetry _telemetry;
+    private readonly SendingQueueOptions _options;
+    private readonly IRequestEncoder<TBatch> _encoder;
+    private readonly RequestPartitioner _partitioner;
+    private readonly IRequestQueue _queue;
+    private readonly RetrySender _sender;
+    private readonly SendOutcomes _outcomes;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stopSending = new();
+    private readonly List<Task> _consumers = [];
+    private Signal? _signal;
+
+    public RequestExporter(
+        ComponentId exporter,
+        ExporterTelemetry telemetry,
+        SendingQueueOptions queue,
+        RetryOptions retry,
+        TimeSpan timeout,
+        IRequestEncoder<TBatch> encoder,
+        IRequestSender sender,
+        ILogger logger,
+        TimeProvider? time = null)
+    {
+        _exporter = exporter;
+        _telemetry = telemetry;
+        _options = queue;
+        _encoder = encoder;
+        _logger = logger;
+
+        // A partitioned exporter gets a shard per consumer; otherwise all consumers share one shard.
+        _partitioner = new RequestPartitioner(encoder.Partitioned ? queue.NumConsumers : 1);
+        _queue = new MemoryRequestQueue(queue, _partitioner.Shards);
+        _sender = new RetrySender(sender, retry, timeout, time ?? TimeProvider.System, () => _stopSending.IsCancellationRequested);
+        _outcomes = new SendOutcomes(exporter, telemetry, logger);
+    }
+
+    public bool MutatesData => false;
+
+    /// <summary>Requests waiting in the queue (not those being sent).</summary>
+    public int QueuedRequests => _queue.Count;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (_options.Enabled)
+        {
+            int perShard = _partitioner.Shards == 1 ? _options.NumConsumers : 1;
+            for (int shard = 0; shard < _partitioner.Shards; shard++)
+            {
+                for (int i = 0; i < perShard; i++)
+                {
+                    int mine = shard;
+                    _consumers.Add(Task.Run(() => ConsumeShardAsync(mine), CancellationToken.None));
+                }
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public async ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
+    {
+        _signal = batch.Signal;
+        var requests = Encode(batch);
+        if (!_options.Enabled)
+        {
+            // Inline: one request after the other keeps each key's order on the caller.
+            foreach (var request in requests)
+            {
+                await DeliverAsync(request).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        for (int i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            int shard = _partitioner.ShardOf(request);
+            try
+            {
+                if (_options.BlockOnOverflow)
+                {
+                    await _queue.EnqueueAsync(request, shard, cancellationToken).ConfigureAwait(false);
+                }
+                else if (!_queue.TryEnqueue(request, shard))
+                {
+                    _outcomes.NotQueued(request);
+                }
+            }
+            catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+            {
+                // Nothing from here on was queued: the caller hears of it and the sources are told.
+                for (int j = i; j < requests.Count; j++)
+                {
+                    _outcomes.NotQueued(requests[j]);
+                }
+
+                ReportQueue();
+                throw;
+            }
+        }
+
+        ReportQueue();
+    }
+
+    public async Task ShutdownAsync(CancellationToken cancellationToken)
+    {
+        _queue.Complete();
+        using (cancellationToken.Register(_stopSending.Cancel))
+        {
+            await Task.WhenAll(_consumers).ConfigureAwait(false);
+        }
+
+        // The deadline passed with requests still queued: they were not delivered.
+        while (_queue.TryDequeueAny(out var left))
+        {
+            _outcomes.Unsent(left);
+        }
+
+        ReportQueue();
+    }
+
+    /// <summary>The batch's requests, holding its notifiers between them; none when it cannot be encoded.</summary>
+    private List<ExportRequest> Encode(TBatch batch)
+    {
+        var requests = new List<ExportRequest>(1);
+        try
+        {
+            _encoder.Encode(batch, _partitioner, requests);
+        }
+        catch (Exception ex) when (ex is not OutOfMemoryException)
+        {
+            // Data the encoder cannot write is data no retry can deliver.
+            _logger.LogError(ex, "Exporter {Exporter} could not encode {Items} {Signal}", _exporter, batch.ItemCount, batch.Signal.ItemName());
+            _telemetry.SendFailed(batch.Signal, batch.ItemCount, "permanent");
+            foreach (var request in requests)
+            {
+                request.Complete(DeliveryStatus.Rejected);
+            }
+
+            batch.Complete(DeliveryStatus.Rejected);
+            return [];
+        }
+
+        if (requests.Count == 0)
+        {
+            batch.Complete(DeliveryStatus.Delivered);
+            return requests;
+        }
+
+        var notifiers = RequestNotifiers.Take(batch, requests.Count);
+        foreach (var request in requests)
+        {
+            request.Notifiers = notifiers;
+        }
+
+        return requests;
+    }
+
+    private async Task ConsumeShardAsync(int shard)
+    {
+        while (await _queue.DequeueAsync(shard, CancellationToken.None).ConfigureAwait(false) is { } request)
+        {
+            ReportQueue();
+            if (_stopSending.IsCancellationRequested)
+            {
+                _outcomes.Unsent(request);
+                continue;
+            }
+
+            await DeliverAsync(request).ConfigureAwait(false);
+        }
+    }
+
+    private async Task DeliverAsync(ExportRequest request)
+    {
+        try
+        {
+            _outcomes.Sent(request, await _sender.SendAsync(request, _stopSending.Token).ConfigureAwait(false));
+        }
+        catch (PermanentException ex)
+        {
+            _outcomes.Refused(request, ex);
+        }
+        catch (Exception ex) when (_stopSending.IsCancellationRequested)
+        {
+            _outcomes.Stopped(request, ex);
+        }
+        catch (Exception ex)
+        {
+            _outcomes.GaveUp(request, ex);
+        }
+    }
+
+    private void ReportQueue()
+    {
+        // The signal is known from the first batch; before it there is nothing to report under any signal's label.
+        if (_signal is { } signal)
+        {
+            _telemetry.SetQueue(signal, _queue.Size, _queue.Capacity);
+        }
+    }
+
+    public override string ToString() => $"sending queue of {_exporter}";
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Http.Headers;
+using Agent.Core.Consumers;
+using Agent.Core.Model;
+using Agent.Core.Net;
+using Agent.Core.Telemetry;
+using Agent.Exporters.ExporterHelper;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Exporters.Loki;
+
+/// <summary>
+/// Posts one encoded push to Loki. 408, 429 and 5xx are retryable (with Retry-After); a 400 refuses only the entries
+/// it names, which are counted by Loki's reason while the rest count as delivered; any other status refuses the push.
+/// </summary>
+internal sealed class LokiSender : IRequestSender
+{
+    private const int MaxErrorBodyChars = 4096;
+    private const string TenantHeader = "X-Scope-OrgID";
+
+    private readonly string _exporter;
+    private readonly Uri _pushUri;
+    private readonly HttpClient _http;
+    private readonly IReadOnlyDictionary<string, string> _headers;
+    private readonly ExporterTelemetry _telemetry;
+    private readonly ILogger _logger;
+
+    public LokiSender(string exporter, Uri pushUri, HttpClient http, IReadOnlyDictionary<string, string> headers, ExporterTelemetry telemetry, ILogger logger)
+    {
+        _exporter = exporter;
+        _pushUri = pushUri;
+        _http = http;
+        _headers = headers;
+        _telemetry = telemetry;
+        _logger = logger;
+    }
+
+    public async ValueTask<SendResult> SendAsync(ExportRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, _pushUri);
+        message.Content = new ReadOnlyMemoryContent(request.Body);
+        message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType);
+        foreach (var (name, value) in _headers)
+        {
+            message.Headers.Remove(name);
+            message.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (request.Tenant is not null)
+        {
+            message.Headers.Remove(TenantHeader);
+            message.Headers.TryAddWithoutValidation(TenantHeader, request.Tenant);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RetryableException($"push to {_pushUri} failed: {ex.Message}", null, ex);
+        }
+
+        using (response)
+        {
+            if (response.IsSuccessStatusCode)
+            {
+                return SendResult.Accepted;
+            }
+
+            int status = (int)response.StatusCode;
+            string text = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+            if (status is 408 or 429 || status >= 500)
+            {
+                throw new RetryableException($"Loki answered {status}: {text}", RetryAfter.Of(response, DateTimeOffset.UtcNow));
+            }
+
+            // The refused entries are counted here, by Loki's reasons.
+            int refused = CountRefused(request.Items, status, text);
+            return refused > 0
+                ? new SendResult(refused, $"Loki refused {refused} of {request.Items} entries", CountedBySender: true)
+                : SendResult.Accepted;
+        }
+    }
+
+    private int CountRefused(int entries, int status, string message)
+    {
+        var refusals = status == (int)HttpStatusCode.BadRequest ? LokiRejection.Parse(message) : null;
+        int refused = 0;
+        if (refusals is null)
+        {
+            // Nothing says which entries: none of this push's entries can be taken as stored.
+            refused = entries;
+            string reason = status == (int)HttpStatusCode.BadRequest ? LokiRejection.Reason(message) : $"http_{status}";
+            _telemetry.SendFailed(Signal.Logs, refused, reason);
+        }
+        else
+        {
+            foreach (var (count, reason) in refusals)
+            {
+                int counted = Math.Min(count, entries - refused);
+                refused += counted;
+                _telemetry.SendFailed(Signal.Logs, counted, reason);
+            }
+        }
+
+        _logger.LogWarning("Exporter {Exporter}: Loki answered {Status} and refused {Refused} of {Entries} entries: {Message}", _exporter, status, refused, entries, message);
+        return refused;
+    }
+
+    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            return body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] : body.TrimEnd();
+        }
+        catch (HttpRequestException)
+        {
+            return response.ReasonPhrase ?? string.Empty;
+        }
+    }
+}

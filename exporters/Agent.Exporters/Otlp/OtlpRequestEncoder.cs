@@ -1,0 +1,54 @@
+using System.Buffers;
+using System.IO.Compression;
+using Agent.Core.Model;
+using Agent.Exporters.ExporterHelper;
+using Google.Protobuf;
+
+namespace Agent.Exporters.Otlp;
+
+/// <summary>
+/// Encodes a batch as one OTLP export request (protobuf, gzipped when <paramref name="gzip"/>), once. OTLP keeps
+/// no order between requests, so there is no partition key: any consumer sends any request.
+/// </summary>
+public sealed class OtlpRequestEncoder<TBatch>(Func<TBatch, IMessage> message, bool gzip) : IRequestEncoder<TBatch>
+    where TBatch : Batch
+{
+    public bool Partitioned => false;
+
+    public void Encode(TBatch batch, RequestPartitioner partitioner, List<ExportRequest> requests)
+    {
+        var request = message(batch);
+        int size = request.CalculateSize();
+        byte[] plain = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+        request.WriteTo(plain.AsSpan(0, size));
+        if (!gzip)
+        {
+            requests.Add(ExportRequest.FromRented(batch.Signal, batch.ItemCount, plain, size, OtlpProtobuf.ContentType));
+            return;
+        }
+
+        try
+        {
+            requests.Add(Compressed(batch, plain.AsSpan(0, size)));
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(plain);
+        }
+    }
+
+    private static ExportRequest Compressed(TBatch batch, ReadOnlySpan<byte> plain)
+    {
+        var compressed = new MemoryStream(Math.Max(plain.Length / 4, 64));
+        using (var zip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            zip.Write(plain);
+        }
+
+        return new ExportRequest(batch.Signal, batch.ItemCount, compressed.GetBuffer().AsMemory(0, (int)compressed.Length))
+        {
+            ContentType = OtlpProtobuf.ContentType,
+            ContentEncoding = OtlpClientOptions.Gzip,
+        };
+    }
+}
