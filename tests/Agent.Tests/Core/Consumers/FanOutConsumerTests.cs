@@ -18,7 +18,7 @@ public class FanOutConsumerTests
         Assert.Throws<ArgumentException>(() => FanOutConsumer<TracesBatch>.Of([]));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Read_only_consumers_share_the_batch_and_the_source_hears_back_after_the_last()
     {
         var first = new RecordingConsumer<TracesBatch>(completeWith: null);
@@ -36,7 +36,7 @@ public class FanOutConsumerTests
         Assert.Equal(DeliveryStatus.Delivered, StatusOf(notifier));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_mutator_gets_its_own_copy_when_a_read_only_consumer_shares_the_original()
     {
         // The mutator comes last: it used to be handed the original that the read-only consumer still held.
@@ -65,7 +65,7 @@ public class FanOutConsumerTests
         Assert.Equal(DeliveryStatus.Errored, StatusOf(notifier));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task When_all_consumers_mutate_the_last_one_takes_the_original_and_the_others_copies()
     {
         var consumers = Enumerable.Range(0, 3).Select(_ => new RecordingConsumer<TracesBatch>(mutatesData: true, completeWith: null)).ToArray();
@@ -88,7 +88,7 @@ public class FanOutConsumerTests
         Assert.Equal(DeliveryStatus.Delivered, StatusOf(notifier));
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_failing_consumer_stops_the_fan_out_and_the_rest_are_completed_as_errored()
     {
         var before = new RecordingConsumer<LogsBatch>(completeWith: null);
@@ -127,7 +127,7 @@ public class FanOutConsumerTests
         Assert.Equal(expected, fanOut.MutatesData);
     }
 
-    [Fact]
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Nested_fan_outs_never_let_a_mutator_change_what_a_reader_in_another_branch_holds()
     {
         // A receiver fanning out to a read-only pipeline and to a pipeline that itself fans out to two mutators.
