@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Agent.Core.Model;
 using Agent.Exporters.ExporterHelper;
 using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Agent.Exporters.Otlp;
 
@@ -10,7 +11,7 @@ namespace Agent.Exporters.Otlp;
 /// channel applies the configured grpc-encoding), and the answer is read straight into a <see cref="SendResult"/> (boxed: gRPC wants a class).
 /// Failures are sorted by the OTLP rules (<see cref="GrpcFailures"/>).
 /// </summary>
-internal sealed class OtlpGrpcSender : IRequestSender
+internal sealed class OtlpGrpcSender : IRequestSender, IDisposable
 {
     private static readonly Marshaller<ExportRequest> Request = new(
         static (request, context) =>
@@ -28,18 +29,25 @@ internal sealed class OtlpGrpcSender : IRequestSender
     private static readonly Method<ExportRequest, StrongBox<SendResult>> Metrics = Export(Signal.Metrics, "opentelemetry.proto.collector.metrics.v1.MetricsService");
     private static readonly Method<ExportRequest, StrongBox<SendResult>> Logs = Export(Signal.Logs, "opentelemetry.proto.collector.logs.v1.LogsService");
 
+    private readonly GrpcChannel _channel;
     private readonly CallInvoker _calls;
     private readonly Metadata _headers;
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
 
-    public OtlpGrpcSender(CallInvoker calls, Metadata headers, TimeSpan timeout, TimeProvider time)
+    /// <summary>Sends over <paramref name="channel"/> (connected to <paramref name="target"/>), which it then owns.</summary>
+    public OtlpGrpcSender(GrpcChannel channel, Uri target, Metadata headers, TimeSpan timeout, TimeProvider time)
     {
-        _calls = calls;
+        _channel = channel;
+        Target = target;
+        _calls = channel.CreateCallInvoker();
         _headers = headers;
         _timeout = timeout;
         _time = time;
     }
+
+    /// <summary>The address the channel connects to.</summary>
+    public Uri Target { get; }
 
     public async ValueTask<SendResult> SendAsync(ExportRequest request, CancellationToken cancellationToken)
     {
@@ -62,6 +70,8 @@ internal sealed class OtlpGrpcSender : IRequestSender
             throw GrpcFailures.Classify(ex);
         }
     }
+
+    public void Dispose() => _channel.Dispose();
 
     private static Method<ExportRequest, StrongBox<SendResult>> Export(Signal signal, string service) => new(
         MethodType.Unary,

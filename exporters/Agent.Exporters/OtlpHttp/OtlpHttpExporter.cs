@@ -1,5 +1,4 @@
 using Agent.Core.Components;
-using Agent.Core.Consumers;
 using Agent.Core.Model;
 using Agent.Exporters.Otlp;
 using Microsoft.Extensions.Logging;
@@ -11,52 +10,22 @@ namespace Agent.Exporters.OtlpHttp;
 /// queue. Each batch is encoded (and gzipped) once; retries resend those bytes. Refused parts of accepted requests
 /// are counted as dropped.
 /// </summary>
-public sealed class OtlpHttpExporter : IExporter
+public sealed class OtlpHttpExporter(ComponentContext context, IReadOnlySet<Signal> signals, OtlpHttpExporterOptions options, TimeProvider? time = null)
+    : OtlpSignalExporter(context, signals, options, new OtlpHttpSender(options, SignalUrls(context.Id, options), time), options.UsesGzip, context.CreateLogger<OtlpHttpExporter>(), time)
 {
-    private readonly OtlpHttpSender _sender;
-    private readonly SignalQueues _queues;
-
-    public OtlpHttpExporter(ComponentContext context, IReadOnlySet<Signal> signals, OtlpHttpExporterOptions options, TimeProvider? time = null)
+    /// <summary>Every signal's URL, resolved now so a bad one fails the start-up rather than the first send.</summary>
+    private static Func<Signal, Uri> SignalUrls(ComponentId id, OtlpHttpExporterOptions options)
     {
-        TracesUrl = options.UrlFor(Signal.Traces) ?? throw NoUrl(context.Id, Signal.Traces);
-        MetricsUrl = options.UrlFor(Signal.Metrics) ?? throw NoUrl(context.Id, Signal.Metrics);
-        LogsUrl = options.UrlFor(Signal.Logs) ?? throw NoUrl(context.Id, Signal.Logs);
-        _sender = new OtlpHttpSender(options, UrlFor, time);
-        _queues = new SignalQueues(context, signals, options, _sender, options.UsesGzip, context.CreateLogger<OtlpHttpExporter>(), time);
-    }
-
-    public Uri TracesUrl { get; }
-
-    public Uri MetricsUrl { get; }
-
-    public Uri LogsUrl { get; }
-
-    public IConsumer<TracesBatch>? Traces => _queues.Traces;
-
-    public IConsumer<MetricsBatch>? Metrics => _queues.Metrics;
-
-    public IConsumer<LogsBatch>? Logs => _queues.Logs;
-
-    public Task StartAsync(CancellationToken cancellationToken) => _queues.StartAsync(cancellationToken);
-
-    public async Task ShutdownAsync(CancellationToken cancellationToken)
-    {
-        try
+        var traces = options.UrlFor(Signal.Traces) ?? throw NoUrl(id, Signal.Traces);
+        var metrics = options.UrlFor(Signal.Metrics) ?? throw NoUrl(id, Signal.Metrics);
+        var logs = options.UrlFor(Signal.Logs) ?? throw NoUrl(id, Signal.Logs);
+        return signal => signal switch
         {
-            await _queues.ShutdownAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _sender.Dispose();
-        }
+            Signal.Traces => traces,
+            Signal.Metrics => metrics,
+            _ => logs,
+        };
     }
-
-    private Uri UrlFor(Signal signal) => signal switch
-    {
-        Signal.Traces => TracesUrl,
-        Signal.Metrics => MetricsUrl,
-        _ => LogsUrl,
-    };
 
     private static ArgumentException NoUrl(ComponentId id, Signal signal) =>
         new($"exporter {id}: no usable URL for {signal.ConfigName()} (set endpoint or {signal.ConfigName()}_endpoint)");
