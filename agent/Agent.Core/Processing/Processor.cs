@@ -44,7 +44,7 @@ public abstract class Processor<TBatch> : IProcessor<TBatch>
 
     public ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
     {
-        // Nothing is counted on the way through: an item count walks every group, and most batches just pass.
+        // Nothing is counted on the way through: most batches just pass, and only drops and refusals are metrics.
         TBatch? result;
         try
         {

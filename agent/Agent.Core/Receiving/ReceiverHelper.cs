@@ -91,14 +91,16 @@ public sealed class ReceiverHelper
     private async Task<(ReceiveOutcome, string)?> HandOverAsync<TBatch>(IConsumer<TBatch> next, TBatch batch, CancellationToken waiting)
         where TBatch : Batch
     {
-        using var room = CancellationTokenSource.CreateLinkedTokenSource(waiting);
-        room.CancelAfter(_backpressureTimeout);
+        // Without a backpressure timeout the wait ends only with the source's own token: no extra source per batch.
+        using var room = _backpressureTimeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(waiting);
+        room?.CancelAfter(_backpressureTimeout);
+        var giveUp = room?.Token ?? waiting;
         try
         {
-            await next.ConsumeAsync(batch, room.Token).ConfigureAwait(false);
+            await next.ConsumeAsync(batch, giveUp).ConfigureAwait(false);
             return null;
         }
-        catch (OperationCanceledException) when (room.IsCancellationRequested)
+        catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
         {
             return (ReceiveOutcome.Retryable, waiting.IsCancellationRequested
                 ? "the request was cancelled before the pipeline took it"

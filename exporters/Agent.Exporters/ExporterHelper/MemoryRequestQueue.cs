@@ -14,7 +14,7 @@ public sealed class MemoryRequestQueue : IRequestQueue
     private readonly TaskCompletionSource?[] _shardFilled;
     private readonly string _sizer;
     private readonly long _capacityBytes;
-    private TaskCompletionSource _roomFreed = NewSignal();
+    private TaskCompletionSource? _roomFreed;
     private long _units;
     private long _bytes;
     private int _count;
@@ -86,7 +86,7 @@ public sealed class MemoryRequestQueue : IRequestQueue
                     return;
                 }
 
-                roomFreed = _roomFreed.Task;
+                roomFreed = (_roomFreed ??= NewSignal()).Task;
             }
 
             await roomFreed.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -141,7 +141,8 @@ public sealed class MemoryRequestQueue : IRequestQueue
         lock (_gate)
         {
             _completed = true;
-            _roomFreed.TrySetResult();
+            _roomFreed?.TrySetResult();
+            _roomFreed = null;
             for (int i = 0; i < _shardFilled.Length; i++)
             {
                 _shardFilled[i]?.TrySetResult();
@@ -179,9 +180,13 @@ public sealed class MemoryRequestQueue : IRequestQueue
         _bytes -= request.Body.Length;
         _count--;
 
-        // Continuations run asynchronously, so waking the producers under the lock runs none of their code here.
-        _roomFreed.TrySetResult();
-        _roomFreed = NewSignal();
+        // Only a producer that waited made a signal; continuations run asynchronously, so waking it under the lock
+        // runs none of its code here.
+        if (_roomFreed is { } waiting)
+        {
+            _roomFreed = null;
+            waiting.TrySetResult();
+        }
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
