@@ -7,6 +7,16 @@ if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
   echo "test.sh: node and npm are needed for the OTLP/HTTP JSON test client" >&2
   exit 1
 fi
+# The metrics tests run a real Prometheus (remote-write receiver, promtool) and a real node_exporter.
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1 || ! command -v prometheus-node-exporter >/dev/null 2>&1; then
+  if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus prometheus-node-exporter >/dev/null
+  else
+    echo "test.sh: the Debian packages prometheus and prometheus-node-exporter are needed (run as root to install them)" >&2
+    exit 1
+  fi
+fi
 (cd tests/js-client && npm ci --no-audit --no-fund --loglevel=error)
 
 results="$(pwd)/artifacts/test-results"
