@@ -37,7 +37,9 @@ public sealed class FanOutConsumer<TBatch> : IConsumer<TBatch>
         // Copies are made before anyone gets the original, so no consumer sees another's changes.
         var batches = new TBatch[_consumers.Length];
         int ownerOfOriginal = MutatorOwningOriginal();
-        batch.Retain(_consumers.Length - 1 - CountCopies(ownerOfOriginal));
+        int moreSharers = _consumers.Length - 1 - CountCopies(ownerOfOriginal);
+        batch.Retain(moreSharers);
+        batch.RetainData(moreSharers);
         for (int i = 0; i < _consumers.Length; i++)
         {
             batches[i] = NeedsCopy(i, ownerOfOriginal) ? (TBatch)batch.Clone() : batch;

@@ -167,6 +167,22 @@ public abstract class Batch
         }
     }
 
+    /// <summary>
+    /// Adds <paramref name="count"/> readers of the batch's pooled data (a fan-out handing one batch to several
+    /// consumers); each lets go with <see cref="ReleaseData"/>. Batches without pooled data ignore it.
+    /// </summary>
+    public virtual void RetainData(int count)
+    {
+    }
+
+    /// <summary>
+    /// This reader is done with the batch's data (an exporter encoded it): pooled buffers go back once every reader
+    /// let go. The reader must not touch the batch's content afterwards.
+    /// </summary>
+    public virtual void ReleaseData()
+    {
+    }
+
     /// <summary>A deep copy sharing this batch's notifiers (one more hold each), for consumers that mutate.</summary>
     public abstract Batch Clone();
 }

@@ -23,7 +23,7 @@ public sealed class LogsBatch : Batch<LogsBatch>
     /// <summary>The OTLP groups.</summary>
     public ExportLogsServiceRequest Data { get; }
 
-    /// <summary>The raw chunks; their buffers belong to the source that filled them.</summary>
+    /// <summary>The raw chunks; the batch holds each (see <see cref="RawLogChunk.Dispose"/>).</summary>
     public List<RawLogChunk> Raw { get; } = [];
 
     public override Signal Signal => Signal.Logs;
@@ -89,6 +89,22 @@ public sealed class LogsBatch : Batch<LogsBatch>
         }
 
         return front;
+    }
+
+    public override void RetainData(int count)
+    {
+        foreach (var chunk in Raw)
+        {
+            chunk.Retain(count);
+        }
+    }
+
+    public override void ReleaseData()
+    {
+        foreach (var chunk in Raw)
+        {
+            chunk.Dispose();
+        }
     }
 
     protected override LogsBatch CopyData()

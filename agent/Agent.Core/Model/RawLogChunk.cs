@@ -1,24 +1,26 @@
-using System.Buffers;
+using Agent.Core.Memory;
 using OpenTelemetry.Proto.Resource.V1;
 
 namespace Agent.Core.Model;
 
 /// <summary>
 /// Log lines read from one file, so one resource: the line bytes sit in one pooled buffer and the entries point
-/// into it. The source that filled the chunk owns its buffers and returns them (<see cref="Dispose"/>) once the
-/// batch's notifier has resolved, because only then has every exporter finished reading.
+/// into it. The buffers go back to the pool when the last holder lets go (<see cref="Dispose"/>): the source hands
+/// its hold to the batch, a fan-out adds one per consumer sharing the batch, and an exporter lets go once it has
+/// encoded the lines, long before they are delivered. A chunk nobody lets go of is simply collected.
 /// </summary>
 public sealed class RawLogChunk : IDisposable
 {
     private byte[] _buffer;
     private RawLogEntry[] _entries;
     private readonly bool _pooled;
+    private int _holds = 1;
 
     public RawLogChunk(Resource resource, int bufferSize = 64 * 1024, int entryCapacity = 512)
     {
         Resource = resource;
-        _buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
-        _entries = ArrayPool<RawLogEntry>.Shared.Rent(entryCapacity);
+        _buffer = HandOffPool<byte>.Shared.Rent(bufferSize);
+        _entries = HandOffPool<RawLogEntry>.Shared.Rent(entryCapacity);
         _pooled = true;
     }
 
@@ -62,9 +64,9 @@ public sealed class RawLogChunk : IDisposable
     {
         if (_buffer.Length - Length < sizeHint)
         {
-            var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + sizeHint));
+            var bigger = HandOffPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + sizeHint));
             _buffer.AsSpan(0, Length).CopyTo(bigger);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            HandOffPool<byte>.Shared.Return(_buffer);
             _buffer = bigger;
         }
 
@@ -79,9 +81,9 @@ public sealed class RawLogChunk : IDisposable
     {
         if (Count == _entries.Length)
         {
-            var bigger = ArrayPool<RawLogEntry>.Shared.Rent(_entries.Length * 2);
+            var bigger = HandOffPool<RawLogEntry>.Shared.Rent(_entries.Length * 2);
             _entries.AsSpan(0, Count).CopyTo(bigger);
-            ArrayPool<RawLogEntry>.Shared.Return(_entries);
+            HandOffPool<RawLogEntry>.Shared.Return(_entries);
             _entries = bigger;
         }
 
@@ -102,12 +104,22 @@ public sealed class RawLogChunk : IDisposable
             ObservedTimeUnixNano = ObservedTimeUnixNano,
         };
 
+    /// <summary>Adds <paramref name="count"/> holders, each of which must <see cref="Dispose"/> once.</summary>
+    public void Retain(int count) => Interlocked.Add(ref _holds, count);
+
+    /// <summary>Lets go of one hold; the last one returns the buffers, which nobody may read afterwards.</summary>
     public void Dispose()
     {
+        // Exactly one call sees the count reach zero, so a buffer is never returned twice.
+        if (Interlocked.Decrement(ref _holds) != 0)
+        {
+            return;
+        }
+
         if (_pooled && _buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
-            ArrayPool<RawLogEntry>.Shared.Return(_entries);
+            HandOffPool<byte>.Shared.Return(_buffer);
+            HandOffPool<RawLogEntry>.Shared.Return(_entries);
         }
 
         _buffer = [];

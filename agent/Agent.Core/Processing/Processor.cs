@@ -82,6 +82,7 @@ public abstract class Processor<TBatch> : IProcessor<TBatch>
     {
         CountFiltered(batch, batch.ItemCount);
         batch.Complete(DeliveryStatus.Delivered);
+        batch.ReleaseData();
     }
 
     /// <summary>What is left of the batch when the processor threw is what the caller loses.</summary>
@@ -89,6 +90,7 @@ public abstract class Processor<TBatch> : IProcessor<TBatch>
     {
         _telemetry.Dropped(batch.Signal, batch.ItemCount, "refused");
         batch.Complete(error is PermanentException ? DeliveryStatus.Rejected : DeliveryStatus.Errored);
+        batch.ReleaseData();
         return error;
     }
 }

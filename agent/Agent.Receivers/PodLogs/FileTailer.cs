@@ -232,7 +232,7 @@ internal sealed partial class FileTailer
             if (end != _window.Committed || _window.Count > 0)
             {
                 // Skipped lines still move the checkpoint, in order after what is in flight.
-                _window.Add(Task.FromResult(DeliveryStatus.Delivered), null, end, Identity);
+                _window.Add(Task.FromResult(DeliveryStatus.Delivered), end, Identity);
             }
 
             return;
@@ -243,8 +243,9 @@ internal sealed partial class FileTailer
 
         // Waits while the pipeline is full: then this file simply is not read further. A batch the pipeline did not
         // take resolves as errored, and the window reads it again from the checkpoint.
+        // The chunk's one hold goes with the batch: the exporter that encodes it gives the buffers back.
         var result = await _settings.Receiving.ReceiveAsync(_consumer, batch, "file", ClientContext.Empty, stopping).ConfigureAwait(false);
-        _window.Add(result.Delivery, chunk, end, Identity);
+        _window.Add(result.Delivery, end, Identity);
     }
 
     // A copy per chunk (a few attributes, once per batch): processors mutate resources in place.

@@ -26,9 +26,9 @@ internal sealed class InFlightWindow
 
     public FileIdentity CommittedIdentity { get; private set; }
 
-    /// <summary>Adds a batch (or, with no chunk, a position that needs no acknowledgement, after skipped lines).</summary>
-    public void Add(Task<DeliveryStatus> completion, RawLogChunk? chunk, TailPosition end, FileIdentity identity) =>
-        _entries.Enqueue(new Entry(completion, chunk, end, identity));
+    /// <summary>Adds a batch's acknowledgement (or, already completed, a position after skipped lines).</summary>
+    public void Add(Task<DeliveryStatus> completion, TailPosition end, FileIdentity identity) =>
+        _entries.Enqueue(new Entry(completion, end, identity));
 
     /// <summary>The oldest unacknowledged batch's completion, or null when none is in flight.</summary>
     public Task? Oldest => _entries.TryPeek(out var head) ? head.Completion : null;
@@ -43,8 +43,6 @@ internal sealed class InFlightWindow
         {
             _entries.Dequeue();
 
-            // Every holder has released the batch, so no exporter reads the chunk any more.
-            head.Chunk?.Dispose();
             var status = head.Completion.IsCompletedSuccessfully ? head.Completion.Result : DeliveryStatus.Errored;
             if (status == DeliveryStatus.Errored)
             {
@@ -71,7 +69,6 @@ internal sealed class InFlightWindow
             }
 
             _entries.Dequeue();
-            head.Chunk?.Dispose();
         }
     }
 
@@ -82,5 +79,5 @@ internal sealed class InFlightWindow
         Committed = position;
     }
 
-    private readonly record struct Entry(Task<DeliveryStatus> Completion, RawLogChunk? Chunk, TailPosition End, FileIdentity Identity);
+    private readonly record struct Entry(Task<DeliveryStatus> Completion, TailPosition End, FileIdentity Identity);
 }

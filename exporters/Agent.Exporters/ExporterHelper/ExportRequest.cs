@@ -1,5 +1,5 @@
-using System.Buffers;
 using Agent.Core.Delivery;
+using Agent.Core.Memory;
 using Agent.Core.Model;
 
 namespace Agent.Exporters.ExporterHelper;
@@ -48,12 +48,12 @@ public sealed class ExportRequest
     /// <summary>A request whose body is a copy of <paramref name="body"/> in a pooled buffer, given back on completion.</summary>
     public static ExportRequest Pooled(Signal signal, int items, ReadOnlySpan<byte> body, string contentType, string? tenant = null, ulong? partitionKey = null)
     {
-        byte[] rented = ArrayPool<byte>.Shared.Rent(Math.Max(body.Length, 1));
+        byte[] rented = HandOffPool<byte>.Shared.Rent(Math.Max(body.Length, 1));
         body.CopyTo(rented);
         return FromRented(signal, items, rented, body.Length, contentType, tenant, partitionKey);
     }
 
-    /// <summary>A request over the first <paramref name="length"/> bytes of an array rented from the shared pool; it gives the array back on completion.</summary>
+    /// <summary>A request over the first <paramref name="length"/> bytes of an array rented from <see cref="HandOffPool{T}.Shared"/>; it gives the array back on completion.</summary>
     public static ExportRequest FromRented(Signal signal, int items, byte[] rented, int length, string contentType, string? tenant = null, ulong? partitionKey = null) =>
         new(signal, items, rented.AsMemory(0, length))
         {
@@ -77,7 +77,7 @@ public sealed class ExportRequest
         Notifiers.Complete(status);
         if (Interlocked.Exchange(ref _rented, null) is { } rented)
         {
-            ArrayPool<byte>.Shared.Return(rented);
+            HandOffPool<byte>.Shared.Return(rented);
         }
     }
 

@@ -148,12 +148,14 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
         try
         {
             _encoder.Encode(batch, _partitioner, requests);
+            batch.ReleaseData();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Data the encoder cannot write is data no retry can deliver.
             _logger.LogError(ex, "Exporter {Exporter} could not encode {Items} {Signal}", _exporter, batch.ItemCount, batch.Signal.ItemName());
             _telemetry.SendFailed(batch.Signal, batch.ItemCount, "permanent");
+            batch.ReleaseData();
             foreach (var request in requests)
             {
                 request.Complete(DeliveryStatus.Rejected);

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.IO.Compression;
+using Agent.Core.Memory;
 using Agent.Core.Model;
 using Agent.Exporters.ExporterHelper;
 using Google.Protobuf;
@@ -19,7 +19,7 @@ public sealed class OtlpRequestEncoder<TBatch>(Func<TBatch, IMessage> message, b
     {
         var request = message(batch);
         int size = request.CalculateSize();
-        byte[] plain = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
+        byte[] plain = HandOffPool<byte>.Shared.Rent(Math.Max(size, 1));
         request.WriteTo(plain.AsSpan(0, size));
         if (!gzip)
         {
@@ -33,7 +33,7 @@ public sealed class OtlpRequestEncoder<TBatch>(Func<TBatch, IMessage> message, b
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(plain);
+            HandOffPool<byte>.Shared.Return(plain);
         }
     }
 

@@ -95,6 +95,7 @@ public class LokiExporterTests
         var (namespaceExporter, _) = await StartAsync(perNamespace);
         using var shop = Chunk(PodResource(ns: "shop"), new RawLine(BaseTime, "one"));
         using var billing = Chunk(PodResource(ns: "billing"), new RawLine(BaseTime, "two"));
+        shop.Retain(1); // it goes into two batches, and each exporter lets go of it once encoded
 
         var first = new LogsBatch();
         first.Raw.Add(shop);

@@ -27,6 +27,7 @@ public sealed class LokiTlsTests : IDisposable
         untrusting.RetryOnFailure.Enabled = false;
         var (stranger, _) = await StartAsync(untrusting);
         using var chunk = Chunk(PodResource(), new RawLine(BaseTime, "secret line"));
+        chunk.Retain(1); // it goes into two batches, and each exporter lets go of it once encoded
 
         var trusted = new LogsBatch();
         trusted.Raw.Add(chunk);
