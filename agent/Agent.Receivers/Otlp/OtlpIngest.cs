@@ -10,8 +10,8 @@ internal readonly record struct ExportResult<TResponse>(ReceiveOutcome Outcome, 
 
 /// <summary>
 /// What the gRPC and HTTP front ends share once a request is decoded: invalid items are removed and reported as a
-/// partial success, and the rest goes through the receiver helper, which waits for delivery, so success is answered
-/// only once every exporter has the data.
+/// partial success, and the rest goes through the receiver helper: success is answered once the pipeline took the
+/// data, or with <c>acknowledgements</c> once every exporter delivered it.
 /// </summary>
 internal sealed class OtlpIngest(ReceiverHelper helper)
 {

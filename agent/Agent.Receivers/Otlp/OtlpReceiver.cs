@@ -36,7 +36,7 @@ internal sealed class OtlpReceiver : IComponent
         _consumers = consumers;
         _loggerFactory = context.Host.LoggerFactory;
         _logger = context.CreateLogger<OtlpReceiver>();
-        _helper = new ReceiverHelper(context, _logger, awaitDelivery: true, options.BackpressureTimeout);
+        _helper = new ReceiverHelper(context, _logger, awaitDelivery: options.Acknowledgements, options.BackpressureTimeout);
         _ingest = new OtlpIngest(_helper);
     }
 

@@ -18,6 +18,13 @@ public sealed class OtlpReceiverOptions : IPresenceAware, IValidatable
     /// </summary>
     public TimeSpan BackpressureTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// Answer clients only once every exporter has delivered the data (end-to-end acknowledgement), instead of once
+    /// the pipeline's bounded buffers took it. Not a Collector key: the Collector answers at acceptance, as the
+    /// default here does, so an SDK exporting one batch at a time is not held for the batch timeout plus the export.
+    /// </summary>
+    public bool Acknowledgements { get; set; }
+
     public void OnKeysPresent(IReadOnlySet<string> keys)
     {
         if (!keys.Contains("protocols"))

@@ -162,12 +162,14 @@ public sealed class AgentRunTests : IDisposable
         var healthCheck = await http1.GetAsync(new Uri($"http://127.0.0.1:{health}/"));
         using var channel = GrpcChannel.ForAddress($"http://127.0.0.1:{grpc}");
         await new TraceService.TraceServiceClient(channel).ExportAsync(Spans(["hello"], (_, _) => []), deadline: DateTime.UtcNow.AddSeconds(20));
-        string metrics = await http1.GetStringAsync(new Uri($"http://127.0.0.1:{telemetry}/metrics"));
+        // The client is answered once the pipeline took the span; the export follows.
+        const string Sent = "otelcol_exporter_sent_spans_total{exporter=\"debug\"} 1";
+        string metrics = await Eventually.ReadUntilAsync(
+            () => http1.GetStringAsync(new Uri($"http://127.0.0.1:{telemetry}/metrics")), m => m.Contains(Sent, StringComparison.Ordinal), "the span to be exported");
         agent.Terminate();
 
         Assert.Equal(HttpStatusCode.OK, healthCheck.StatusCode);
         Assert.Contains("otelcol_receiver_accepted_spans_total{receiver=\"otlp\",transport=\"grpc\"} 1", metrics, StringComparison.Ordinal);
-        Assert.Contains("otelcol_exporter_sent_spans_total{exporter=\"debug\"} 1", metrics, StringComparison.Ordinal);
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("embedded:standalone.yaml", agent.Output, StringComparison.Ordinal);
     }

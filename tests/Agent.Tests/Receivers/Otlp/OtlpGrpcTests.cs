@@ -105,12 +105,43 @@ public class OtlpGrpcTests
         await AssertStillServesAsync(otlp, channel);
     }
 
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task The_client_is_answered_once_the_pipeline_took_the_data_not_once_it_is_delivered()
+    {
+        await using var otlp = await OtlpTestReceiver.StartAsync();
+        using var channel = GrpcChannel.ForAddress(otlp.GrpcAddress);
+        otlp.Traces.Hold = true;
+
+        // The exporter has not delivered (the batch is held), yet an SDK exporting one batch at a time goes on.
+        await new TraceService.TraceServiceClient(channel).ExportAsync(OtlpSamples.Traces()).ResponseAsync;
+
+        Assert.Single(otlp.Traces.Received);
+        Assert.Equal(1, SelfMetrics.AcceptedValue(otlp.Name, "grpc", Signal.Traces));
+        otlp.Traces.ReleaseHeld();
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task With_acknowledgements_the_client_waits_for_delivery()
+    {
+        await using var otlp = await OtlpTestReceiver.StartAsync(OtlpTestReceiver.AnswerOnDelivery);
+        using var channel = GrpcChannel.ForAddress(otlp.GrpcAddress);
+        otlp.Traces.Hold = true;
+
+        var call = new TraceService.TraceServiceClient(channel).ExportAsync(OtlpSamples.Traces()).ResponseAsync;
+        await otlp.Traces.FirstBatch;
+        Assert.False(call.IsCompleted);
+        otlp.Traces.ReleaseHeld();
+
+        await call;
+        Assert.Equal(1, SelfMetrics.AcceptedValue(otlp.Name, "grpc", Signal.Traces));
+    }
+
     [Theory(Timeout = TestTimeouts.Default)]
     [InlineData(DeliveryStatus.Errored, StatusCode.Unavailable)]
     [InlineData(DeliveryStatus.Rejected, StatusCode.InvalidArgument)]
     public async Task Failed_delivery_is_answered_with_its_retry_meaning(DeliveryStatus status, StatusCode expected)
     {
-        await using var otlp = await OtlpTestReceiver.StartAsync();
+        await using var otlp = await OtlpTestReceiver.StartAsync(OtlpTestReceiver.AnswerOnDelivery);
         using var channel = GrpcChannel.ForAddress(otlp.GrpcAddress);
         otlp.Traces.Decide = _ => status;
 

@@ -193,9 +193,22 @@ public class OtlpHttpTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
-    public async Task Errored_delivery_is_answered_503()
+    public async Task The_client_is_answered_200_once_the_pipeline_took_the_data()
     {
         await using var otlp = await OtlpTestReceiver.StartAsync();
+        otlp.Traces.Hold = true;
+
+        using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Single(otlp.Traces.Received);
+        otlp.Traces.ReleaseHeld();
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Errored_delivery_is_answered_503()
+    {
+        await using var otlp = await OtlpTestReceiver.StartAsync(OtlpTestReceiver.AnswerOnDelivery);
         otlp.Traces.Decide = _ => DeliveryStatus.Errored;
 
         using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");
@@ -212,7 +225,7 @@ public class OtlpHttpTests
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task Rejected_delivery_is_answered_400()
     {
-        await using var otlp = await OtlpTestReceiver.StartAsync();
+        await using var otlp = await OtlpTestReceiver.StartAsync(OtlpTestReceiver.AnswerOnDelivery);
         otlp.Traces.Decide = _ => DeliveryStatus.Rejected;
 
         using var response = await PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");

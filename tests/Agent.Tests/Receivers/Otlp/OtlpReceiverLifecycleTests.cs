@@ -44,7 +44,7 @@ public class OtlpReceiverLifecycleTests
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task Requests_still_waiting_at_the_drain_deadline_are_not_left_hanging()
     {
-        var otlp = await OtlpTestReceiver.StartAsync();
+        var otlp = await OtlpTestReceiver.StartAsync(OtlpTestReceiver.AnswerOnDelivery);
         otlp.Traces.Hold = true;
         var request = PostAsync(otlp, "/v1/traces", OtlpSamples.Traces().ToByteArray(), "application/x-protobuf");
         await otlp.Traces.FirstBatch;

@@ -35,6 +35,17 @@ public class OtlpReceiverOptionsTests
     }
 
     [Fact]
+    public void Acknowledgements_are_off_unless_asked_for()
+    {
+        var (plain, _) = Agent.Tests.Config.Binding.Bind<OtlpReceiverOptions>("{protocols: {grpc: {}}}");
+        var (acknowledged, errors) = Agent.Tests.Config.Binding.Bind<OtlpReceiverOptions>("{protocols: {grpc: {}}, acknowledgements: true}");
+
+        Assert.Empty(errors);
+        Assert.False(plain.Acknowledgements);
+        Assert.True(acknowledged.Acknowledgements);
+    }
+
+    [Fact]
     public void Only_the_protocols_written_in_the_configuration_are_enabled()
     {
         var options = new OtlpReceiverOptions();

@@ -30,6 +30,9 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
 
     public Uri HttpAddress => AddressOf(Receiver.HttpEndPoints[0]);
 
+    /// <summary>The receiver answers only once the data was delivered (<c>acknowledgements: true</c>).</summary>
+    public static void AnswerOnDelivery(OtlpReceiverOptions options) => options.Acknowledgements = true;
+
     public static async Task<OtlpTestReceiver> StartAsync(
         Action<OtlpReceiverOptions>? configure = null,
         bool traces = true,
