@@ -48,7 +48,7 @@ internal abstract class CgroupReader(CgroupFileReader files)
     }
 
     /// <summary>A file of one number (<c>memory.current</c>, <c>pids.current</c>) into one value.</summary>
-    protected bool TryReadSingle(CgroupFile file, CgroupValue value, double scale, out ulong number)
+    protected bool TryReadSingle(CgroupFile file, CgroupValue value, double divisor, out ulong number)
     {
         number = 0;
         if (!TryRead(file, 1, out var text))
@@ -61,7 +61,7 @@ internal abstract class CgroupReader(CgroupFileReader files)
             return Malformed(file, 1);
         }
 
-        Stats.Set(value, number * scale);
+        Stats.Set(value, number / divisor);
         return true;
     }
 
@@ -70,11 +70,11 @@ internal abstract class CgroupReader(CgroupFileReader files)
         CgroupText.TryFindKeyed(text, key, out number, out _) || Malformed(file, 1);
 
     /// <summary>As <see cref="TryKeyed"/>, straight into a value.</summary>
-    protected void Keyed(CgroupFile file, ReadOnlySpan<byte> text, ReadOnlySpan<byte> key, CgroupValue value, double scale)
+    protected void Keyed(CgroupFile file, ReadOnlySpan<byte> text, ReadOnlySpan<byte> key, CgroupValue value, double divisor)
     {
         if (TryKeyed(file, text, key, out ulong number))
         {
-            Stats.Set(value, number * scale);
+            Stats.Set(value, number / divisor);
         }
     }
 

@@ -8,10 +8,10 @@ namespace Agent.Receivers.ContainerMetrics;
 /// </summary>
 internal sealed class CgroupV1Reader(CgroupFileReader files) : CgroupReader(files)
 {
-    private const double Nanoseconds = 1e-9;
+    private const double Nanoseconds = 1e9;
 
     // The kernel reports cpuacct.stat in USER_HZ, which is 100 on every Linux architecture.
-    private const double Ticks = 0.01;
+    private const double Ticks = 100;
 
     protected override void ReadFiles()
     {

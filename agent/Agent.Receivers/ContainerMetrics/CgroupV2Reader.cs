@@ -7,7 +7,7 @@ namespace Agent.Receivers.ContainerMetrics;
 /// </summary>
 internal sealed class CgroupV2Reader(CgroupFileReader files) : CgroupReader(files)
 {
-    private const double Microseconds = 1e-6;
+    private const double Microseconds = 1e6;
 
     protected override void ReadFiles()
     {
