@@ -84,5 +84,4 @@ internal static class KubepodsNames
 
         return name.Length > 0 && !name.ContainsAnyExcept(HexDigits) ? name.ToString() : null;
     }
-
 }
