@@ -102,7 +102,7 @@ internal abstract class CgroupReader(CgroupFileReader files)
             }
         }
 
-        Stats.Devices.Add(new DeviceIo(major, minor, 0, 0, 0, 0));
+        Stats.Devices.Add(new DeviceIo(major, minor));
         return ref CollectionsMarshal.AsSpan(Stats.Devices)[^1];
     }
 }

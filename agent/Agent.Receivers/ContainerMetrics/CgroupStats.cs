@@ -17,8 +17,51 @@ internal enum CgroupValue
     Threads,
 }
 
-/// <summary>I/O of one cgroup on one block device.</summary>
-internal record struct DeviceIo(uint Major, uint Minor, ulong ReadBytes, ulong WriteBytes, ulong Reads, ulong Writes);
+/// <summary>I/O of one cgroup on one block device: four counters, each with whether its file or field was read.</summary>
+internal struct DeviceIo(uint major, uint minor)
+{
+    public const int ReadBytes = 0;
+    public const int WriteBytes = 1;
+    public const int Reads = 2;
+    public const int Writes = 3;
+
+    private ulong _readBytes;
+    private ulong _writeBytes;
+    private ulong _reads;
+    private ulong _writes;
+    private int _present;
+
+    public readonly uint Major => major;
+
+    public readonly uint Minor => minor;
+
+    public void Set(int which, ulong value)
+    {
+        _present |= 1 << which;
+        switch (which)
+        {
+            case ReadBytes:
+                _readBytes = value;
+                break;
+            case WriteBytes:
+                _writeBytes = value;
+                break;
+            case Reads:
+                _reads = value;
+                break;
+            default:
+                _writes = value;
+                break;
+        }
+    }
+
+    /// <summary>The counter <paramref name="which"/>, if it was read.</summary>
+    public readonly bool TryGet(int which, out ulong value)
+    {
+        value = which switch { ReadBytes => _readBytes, WriteBytes => _writeBytes, Reads => _reads, _ => _writes };
+        return (_present & (1 << which)) != 0;
+    }
+}
 
 /// <summary>
 /// What one read of one cgroup found: each value with whether it was there (a controller that is not enabled leaves

@@ -40,10 +40,11 @@ internal sealed class CgroupV1Reader(CgroupFileReader files) : CgroupReader(file
         bool haveUsage = TryReadSingle(CgroupFile.MemoryUsage, CgroupValue.MemoryUsageBytes, 1, out ulong usage);
         if (TryRead(CgroupFile.MemoryStat, 3, out var text))
         {
-            // total_* counts the cgroup's descendants as well, which is what a pod's numbers must include.
-            SetFromStat(text, "total_rss"u8, "rss"u8, CgroupValue.MemoryRssBytes);
-            SetFromStat(text, "total_cache"u8, "cache"u8, CgroupValue.MemoryCacheBytes);
-            if (TryStat(text, "total_inactive_file"u8, "inactive_file"u8, out ulong inactive) && haveUsage)
+            // total_* counts the cgroup's descendants as well, which is what a pod's numbers must include; the
+            // kernel writes them for every cgroup but the root, so the cgroup's own lines are never a stand-in.
+            Keyed(CgroupFile.MemoryStat, text, "total_rss"u8, CgroupValue.MemoryRssBytes, 1);
+            Keyed(CgroupFile.MemoryStat, text, "total_cache"u8, CgroupValue.MemoryCacheBytes, 1);
+            if (TryKeyed(CgroupFile.MemoryStat, text, "total_inactive_file"u8, out ulong inactive) && haveUsage)
             {
                 SetWorkingSet(usage, inactive);
             }
@@ -62,17 +63,6 @@ internal sealed class CgroupV1Reader(CgroupFileReader files) : CgroupReader(file
             }
         }
     }
-
-    private void SetFromStat(ReadOnlySpan<byte> text, ReadOnlySpan<byte> hierarchical, ReadOnlySpan<byte> local, CgroupValue value)
-    {
-        if (TryStat(text, hierarchical, local, out ulong number))
-        {
-            Stats.Set(value, number);
-        }
-    }
-
-    private bool TryStat(ReadOnlySpan<byte> text, ReadOnlySpan<byte> hierarchical, ReadOnlySpan<byte> local, out ulong number) =>
-        CgroupText.TryFindKeyed(text, hierarchical, out number, out _) || TryKeyed(CgroupFile.MemoryStat, text, local, out number);
 
     /// <summary><c>8:0 Read 4096</c> lines per device and operation; the <c>Total</c> lines are sums and skipped.</summary>
     private void ReadIo(CgroupFile file)
@@ -104,22 +94,13 @@ internal sealed class CgroupV1Reader(CgroupFileReader files) : CgroupReader(file
                 continue;
             }
 
-            ref var device = ref Device(major, minor);
-            switch ((bytes, read))
+            Device(major, minor).Set((bytes, read) switch
             {
-                case (true, true):
-                    device.ReadBytes = value;
-                    break;
-                case (true, false):
-                    device.WriteBytes = value;
-                    break;
-                case (false, true):
-                    device.Reads = value;
-                    break;
-                default:
-                    device.Writes = value;
-                    break;
-            }
+                (true, true) => DeviceIo.ReadBytes,
+                (true, false) => DeviceIo.WriteBytes,
+                (false, true) => DeviceIo.Reads,
+                _ => DeviceIo.Writes,
+            }, value);
         }
     }
 }

@@ -94,21 +94,14 @@ internal sealed class CgroupV2Reader(CgroupFileReader files) : CgroupReader(file
                 }
 
                 var key = field[..equals];
-                if (key.SequenceEqual("rbytes"u8))
+                int which = key.SequenceEqual("rbytes"u8) ? DeviceIo.ReadBytes
+                    : key.SequenceEqual("wbytes"u8) ? DeviceIo.WriteBytes
+                    : key.SequenceEqual("rios"u8) ? DeviceIo.Reads
+                    : key.SequenceEqual("wios"u8) ? DeviceIo.Writes
+                    : -1;
+                if (which >= 0)
                 {
-                    device.ReadBytes = value;
-                }
-                else if (key.SequenceEqual("wbytes"u8))
-                {
-                    device.WriteBytes = value;
-                }
-                else if (key.SequenceEqual("rios"u8))
-                {
-                    device.Reads = value;
-                }
-                else if (key.SequenceEqual("wios"u8))
-                {
-                    device.Writes = value;
+                    device.Set(which, value);
                 }
             }
         }

@@ -83,24 +83,29 @@ internal sealed class ContainerMetricEmitter
         {
             _labels[labelCount] = ("device", device);
             var names = ContainerMetric.PrometheusIo;
-            Point(builder, true, names.ReadBytes, "By", "Bytes read", io.ReadBytes, labelCount + 1);
-            Point(builder, true, names.WriteBytes, "By", "Bytes written", io.WriteBytes, labelCount + 1);
-            Point(builder, true, names.Reads, "{operations}", "Reads completed", io.Reads, labelCount + 1);
-            Point(builder, true, names.Writes, "{operations}", "Writes completed", io.Writes, labelCount + 1);
+            IoPoint(builder, io, DeviceIo.ReadBytes, names.ReadBytes, "By", "Bytes read", labelCount + 1);
+            IoPoint(builder, io, DeviceIo.WriteBytes, names.WriteBytes, "By", "Bytes written", labelCount + 1);
+            IoPoint(builder, io, DeviceIo.Reads, names.Reads, "{operations}", "Reads completed", labelCount + 1);
+            IoPoint(builder, io, DeviceIo.Writes, names.Writes, "{operations}", "Writes completed", labelCount + 1);
             return;
         }
 
         var (bytes, operations) = isPod ? ContainerMetric.OtelPodIo : ContainerMetric.OtelContainerIo;
         _labels[0] = ("system.device", device);
-        OtelIo(builder, bytes, operations, "read", io.ReadBytes, io.Reads);
-        OtelIo(builder, bytes, operations, "write", io.WriteBytes, io.Writes);
+        _labels[1] = ("disk.io.direction", "read");
+        IoPoint(builder, io, DeviceIo.ReadBytes, bytes, "By", "Bytes read or written", 2);
+        IoPoint(builder, io, DeviceIo.Reads, operations, "{operations}", "Reads or writes completed", 2);
+        _labels[1] = ("disk.io.direction", "write");
+        IoPoint(builder, io, DeviceIo.WriteBytes, bytes, "By", "Bytes read or written", 2);
+        IoPoint(builder, io, DeviceIo.Writes, operations, "{operations}", "Reads or writes completed", 2);
     }
 
-    private void OtelIo(MetricSetBuilder builder, string bytesName, string operationsName, string direction, ulong bytes, ulong operations)
+    private void IoPoint(MetricSetBuilder builder, DeviceIo io, int which, string name, string unit, string description, int labelCount)
     {
-        _labels[1] = ("disk.io.direction", direction);
-        Point(builder, true, bytesName, "By", "Bytes read or written", bytes, 2);
-        Point(builder, true, operationsName, "{operations}", "Reads or writes completed", operations, 2);
+        if (io.TryGet(which, out ulong value))
+        {
+            Point(builder, true, name, unit, description, value, labelCount);
+        }
     }
 
     private void Point(MetricSetBuilder builder, bool isCounter, string name, string unit, string description, double value, int labelCount)

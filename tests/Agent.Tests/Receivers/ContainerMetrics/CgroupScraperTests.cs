@@ -182,8 +182,8 @@ public sealed class CgroupScraperTests : IDisposable
         Assert.NotNull(metrics.Result.Error);
         Assert.Equal(CgroupSample.Numbered(2).OomKills, metrics.Value("container_oom_events_total", ("id", bad)));
         Assert.Equal(5, metrics.Value("container_fs_reads_bytes_total", ("id", bad), ("device", "/dev/sda")));
-        Assert.Equal(0, metrics.Value("container_fs_writes_total", ("id", bad), ("device", "/dev/sda")));
-        foreach (string missing in new[] { "container_cpu_usage_seconds_total", "container_memory_usage_bytes", "container_memory_working_set_bytes", "container_memory_rss", "container_threads" })
+        Assert.Equal(7, metrics.Value("container_fs_reads_total", ("id", bad), ("device", "/dev/sda")));
+        foreach (string missing in new[] { "container_fs_writes_total", "container_cpu_usage_seconds_total", "container_memory_usage_bytes", "container_memory_working_set_bytes", "container_memory_rss", "container_threads" })
         {
             Assert.DoesNotContain(metrics.Points, p => p.Metric.Name == missing && ScrapedMetrics.Attributes(p.Point.Attributes)["id"] == bad);
         }
