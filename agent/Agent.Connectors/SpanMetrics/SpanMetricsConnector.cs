@@ -4,7 +4,6 @@ using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Agent.Core.Receiving;
-using Microsoft.Extensions.Logging;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 
 namespace Agent.Connectors.SpanMetrics;
