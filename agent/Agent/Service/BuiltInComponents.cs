@@ -32,6 +32,7 @@ internal static class BuiltInComponents
     public static IReadOnlyList<IConnectorFactory> Connectors { get; } =
     [
         new Agent.Connectors.Forward.ForwardConnectorFactory(),
+        new Agent.Connectors.SpanMetrics.SpanMetricsConnectorFactory(),
     ];
 
     public static IReadOnlyList<IExtensionFactory> Extensions { get; } =

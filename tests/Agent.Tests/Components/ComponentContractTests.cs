@@ -38,6 +38,7 @@ public sealed class ComponentContractTests : IDisposable
         [(ComponentKind.Extension, "health_check")] = "{endpoint: \"127.0.0.1:0\"}",
         [(ComponentKind.Extension, "file_storage")] = $"{{directory: \"{_directory}/storage\", create_directory: true}}",
         [(ComponentKind.Connector, "forward")] = "{}",
+        [(ComponentKind.Connector, "spanmetrics")] = "{}",
     };
 
     public static TheoryData<ComponentKind, string> BuiltIns()
