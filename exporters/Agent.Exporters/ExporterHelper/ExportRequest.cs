@@ -54,10 +54,11 @@ public sealed class ExportRequest
     }
 
     /// <summary>A request over the first <paramref name="length"/> bytes of an array rented from <see cref="HandOffPool{T}.Shared"/>; it gives the array back on completion.</summary>
-    public static ExportRequest FromRented(Signal signal, int items, byte[] rented, int length, string contentType, string? tenant = null, ulong? partitionKey = null) =>
+    public static ExportRequest FromRented(Signal signal, int items, byte[] rented, int length, string contentType, string? tenant = null, ulong? partitionKey = null, string? contentEncoding = null) =>
         new(signal, items, rented.AsMemory(0, length))
         {
             ContentType = contentType,
+            ContentEncoding = contentEncoding,
             Tenant = tenant,
             PartitionKey = partitionKey,
             _rented = rented,

@@ -39,16 +39,12 @@ public sealed class OtlpRequestEncoder<TBatch>(Func<TBatch, IMessage> message, b
 
     private static ExportRequest Compressed(TBatch batch, ReadOnlySpan<byte> plain)
     {
-        var compressed = new MemoryStream(Math.Max(plain.Length / 4, 64));
+        using var compressed = new PooledWriteStream(Math.Max(plain.Length / 4, 64));
         using (var zip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
         {
             zip.Write(plain);
         }
 
-        return new ExportRequest(batch.Signal, batch.ItemCount, compressed.GetBuffer().AsMemory(0, (int)compressed.Length))
-        {
-            ContentType = OtlpProtobuf.ContentType,
-            ContentEncoding = OtlpClientOptions.Gzip,
-        };
+        return compressed.ToRequest(batch.Signal, batch.ItemCount, OtlpProtobuf.ContentType, OtlpClientOptions.Gzip);
     }
 }
