@@ -34,6 +34,7 @@ internal sealed partial class MetricTranslator : IDisposable
     private readonly TimeProvider _time;
     private WriteRequestWriter[] _writers = [];
     private int _scopeCount;
+    private long _batchTimestamp;
 
     public MetricTranslator(PrometheusRemoteWriteExporterOptions options, TimeProvider time)
     {
@@ -56,6 +57,7 @@ internal sealed partial class MetricTranslator : IDisposable
     {
         EnsureWriters(partitioner);
         long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        _batchTimestamp = _time.GetTimestamp();
         foreach (var group in batch.Data.ResourceMetrics)
         {
             _resource.Load(group.Resource);
@@ -205,9 +207,9 @@ internal sealed partial class MetricTranslator : IDisposable
         }
 
         ulong series = SeriesHash.Finish(SeriesHash.Add(SeriesHash.Add(pointKey, name), extraName is null ? double.NaN : extraValue));
-        if (!_tracker.Touch(series, timestampMs) && _tracker.HasRoom)
+        if (!_tracker.Touch(series, timestampMs, _batchTimestamp) && _tracker.HasRoom)
         {
-            _tracker.Add(series, pointKey, Snapshot(name, extraName, extraValue), timestampMs);
+            _tracker.Add(series, pointKey, Snapshot(name, extraName, extraValue), timestampMs, _batchTimestamp);
         }
     }
 

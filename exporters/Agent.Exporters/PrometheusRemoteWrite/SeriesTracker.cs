@@ -21,8 +21,8 @@ internal sealed class SeriesTracker
 
     public int Count => _series.Count;
 
-    /// <summary>Notes a sample of a known series; false when the series is not tracked yet.</summary>
-    public bool Touch(ulong series, long timestampMs)
+    /// <summary>Notes a sample of a known series at <paramref name="now"/> (a TimeProvider timestamp taken once per batch); false when the series is not tracked yet.</summary>
+    public bool Touch(ulong series, long timestampMs, long now)
     {
         if (!_series.TryGetValue(series, out var tracked))
         {
@@ -30,15 +30,15 @@ internal sealed class SeriesTracker
         }
 
         tracked.LastTimestampMs = Math.Max(tracked.LastTimestampMs, timestampMs);
-        tracked.LastSeen = _time.GetTimestamp();
+        tracked.LastSeen = now;
         return true;
     }
 
     /// <summary>Whether a new series can still be tracked.</summary>
     public bool HasRoom => _series.Count < _maxSeries;
 
-    public void Add(ulong series, ulong partitionKey, string[] labels, long timestampMs) =>
-        _series[series] = new Tracked(partitionKey, labels) { LastTimestampMs = timestampMs, LastSeen = _time.GetTimestamp() };
+    public void Add(ulong series, ulong partitionKey, string[] labels, long timestampMs, long now) =>
+        _series[series] = new Tracked(partitionKey, labels) { LastTimestampMs = timestampMs, LastSeen = now };
 
     /// <summary>Removes and returns the series silent for at least <paramref name="silence"/>; zero takes them all.</summary>
     public List<Tracked> TakeSilent(TimeSpan silence)
