@@ -114,6 +114,13 @@ internal sealed partial class MetricTranslator : IDisposable
     /// <summary>Writes one metric's points; returns the newest timestamp written (ms), 0 when none.</summary>
     private long Translate(Metric metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
+        if (metric.Name.Length == 0)
+        {
+            // Prometheus refuses a whole request for one series without a name: leave the metric out instead.
+            Drops.NoName += MetricsBatch.DataPointCount(metric);
+            return 0;
+        }
+
         switch (metric.DataCase)
         {
             case Metric.DataOneofCase.Gauge:
@@ -294,8 +301,11 @@ internal sealed class TranslationDrops
 
     public int DeltaLimit { get; set; }
 
+    public int NoName { get; set; }
+
     public void Clear()
     {
+        NoName = 0;
         ExponentialHistogram = 0;
         DeltaTemporality = 0;
         DeltaLimit = 0;

@@ -67,6 +67,7 @@ internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IDispo
             Report(drops.ExponentialHistogram, "exponential_histogram");
             Report(drops.DeltaTemporality, "delta_temporality");
             Report(drops.DeltaLimit, "delta_limit");
+            Report(drops.NoName, "no_metric_name");
         }
     }
 

@@ -126,7 +126,7 @@ public class RemoteWriteEncoderTests
     }
 
     [Fact]
-    public void Monotonic_sums_are_counters_others_gauges_and_exponential_histograms_are_dropped_and_counted()
+    public void Monotonic_sums_are_counters_others_gauges_exponential_histograms_and_nameless_metrics_dropped_and_counted()
     {
         var exponential = new ExponentialHistogram { AggregationTemporality = AggregationTemporality.Cumulative };
         exponential.DataPoints.Add(new ExponentialHistogramDataPoint { TimeUnixNano = Nanos(At), Count = 1 });
@@ -134,7 +134,8 @@ public class RemoteWriteEncoderTests
             ServiceResource("api"),
             Sum("requests", "1", monotonic: true, AggregationTemporality.Cumulative, Point(5, At)),
             Sum("inflight", "1", monotonic: false, AggregationTemporality.Cumulative, Point(2, At)),
-            new Metric { Name = "native", ExponentialHistogram = exponential });
+            new Metric { Name = "native", ExponentialHistogram = exponential },
+            Gauge(string.Empty, "", Point(1, At)));
 
         var (requests, encoder) = Encode(new PrometheusRemoteWriteExporterOptions { Endpoint = "http://x" }, batch);
         using var _ = encoder;
@@ -143,6 +144,7 @@ public class RemoteWriteEncoderTests
         Assert.Equal(["inflight_ratio", "requests_total"], series.Select(NameOf).Order().ToList());
         Assert.Equal(2, requests.Sum(r => r.Items));
         Assert.Equal(1, SelfMetrics.SendFailedValue(Id, Signal.Metrics, "exponential_histogram"));
+        Assert.Equal(1, SelfMetrics.SendFailedValue(Id, Signal.Metrics, "no_metric_name"));
     }
 
     [Fact]
