@@ -27,6 +27,7 @@ internal static class BuiltInComponents
         new Agent.Exporters.OtlpHttp.OtlpHttpExporterFactory(),
         new Agent.Exporters.Debug.DebugExporterFactory(),
         new Agent.Exporters.Loki.LokiExporterFactory(),
+        new Agent.Exporters.PrometheusRemoteWrite.PrometheusRemoteWriteExporterFactory(),
     ];
 
     public static IReadOnlyList<IConnectorFactory> Connectors { get; } =

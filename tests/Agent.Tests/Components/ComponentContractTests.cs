@@ -35,6 +35,7 @@ public sealed class ComponentContractTests : IDisposable
         [(ComponentKind.Exporter, "otlphttp")] = "{endpoint: \"http://127.0.0.1:9\"}",
         [(ComponentKind.Exporter, "debug")] = "{}",
         [(ComponentKind.Exporter, "loki")] = "{endpoint: \"http://127.0.0.1:9/loki/api/v1/push\"}",
+        [(ComponentKind.Exporter, "prometheusremotewrite")] = "{endpoint: \"http://127.0.0.1:9/api/v1/write\"}",
         [(ComponentKind.Extension, "health_check")] = "{endpoint: \"127.0.0.1:0\"}",
         [(ComponentKind.Extension, "file_storage")] = $"{{directory: \"{_directory}/storage\", create_directory: true}}",
         [(ComponentKind.Connector, "forward")] = "{}",
