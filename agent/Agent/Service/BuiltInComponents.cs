@@ -12,6 +12,7 @@ internal static class BuiltInComponents
     [
         new OtlpReceiverFactory(),
         new Agent.Receivers.PodLogs.PodLogsReceiverFactory(),
+        new Agent.Receivers.HostMetrics.HostMetricsReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =
