@@ -12,23 +12,11 @@ public sealed class BadInputTests : IDisposable
 
     public static TheoryData<MetricNaming> Namings => [MetricNaming.Prometheus, MetricNaming.Otel];
 
-    private static HostMetricsReceiverOptions AllScrapers(MetricNaming naming) => HostTree.Options(naming, s =>
-    {
-        s.Cpu = new();
-        s.Memory = new();
-        s.Disk = new();
-        s.Filesystem = new();
-        s.Network = new();
-        s.Load = new();
-        s.Paging = new();
-        s.Processes = new();
-    });
-
     [Theory(Timeout = TestTimeouts.Default)]
     [MemberData(nameof(Namings))]
     public async Task A_missing_root_reads_nothing_and_counts_every_file(MetricNaming naming)
     {
-        var options = AllScrapers(naming);
+        var options = HostTree.AllScrapers(naming);
         options.RootPath = Path.Combine(_host.Root, "nowhere");
 
         var scrape = await HostTree.RunAsync(options);
@@ -48,7 +36,7 @@ public sealed class BadInputTests : IDisposable
             File.WriteAllBytes(Path.Combine(_host.Root, file), garbage);
         }
 
-        var scrape = await _host.ScrapeAsync(AllScrapers(naming));
+        var scrape = await _host.ScrapeAsync(HostTree.AllScrapers(naming));
 
         Assert.True(scrape.FailedPoints > 0);
         Assert.All(scrape.Points, p => Assert.False(double.IsNaN(p.Value)));

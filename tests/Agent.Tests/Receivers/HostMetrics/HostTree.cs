@@ -55,6 +55,19 @@ internal sealed class HostTree : IDisposable
         return new Scrape(points, failed, errors);
     }
 
+    /// <summary>Every scraper on, with its defaults, root <c>/</c> until a test sets another.</summary>
+    public static HostMetricsReceiverOptions AllScrapers(MetricNaming naming) => Options(naming, s =>
+    {
+        s.Cpu = new();
+        s.Memory = new();
+        s.Disk = new();
+        s.Filesystem = new();
+        s.Network = new();
+        s.Load = new();
+        s.Paging = new();
+        s.Processes = new();
+    });
+
     public static HostMetricsReceiverOptions Options(MetricNaming naming, Action<HostScrapersOptions> scrapers)
     {
         var options = new HostMetricsReceiverOptions { Naming = naming };

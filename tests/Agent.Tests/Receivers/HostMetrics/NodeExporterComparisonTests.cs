@@ -23,17 +23,7 @@ public sealed class NodeExporterComparisonTests
         await using var exporter = await NodeExporterServer.StartAsync(FilesystemScraper.DefaultExcludedMountPoints, deadline.Token);
 
         var (before, types) = PrometheusText.Parse(await exporter.ScrapeAsync(deadline.Token));
-        var ours = await HostTree.RunAsync(HostTree.Options(MetricNaming.Prometheus, s =>
-        {
-            s.Cpu = new();
-            s.Memory = new();
-            s.Disk = new();
-            s.Filesystem = new();
-            s.Network = new();
-            s.Load = new();
-            s.Paging = new();
-            s.Processes = new();
-        }));
+        var ours = await HostTree.RunAsync(HostTree.AllScrapers(MetricNaming.Prometheus));
         var (after, _) = PrometheusText.Parse(await exporter.ScrapeAsync(deadline.Token));
 
         Assert.True(ours.FailedPoints == 0, string.Join("; ", ours.Errors));
