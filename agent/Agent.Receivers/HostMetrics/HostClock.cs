@@ -18,7 +18,7 @@ internal sealed class HostClock(string rootPath, TimeProvider time)
 
     private ulong ReadBootTime()
     {
-        using var files = new ProcFileReader();
+        var files = new ProcFileReader();
         if (files.TryRead(Path.Join(rootPath, "proc/stat"), out var content, out _))
         {
             foreach (var line in new SpanLines(content))

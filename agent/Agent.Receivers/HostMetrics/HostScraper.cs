@@ -5,13 +5,14 @@ using OpenTelemetry.Proto.Collector.Metrics.V1;
 namespace Agent.Receivers.HostMetrics;
 
 /// <summary>
-/// The shared part of the hostmetrics scrapers: paths under <c>root_path</c>, the naming, one pooled file buffer
+/// The shared part of the hostmetrics scrapers: paths under <c>root_path</c>, the naming, one reused file buffer
 /// and name cache per scraper, and the wrapping of one scrape's points into its result. A scraper writes
-/// <see cref="Scrape"/> alone; it reads synchronously, as /proc and /sys reads do not block on devices.
+/// <see cref="Scrape"/> alone; it reads synchronously, as /proc and /sys reads do not wait on devices.
 /// </summary>
-internal abstract class HostScraper(string name, HostScraperSettings settings, HostScraperOptions options) : IMetricsScraper, IDisposable
+internal abstract class HostScraper(string name, HostScraperSettings settings, HostScraperOptions options) : IMetricsScraper
 {
     private readonly IReadOnlySet<string> _disabled = options.DisabledMetrics();
+    private readonly string _scope = "agent/hostmetrics/" + name;
 
     public string Name => name;
 
@@ -21,26 +22,27 @@ internal abstract class HostScraper(string name, HostScraperSettings settings, H
 
     protected Utf8Strings Strings { get; } = new();
 
-    public ValueTask<ScrapeResult> ScrapeAsync(CancellationToken cancellationToken)
+    public ValueTask<ScrapeResult> ScrapeAsync(CancellationToken cancellationToken) =>
+        MayHang ? new ValueTask<ScrapeResult>(Task.Run(Collect, CancellationToken.None)) : ValueTask.FromResult(Collect());
+
+    /// <summary>
+    /// True for a scraper whose system calls can hang (statfs on an unreachable NFS server): it runs on the thread
+    /// pool, so the controller's <c>timeout</c> can give up on it instead of stalling the receiver.
+    /// </summary>
+    protected virtual bool MayHang => false;
+
+    private ScrapeResult Collect()
     {
-        var builder = new MetricSetBuilder("agent/hostmetrics/" + name);
+        var builder = new MetricSetBuilder(_scope);
         var writer = new HostMetricWriter(builder, _disabled, Files, settings.Clock.BootTimeUnixNano, settings.Clock.NowUnixNano());
         Scrape(writer);
         var request = new ExportMetricsServiceRequest();
         request.ResourceMetrics.Add(builder.Build());
-        return ValueTask.FromResult(new ScrapeResult(request, writer.FailedPoints, writer.FirstError));
+        return new ScrapeResult(request, writer.FailedPoints, writer.FirstError);
     }
-
-    public void Dispose() => Files.Dispose();
 
     /// <summary>Reads the scraper's files into <paramref name="writer"/>.</summary>
     internal abstract void Scrape(HostMetricWriter writer);
-
-    Task IMetricsScraper.ShutdownAsync(CancellationToken cancellationToken)
-    {
-        Dispose();
-        return Task.CompletedTask;
-    }
 }
 
 /// <summary>What the receiver's scrapers share.</summary>

@@ -1,22 +1,22 @@
-using System.Buffers;
 using Microsoft.Win32.SafeHandles;
 
 namespace Agent.Receivers.HostMetrics.ProcFs;
 
 /// <summary>
-/// Reads whole /proc and /sys files into one pooled buffer that grows to the largest file seen, so a scrape reads
-/// each file with one open and a few reads and allocates nothing once warm. /proc files report a size of 0, hence
-/// the read-until-end loop. The span returned is valid until the next read; a reader serves one scraper, which is
-/// never called twice at once.
+/// Reads whole /proc and /sys files into one buffer kept from scrape to scrape, grown to the largest file seen, so a
+/// scrape reads each file with one open and a few reads and allocates nothing once warm. /proc files report a size
+/// of 0, hence the read-until-end loop. The span returned is valid until the next read; a reader serves one
+/// scraper, which is never called twice at once. The buffer is the scraper's own rather than rented: a scrape
+/// abandoned past its timeout may still be writing into it when the receiver stops.
 /// </summary>
-internal sealed class ProcFileReader : IDisposable
+internal sealed class ProcFileReader
 {
     private const int InitialSize = 16 * 1024;
 
     // A /proc file larger than this is not one the scrapers read: stop rather than grow without end.
     private const int MaxSize = 16 * 1024 * 1024;
 
-    private byte[] _buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+    private byte[] _buffer = new byte[InitialSize];
 
     /// <summary>The file's bytes, or false with the reason when it cannot be read (missing, permission, I/O).</summary>
     public bool TryRead(string path, out ReadOnlySpan<byte> content, out string? error)
@@ -27,11 +27,16 @@ internal sealed class ProcFileReader : IDisposable
             int length = 0;
             while (true)
             {
-                if (length == _buffer.Length && !Grow())
+                if (length == _buffer.Length)
                 {
-                    content = default;
-                    error = $"{path}: larger than {MaxSize} bytes";
-                    return false;
+                    if (_buffer.Length >= MaxSize)
+                    {
+                        content = default;
+                        error = $"{path}: larger than {MaxSize} bytes";
+                        return false;
+                    }
+
+                    Array.Resize(ref _buffer, _buffer.Length * 2);
                 }
 
                 int read = RandomAccess.Read(handle, _buffer.AsSpan(length), length);
@@ -53,25 +58,5 @@ internal sealed class ProcFileReader : IDisposable
             error = $"{path}: {ex.Message}";
             return false;
         }
-    }
-
-    public void Dispose()
-    {
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = [];
-    }
-
-    private bool Grow()
-    {
-        if (_buffer.Length >= MaxSize)
-        {
-            return false;
-        }
-
-        byte[] larger = ArrayPool<byte>.Shared.Rent(_buffer.Length * 2);
-        _buffer.CopyTo(larger, 0);
-        ArrayPool<byte>.Shared.Return(_buffer);
-        _buffer = larger;
-        return true;
     }
 }

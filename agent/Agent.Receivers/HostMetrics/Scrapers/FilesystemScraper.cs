@@ -41,6 +41,8 @@ internal sealed class FilesystemScraper : HostScraper
             : NameFilter.Create(options.IncludeMountPoints, options.ExcludeMountPoints);
     }
 
+    protected override bool MayHang => true;
+
     private readonly record struct Mount(string Device, string MountPoint, string Type, bool ReadOnly);
 
     internal override void Scrape(HostMetricWriter writer)

@@ -31,15 +31,6 @@ public class HostMetricsCollectionBenchmarks
         _scrapers = HostScrapers.Create(options, TimeProvider.System);
     }
 
-    [GlobalCleanup]
-    public void Cleanup()
-    {
-        foreach (var scraper in _scrapers)
-        {
-            scraper.ShutdownAsync(CancellationToken.None).GetAwaiter().GetResult();
-        }
-    }
-
     /// <summary>Returns the metrics read, so nothing is optimised away.</summary>
     [Benchmark]
     public async Task<int> Collect()
