@@ -16,21 +16,20 @@ public sealed class MetricSwitch
     public bool Enabled { get; set; } = true;
 }
 
-/// <summary><c>disk</c>: <c>include</c> / <c>exclude</c> of devices as named in /proc/diskstats.</summary>
-public sealed class DiskScraperOptions : HostScraperOptions
+/// <summary>A scraper that takes an <c>include</c> and an <c>exclude</c> block of names.</summary>
+public class FilteredScraperOptions<TFilter> : HostScraperOptions
+    where TFilter : NameFilterOptions
 {
-    public DeviceFilterOptions? Include { get; set; }
+    public TFilter? Include { get; set; }
 
-    public DeviceFilterOptions? Exclude { get; set; }
+    public TFilter? Exclude { get; set; }
 }
+
+/// <summary><c>disk</c>: <c>include</c> / <c>exclude</c> of devices as named in /proc/diskstats.</summary>
+public sealed class DiskScraperOptions : FilteredScraperOptions<DeviceFilterOptions>;
 
 /// <summary><c>network</c>: <c>include</c> / <c>exclude</c> of interfaces as named in /proc/net/dev.</summary>
-public sealed class NetworkScraperOptions : HostScraperOptions
-{
-    public InterfaceFilterOptions? Include { get; set; }
-
-    public InterfaceFilterOptions? Exclude { get; set; }
-}
+public sealed class NetworkScraperOptions : FilteredScraperOptions<InterfaceFilterOptions>;
 
 /// <summary>
 /// <c>filesystem</c>: which mounts are measured. An exclude of mount points or file system types that is not written
