@@ -13,6 +13,7 @@ internal static class BuiltInComponents
         new OtlpReceiverFactory(),
         new Agent.Receivers.PodLogs.PodLogsReceiverFactory(),
         new Agent.Receivers.ContainerMetrics.ContainerMetricsReceiverFactory(),
+        new Agent.Receivers.HostMetrics.HostMetricsReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =

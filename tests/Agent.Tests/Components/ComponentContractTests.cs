@@ -29,6 +29,7 @@ public sealed class ComponentContractTests : IDisposable
         [(ComponentKind.Receiver, "otlp")] = "{protocols: {grpc: {endpoint: \"127.0.0.1:0\"}, http: {endpoint: \"127.0.0.1:0\"}}}",
         [(ComponentKind.Receiver, "filelog")] = $"{{include: [\"{_directory}/*.log\"]}}",
         [(ComponentKind.Receiver, "containermetrics")] = $"{{root_path: \"{_directory}\"}}",
+        [(ComponentKind.Receiver, "hostmetrics")] = "{scrapers: {cpu: {}, memory: {}}}",
         [(ComponentKind.Processor, "batch")] = "{}",
         [(ComponentKind.Processor, "resource")] = "{attributes: [{key: a, value: b, action: upsert}]}",
         [(ComponentKind.Exporter, "otlp")] = "{endpoint: \"127.0.0.1:9\", tls: {insecure: true}}",
