@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Agent.Exporters.Loki.Encoding;
+using Agent.Exporters.Serialization;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Resource.V1;
 

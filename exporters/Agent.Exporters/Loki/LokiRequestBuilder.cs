@@ -1,6 +1,7 @@
 using Agent.Core.Model;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.Loki.Encoding;
+using Agent.Exporters.Serialization;
 using OpenTelemetry.Proto.Logs.V1;
 using OpenTelemetry.Proto.Resource.V1;
 using Snappier;

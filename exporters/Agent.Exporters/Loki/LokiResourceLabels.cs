@@ -1,4 +1,5 @@
 using Agent.Exporters.Loki.Encoding;
+using Agent.Exporters.Serialization;
 
 namespace Agent.Exporters.Loki;
 

@@ -4,6 +4,7 @@ using Agent.Core.Model;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.Loki.Encoding;
 using Agent.Exporters.PrometheusRemoteWrite.Prompb;
+using Agent.Exporters.Serialization;
 using Snappier;
 using Utf8 = System.Text.Encoding;
 

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Agent.Exporters.Serialization;
 
 namespace Agent.Exporters.Loki.Encoding;
 

@@ -1,4 +1,5 @@
 using Agent.Core.Model;
+using Agent.Exporters.Serialization;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Logs.V1;
 

@@ -1,3 +1,5 @@
+using Agent.Exporters.Serialization;
+
 namespace Agent.Exporters.Loki.Encoding;
 
 /// <summary>

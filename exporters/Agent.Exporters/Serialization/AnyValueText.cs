@@ -1,7 +1,7 @@
 using System.Globalization;
 using OpenTelemetry.Proto.Common.V1;
 
-namespace Agent.Exporters.Loki.Encoding;
+namespace Agent.Exporters.Serialization;
 
 /// <summary>OTLP attribute values and bodies as Loki text: scalars as they read, bytes as base64, lists and maps as JSON.</summary>
 internal static class AnyValueText

@@ -1,7 +1,8 @@
 using System.Buffers;
 using System.Text;
+using Agent.Exporters.Serialization;
 
-namespace Agent.Exporters.Loki.Encoding;
+namespace Agent.Exporters.Serialization;
 
 /// <summary>
 /// JSON string literals straight from UTF-8 bytes, for log lines of any content: quotes, backslashes and control

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
-namespace Agent.Exporters.Loki.Encoding;
+namespace Agent.Exporters.Serialization;
 
 /// <summary>
 /// A growable byte buffer rented from the shared pool, reused from one request to the next, with the protobuf
