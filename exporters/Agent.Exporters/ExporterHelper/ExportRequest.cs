@@ -22,6 +22,7 @@ public sealed class ExportRequest
         Signal = signal;
         Items = items;
         Body = body;
+        MemoryBytes = body.Length;
     }
 
     public Signal Signal { get; }
@@ -30,6 +31,12 @@ public sealed class ExportRequest
     public int Items { get; }
 
     public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>
+    /// The memory the request holds: its whole pooled buffer (a power of two, up to twice the body), else the body.
+    /// What a queue bounded in MiB must count to bound the process's memory.
+    /// </summary>
+    public int MemoryBytes { get; private init; }
 
     public string ContentType { get; init; } = string.Empty;
 
@@ -61,6 +68,7 @@ public sealed class ExportRequest
             ContentEncoding = contentEncoding,
             Tenant = tenant,
             PartitionKey = partitionKey,
+            MemoryBytes = rented.Length,
             _rented = rented,
         };
 

@@ -159,12 +159,12 @@ public sealed class MemoryRequestQueue : IRequestQueue
     };
 
     private bool Fits(ExportRequest request) =>
-        _count == 0 || (_units + UnitsOf(request) <= Capacity && _bytes + request.Body.Length <= _capacityBytes);
+        _count == 0 || (_units + UnitsOf(request) <= Capacity && _bytes + request.MemoryBytes <= _capacityBytes);
 
     private void Admit(ExportRequest request, int shard)
     {
         _units += UnitsOf(request);
-        _bytes += request.Body.Length;
+        _bytes += request.MemoryBytes;
         _count++;
         _shards[shard].Enqueue(request);
         if (_shardFilled[shard] is { } filled)
@@ -177,7 +177,7 @@ public sealed class MemoryRequestQueue : IRequestQueue
     private void Release(ExportRequest request)
     {
         _units -= UnitsOf(request);
-        _bytes -= request.Body.Length;
+        _bytes -= request.MemoryBytes;
         _count--;
 
         // Only a producer that waited made a signal; continuations run asynchronously, so waking it under the lock
