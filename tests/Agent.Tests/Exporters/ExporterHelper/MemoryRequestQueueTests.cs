@@ -32,6 +32,18 @@ public sealed class MemoryRequestQueueTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task The_mib_bound_counts_the_pooled_buffer_a_request_holds_not_just_its_body()
+    {
+        var queue = new MemoryRequestQueue(new SendingQueueOptions { QueueSize = 100, MaxSizeMib = 1 }, shards: 1);
+
+        // 600 kB bodies in 1 MiB pooled buffers: one fits the 1 MiB bound, a second would hold 2 MiB.
+        Assert.True(queue.TryEnqueue(PooledRequest(body: 600_000, buffer: 1024 * 1024), 0));
+        Assert.False(queue.TryEnqueue(PooledRequest(body: 600_000, buffer: 1024 * 1024), 0));
+        Assert.NotNull(await queue.DequeueAsync(0, CancellationToken.None));
+        Assert.True(queue.TryEnqueue(PooledRequest(body: 600_000, buffer: 1024 * 1024), 0));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Each_shard_is_first_in_first_out_and_shards_do_not_wait_for_each_other()
     {
         var queue = new MemoryRequestQueue(new SendingQueueOptions(), shards: 2);
@@ -69,4 +81,7 @@ public sealed class MemoryRequestQueueTests
     }
 
     private static ExportRequest Request(int items, int bytes) => new(Signal.Logs, items, new byte[bytes]);
+
+    private static ExportRequest PooledRequest(int body, int buffer) =>
+        ExportRequest.FromRented(Signal.Logs, 1, new byte[buffer], body, "application/x-protobuf");
 }
