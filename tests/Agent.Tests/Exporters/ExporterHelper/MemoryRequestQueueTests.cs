@@ -36,11 +36,11 @@ public sealed class MemoryRequestQueueTests
     {
         var queue = new MemoryRequestQueue(new SendingQueueOptions { QueueSize = 100, MaxSizeMib = 1 }, shards: 1);
 
-        // 600 kB bodies in 1 MiB pooled buffers: one fits the 1 MiB bound, a second would hold 2 MiB.
-        Assert.True(queue.TryEnqueue(PooledRequest(body: 600_000, buffer: 1024 * 1024), 0));
-        Assert.False(queue.TryEnqueue(PooledRequest(body: 600_000, buffer: 1024 * 1024), 0));
+        // 400 kB bodies in 1 MiB pooled buffers: the bodies of two would fit 1 MiB, the buffers of two hold 2 MiB.
+        Assert.True(queue.TryEnqueue(PooledRequest(body: 400_000, buffer: 1024 * 1024), 0));
+        Assert.False(queue.TryEnqueue(PooledRequest(body: 400_000, buffer: 1024 * 1024), 0));
         Assert.NotNull(await queue.DequeueAsync(0, CancellationToken.None));
-        Assert.True(queue.TryEnqueue(PooledRequest(body: 600_000, buffer: 1024 * 1024), 0));
+        Assert.True(queue.TryEnqueue(PooledRequest(body: 400_000, buffer: 1024 * 1024), 0));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
