@@ -30,7 +30,7 @@ internal static class HarnessCommandLine
         mode.AcceptOnlyFromAmong("rate", "max");
         var rate = new Option<double>("--rate") { Description = "Spans per second in rate mode.", DefaultValueFactory = _ => 10_000 };
         var batch = new Option<int>("--batch") { Description = "Spans per export request.", DefaultValueFactory = _ => 100 };
-        var concurrency = new Option<int?>("--concurrency") { Description = "Most export calls in flight (default 64 in rate mode, 256 in max mode): the agent answers once spans are delivered." };
+        var concurrency = new Option<int?>("--concurrency") { Description = "Most export calls in flight (default 64 in rate mode, 256 in max mode)." };
         // 60 s: the agent's tiered JIT keeps hot encode/decode paths at tier 0 for well over 20 s under this load.
         var warmup = DurationOption("--warmup", "Load before the measured window.", "60s");
         var duration = DurationOption("--duration", "The measured window.", "20s");

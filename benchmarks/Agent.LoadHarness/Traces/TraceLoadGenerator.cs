@@ -8,10 +8,9 @@ namespace Agent.LoadHarness.Traces;
 
 /// <summary>
 /// Sends pre-encoded OTLP trace requests to the agent over gRPC, either paced to a rate of spans per second or as
-/// fast as the agent answers, with a bounded number of requests in flight. The agent answers a request only once
-/// its spans are delivered (end-to-end acknowledgement), so a call lasts about the batch timeout plus an export:
-/// the load comes from many calls in flight, not from a tight loop of sequential ones. Only spans the agent
-/// acknowledged count as sent.
+/// fast as the agent answers, with a bounded number of requests in flight. The agent answers once its pipeline took
+/// the spans (with <c>acknowledgements: true</c> only once they are delivered, when a call lasts about the batch
+/// timeout plus an export); a full pipeline answers UNAVAILABLE. Only spans the agent acknowledged count as sent.
 /// </summary>
 internal sealed class TraceLoadGenerator : IAsyncDisposable
 {
