@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
 using Agent.Core.Net;
@@ -37,32 +36,13 @@ internal sealed class LokiSender : IRequestSender
 
     public async ValueTask<SendResult> SendAsync(ExportRequest request, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, _pushUri);
-        message.Content = new ReadOnlyMemoryContent(request.Body);
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue(request.ContentType);
-        foreach (var (name, value) in _headers)
-        {
-            message.Headers.Remove(name);
-            message.Headers.TryAddWithoutValidation(name, value);
-        }
-
+        using var message = HttpPost.Message(_pushUri, request, request.ContentType, _headers);
         if (request.Tenant is not null)
         {
-            message.Headers.Remove(TenantHeader);
-            message.Headers.TryAddWithoutValidation(TenantHeader, request.Tenant);
+            HttpPost.SetHeader(message, TenantHeader, request.Tenant);
         }
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new RetryableException($"push to {_pushUri} failed: {ex.Message}", null, ex);
-        }
-
-        using (response)
+        using (var response = await HttpPost.SendAsync(_http, message, $"push to {_pushUri}", cancellationToken).ConfigureAwait(false))
         {
             if (response.IsSuccessStatusCode)
             {
@@ -70,7 +50,7 @@ internal sealed class LokiSender : IRequestSender
             }
 
             int status = (int)response.StatusCode;
-            string text = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+            string text = await HttpPost.ReadErrorAsync(response, MaxErrorBodyChars, cancellationToken).ConfigureAwait(false);
             if (status is 408 or 429 || status >= 500)
             {
                 throw new RetryableException($"Loki answered {status}: {text}", RetryAfter.Of(response, DateTimeOffset.UtcNow));
@@ -107,18 +87,5 @@ internal sealed class LokiSender : IRequestSender
 
         _logger.LogWarning("Exporter {Exporter}: Loki answered {Status} and refused {Refused} of {Entries} entries: {Message}", _exporter, status, refused, entries, message);
         return refused;
-    }
-
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] : body.TrimEnd();
-        }
-        catch (HttpRequestException)
-        {
-            return response.ReasonPhrase ?? string.Empty;
-        }
     }
 }

@@ -41,32 +41,13 @@ internal sealed class RemoteWriteSender : IRequestSender
 
     public async ValueTask<SendResult> SendAsync(ExportRequest request, CancellationToken cancellationToken)
     {
-        using var message = new HttpRequestMessage(HttpMethod.Post, _endpoint);
-        foreach (var (name, value) in _headers)
-        {
-            message.Headers.Remove(name);
-            message.Headers.TryAddWithoutValidation(name, value);
-        }
-
-        message.Content = new ReadOnlyMemoryContent(request.Body);
-        message.Content.Headers.ContentType = new MediaTypeHeaderValue(ContentType);
-        message.Content.Headers.ContentEncoding.Add("snappy");
-        message.Headers.Remove("X-Prometheus-Remote-Write-Version");
-        message.Headers.TryAddWithoutValidation("X-Prometheus-Remote-Write-Version", ProtocolVersion);
+        using var message = HttpPost.Message(_endpoint, request, ContentType, _headers);
+        message.Content!.Headers.ContentEncoding.Add("snappy");
+        HttpPost.SetHeader(message, "X-Prometheus-Remote-Write-Version", ProtocolVersion);
         message.Headers.UserAgent.Clear();
         message.Headers.UserAgent.Add(UserAgent);
 
-        HttpResponseMessage response;
-        try
-        {
-            response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new RetryableException($"remote write to {_endpoint} failed: {ex.Message}", null, ex);
-        }
-
-        using (response)
+        using (var response = await HttpPost.SendAsync(_http, message, $"remote write to {_endpoint}", cancellationToken).ConfigureAwait(false))
         {
             if (response.IsSuccessStatusCode)
             {
@@ -74,7 +55,7 @@ internal sealed class RemoteWriteSender : IRequestSender
             }
 
             int status = (int)response.StatusCode;
-            string text = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+            string text = await HttpPost.ReadErrorAsync(response, MaxErrorBodyChars, cancellationToken).ConfigureAwait(false);
             if (status == 429 || status >= 500)
             {
                 throw new RetryableException($"remote write answered {status}: {text}", RetryAfter.Of(response, DateTimeOffset.UtcNow));
@@ -85,19 +66,6 @@ internal sealed class RemoteWriteSender : IRequestSender
             _telemetry.SendFailed(Signal.Metrics, request.Items, reason);
             _logger.LogWarning("Exporter {Exporter}: remote write answered {Status} ({Reason}), dropped {Points} points: {Message}", _exporter, status, reason, request.Items, text);
             return new SendResult(request.Items, $"remote write refused the request ({reason})", CountedBySender: true);
-        }
-    }
-
-    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, CancellationToken cancellationToken)
-    {
-        try
-        {
-            string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-            return body.Length > MaxErrorBodyChars ? body[..MaxErrorBodyChars] : body.TrimEnd();
-        }
-        catch (HttpRequestException)
-        {
-            return response.ReasonPhrase ?? string.Empty;
         }
     }
 }
