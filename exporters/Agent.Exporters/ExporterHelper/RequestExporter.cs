@@ -148,14 +148,12 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
         try
         {
             _encoder.Encode(batch, _partitioner, requests);
-            batch.ReleaseData();
         }
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Data the encoder cannot write is data no retry can deliver.
             _logger.LogError(ex, "Exporter {Exporter} could not encode {Items} {Signal}", _exporter, batch.ItemCount, batch.Signal.ItemName());
             _telemetry.SendFailed(batch.Signal, batch.ItemCount, "permanent");
-            batch.ReleaseData();
             foreach (var request in requests)
             {
                 request.Complete(DeliveryStatus.Rejected);
@@ -163,6 +161,11 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
 
             batch.Complete(DeliveryStatus.Rejected);
             return [];
+        }
+        finally
+        {
+            // The requests hold their own bytes: the batch's pooled data can go back, encoded or not.
+            batch.ReleaseData();
         }
 
         if (requests.Count == 0)
