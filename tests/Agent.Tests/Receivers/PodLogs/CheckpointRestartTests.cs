@@ -19,16 +19,16 @@ public class CheckpointRestartTests
         var first = new RecordingConsumer<LogsBatch>();
         var firstLines = new CapturedLines(first);
         await harness.StartAsync(first);
-        await ReceiverHarness.EventuallyAsync(() => firstLines.Count == 200, "the first 200 lines");
+        await Eventually.UntilAsync(() => firstLines.Count == 200, "the first 200 lines");
         await harness.StopAsync();
 
         WriteLines(app, legacy, 100, 150);
         var second = new RecordingConsumer<LogsBatch>();
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 100, "the 100 lines written while stopped");
+        await Eventually.UntilAsync(() => secondLines.Count >= 100, "the 100 lines written while stopped");
         WriteLines(app, legacy, 150, 160);
-        await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 120, "the lines written after the restart");
+        await Eventually.UntilAsync(() => secondLines.Count >= 120, "the lines written after the restart");
         await WriteLastLinesAsync(secondLines, app, legacy);
 
         var all = firstLines.Concat(secondLines).ToList();
@@ -46,7 +46,7 @@ public class CheckpointRestartTests
         var first = new RecordingConsumer<LogsBatch>();
         var firstLines = new CapturedLines(first);
         await harness.StartAsync(first);
-        await ReceiverHarness.EventuallyAsync(() => firstLines.Count == 1, "the complete stderr line");
+        await Eventually.UntilAsync(() => firstLines.Count == 1, "the complete stderr line");
         string firstLast = await AppendLastLineAsync(firstLines, file);
         await harness.StopAsync();
 
@@ -54,7 +54,7 @@ public class CheckpointRestartTests
         var second = new RecordingConsumer<LogsBatch>();
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => secondLines.Count == 1, "the joined line");
+        await Eventually.UntilAsync(() => secondLines.Count == 1, "the joined line");
         string secondLast = await AppendLastLineAsync(secondLines, file);
 
         Assert.Equal(["unrelated", firstLast], firstLines.Select(l => l.Text));
@@ -76,7 +76,7 @@ public class CheckpointRestartTests
         var first = new RecordingConsumer<LogsBatch>();
         var firstLines = new CapturedLines(first);
         await harness.StartAsync(first);
-        await ReceiverHarness.EventuallyAsync(() => firstLines.Count == 50, "the first lines");
+        await Eventually.UntilAsync(() => firstLines.Count == 50, "the first lines");
         await harness.StopAsync();
 
         for (int i = 0; i < 30; i++)
@@ -93,7 +93,7 @@ public class CheckpointRestartTests
         var second = new RecordingConsumer<LogsBatch>();
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 53, "the rest of the old file and the new file");
+        await Eventually.UntilAsync(() => secondLines.Count >= 53, "the rest of the old file and the new file");
         await WriteLastLinesAsync(secondLines, app);
 
         Assert.Equal(kubelet.Written.Skip(50).Select(w => w.Text), secondLines.Select(l => l.Text));
@@ -116,7 +116,7 @@ public class CheckpointRestartTests
         var consumer = new RecordingConsumer<LogsBatch> { Decide = n => n < 2 ? DeliveryStatus.Errored : DeliveryStatus.Delivered };
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
-        await ReceiverHarness.EventuallyAsync(() => lines.Count >= 300, "every line delivered");
+        await Eventually.UntilAsync(() => lines.Count >= 300, "every line delivered");
         await WriteLastLinesAsync(lines, app);
 
         Assert.True(consumer.Count > 2);
@@ -133,7 +133,7 @@ public class CheckpointRestartTests
         var consumer = new RecordingConsumer<LogsBatch> { Decide = n => n == 0 ? DeliveryStatus.Rejected : DeliveryStatus.Delivered };
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
-        await ReceiverHarness.EventuallyAsync(() => consumer.Count == 1, "the batch");
+        await Eventually.UntilAsync(() => consumer.Count == 1, "the batch");
         string firstLast = await AppendLastLineAsync(lines, file);
         await harness.StopAsync();
         Assert.Equal(2, consumer.Count);
@@ -143,7 +143,7 @@ public class CheckpointRestartTests
         var second = new RecordingConsumer<LogsBatch>();
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => secondLines.Count == 1, "the new line");
+        await Eventually.UntilAsync(() => secondLines.Count == 1, "the new line");
         string secondLast = await AppendLastLineAsync(secondLines, file);
         Assert.Equal(["accepted", secondLast], secondLines.Select(l => l.Text));
     }
@@ -162,13 +162,13 @@ public class CheckpointRestartTests
 
         var stuck = new RecordingConsumer<LogsBatch> { Hold = true };
         await harness.StartAsync(stuck);
-        await ReceiverHarness.EventuallyAsync(() => stuck.HeldCount == 2, "two batches in flight");
+        await Eventually.UntilAsync(() => stuck.HeldCount == 2, "two batches in flight");
         await harness.StopAsync(drain: TimeSpan.FromMilliseconds(100));
 
         var second = new RecordingConsumer<LogsBatch>();
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second);
-        await ReceiverHarness.EventuallyAsync(() => secondLines.Count >= 200, "every line again");
+        await Eventually.UntilAsync(() => secondLines.Count >= 200, "every line again");
         await WriteLastLinesAsync(secondLines, app);
         Assert.Equal(kubelet.Written.Select(w => w.Text), secondLines.Select(l => l.Text));
         stuck.ReleaseHeld();
@@ -184,11 +184,11 @@ public class CheckpointRestartTests
         var consumer = new RecordingConsumer<LogsBatch>();
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, harness.NewOptions(StartAt.End));
-        await ReceiverHarness.EventuallyAsync(() => OpenFiles.Under(root.Path).Contains(old), "the first poll to open the old file at its end");
+        await Eventually.UntilAsync(() => OpenFiles.Under(root.Path).Contains(old), "the first poll to open the old file at its end");
         await File.AppendAllTextAsync(old, "2024-01-01T12:00:01Z stdout F new in old file\n");
         string later = CreateLog(root, "1.log");
         await File.WriteAllTextAsync(later, "2024-01-01T12:00:02Z stdout F first line of a later file\n");
-        await ReceiverHarness.EventuallyAsync(() => lines.Count == 2, "the two new lines");
+        await Eventually.UntilAsync(() => lines.Count == 2, "the two new lines");
         await harness.StopAsync();
 
         // Written while the agent was down: a new file is read whole even with start_at: end.
@@ -197,7 +197,7 @@ public class CheckpointRestartTests
         var second = new RecordingConsumer<LogsBatch>();
         var secondLines = new CapturedLines(second);
         await harness.StartAsync(second, harness.NewOptions(StartAt.End));
-        await ReceiverHarness.EventuallyAsync(() => secondLines.Count == 1, "the file written while down");
+        await Eventually.UntilAsync(() => secondLines.Count == 1, "the file written while down");
         string[] lastLines = [await AppendLastLineAsync(secondLines, old), await AppendLastLineAsync(secondLines, later), await AppendLastLineAsync(secondLines, whileDown)];
 
         Assert.Equal(["first line of a later file", "new in old file"], lines.Select(l => l.Text).Order());
@@ -214,7 +214,7 @@ public class CheckpointRestartTests
         var consumer = new RecordingConsumer<LogsBatch>();
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, harness.NewOptions(StartAt.Beginning));
-        await ReceiverHarness.EventuallyAsync(() => lines.Count == 2, "both lines");
+        await Eventually.UntilAsync(() => lines.Count == 2, "both lines");
         Assert.Equal(["old 1", "old 2"], lines.Select(l => l.Text));
     }
 
@@ -239,7 +239,7 @@ public class CheckpointRestartTests
             containers[i].Write(LogStream.Stdout, texts[i]);
         }
 
-        await ReceiverHarness.EventuallyAsync(() => texts.All(t => lines.Any(l => l.Text == t)), "the last line of each container");
+        await Eventually.UntilAsync(() => texts.All(t => lines.Any(l => l.Text == t)), "the last line of each container");
     }
 
     /// <summary>
@@ -250,7 +250,7 @@ public class CheckpointRestartTests
     {
         string text = $"last line of {Path.GetFileName(file)} {Guid.NewGuid():N}";
         await File.AppendAllTextAsync(file, $"2024-01-01T12:59:59Z stderr F {text}\n");
-        await ReceiverHarness.EventuallyAsync(() => lines.Any(l => l.Text == text), $"the last line of {file}");
+        await Eventually.UntilAsync(() => lines.Any(l => l.Text == text), $"the last line of {file}");
         return text;
     }
 

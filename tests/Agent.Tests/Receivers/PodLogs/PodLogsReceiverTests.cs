@@ -23,7 +23,7 @@ public class PodLogsReceiverTests
         // A file rotated away before the receiver ever saw it is not followed (rotated names are never tailed):
         // let the receiver find the four files first, as it would within a poll interval on a real node.
         // Each of the four files is open twice once found: by the fake kubelet, which writes it, and by the receiver.
-        await ReceiverHarness.EventuallyAsync(() => OpenFiles.Under(kubelet.PodsDirectory).Count == 8, "the four files to be found");
+        await Eventually.UntilAsync(() => OpenFiles.Under(kubelet.PodsDirectory).Count == 8, "the four files to be found");
 
         for (int round = 0; round < 6; round++)
         {
@@ -70,7 +70,7 @@ public class PodLogsReceiverTests
         }
 
         await WaitForAllAsync(kubelet, lines);
-        await ReceiverHarness.EventuallyAsync(
+        await Eventually.UntilAsync(
             () => !OpenFiles.Under(kubelet.PodsDirectory).Any(p => p.Contains("tmp_job-1", StringComparison.Ordinal)),
             "the deleted pod's file to be released");
 
@@ -111,9 +111,9 @@ public class PodLogsReceiverTests
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, name: "malformed");
 
-        await ReceiverHarness.EventuallyAsync(() => lines.Count == 2, "the two good lines");
+        await Eventually.UntilAsync(() => lines.Count == 2, "the two good lines");
         Assert.Equal(["good 1", "good 2"], lines.Select(l => l.Text));
-        await ReceiverHarness.EventuallyAsync(() => SelfMetrics.MalformedLineValue("filelog/malformed", "bad_flag") == before + 1, "the malformed line to be counted");
+        await Eventually.UntilAsync(() => SelfMetrics.MalformedLineValue("filelog/malformed", "bad_flag") == before + 1, "the malformed line to be counted");
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -131,18 +131,18 @@ public class PodLogsReceiverTests
         var consumer = new RecordingConsumer<LogsBatch> { Hold = true };
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
-        await ReceiverHarness.EventuallyAsync(() => consumer.HeldCount == 2, "two batches in flight");
+        await Eventually.UntilAsync(() => consumer.HeldCount == 2, "two batches in flight");
 
         // Each file has its own window: a file written now is read by later polls of the same receiver, so once its
         // line is in, the busy file has had those polls too and would have sent a third batch had it not stopped.
         using var later = kubelet.StartContainer("ns", "later", "u-2", "app", docker: false);
         later.Write(LogStream.Stdout, "written later");
-        await ReceiverHarness.EventuallyAsync(() => lines.Any(l => l.Text == "written later"), "the line of the later file");
+        await Eventually.UntilAsync(() => lines.Any(l => l.Text == "written later"), "the line of the later file");
         Assert.Equal(3, consumer.Count);
 
         consumer.Hold = false;
         consumer.ReleaseHeld();
-        await ReceiverHarness.EventuallyAsync(() => lines.Count == 501, "every line");
+        await Eventually.UntilAsync(() => lines.Count == 501, "every line");
         Assert.Equal(Enumerable.Range(0, 500).Select(i => $"line {i} " + new string('x', 100)), lines.Where(l => l.Pod == "busy").Select(l => l.Text));
     }
 
@@ -167,7 +167,7 @@ public class PodLogsReceiverTests
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer, options, name: "long");
 
-        await ReceiverHarness.EventuallyAsync(() => lines.Count == 4, "four records");
+        await Eventually.UntilAsync(() => lines.Count == 4, "four records");
         Assert.Equal(["short", new string('a', 1024), new string('b', 1024), "after"], lines.Select(l => l.Text));
         Assert.Equal([false, true, true, false], lines.Select(l => l.Truncated));
         Assert.Equal(before + 2, SelfMetrics.TruncatedLineValue("filelog/long"));
@@ -185,13 +185,13 @@ public class PodLogsReceiverTests
         var consumer = new RecordingConsumer<LogsBatch>();
         var lines = new CapturedLines(consumer);
         await harness.StartAsync(consumer);
-        await ReceiverHarness.EventuallyAsync(() => lines.Count == 1, "the first line");
+        await Eventually.UntilAsync(() => lines.Count == 1, "the first line");
 
         await File.AppendAllTextAsync(file, "2024-01-01T12:00:01Z stderr P split but never finished\n2024-01-01T12:00:02Z stdout F no newline at the end");
         Directory.Delete(root.Combine("pods", "gone_pod_u9"), recursive: true);
 
-        await ReceiverHarness.EventuallyAsync(() => lines.Count == 3, "the unfinished lines");
-        await ReceiverHarness.EventuallyAsync(() => OpenFiles.Under(root.Combine("pods")).Count == 0, "the deleted file to be released");
+        await Eventually.UntilAsync(() => lines.Count == 3, "the unfinished lines");
+        await Eventually.UntilAsync(() => OpenFiles.Under(root.Combine("pods")).Count == 0, "the deleted file to be released");
         Assert.Equal(["complete", "no newline at the end", "split but never finished"], lines.Select(l => l.Text));
         Assert.Equal(LogStream.Stderr, lines[2].Stream);
     }
@@ -200,7 +200,7 @@ public class PodLogsReceiverTests
     {
         try
         {
-            await ReceiverHarness.EventuallyAsync(() => lines.Count >= kubelet.Written.Count, "every line written so far");
+            await Eventually.UntilAsync(() => lines.Count >= kubelet.Written.Count, "every line written so far");
         }
         catch (Xunit.Sdk.XunitException)
         {

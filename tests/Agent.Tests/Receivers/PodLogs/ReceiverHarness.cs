@@ -55,15 +55,5 @@ internal sealed class ReceiverHarness : IAsyncDisposable
         _receiver = null;
     }
 
-    public static async Task EventuallyAsync(Func<bool> condition, string what, int seconds = 30)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(seconds);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
-            await Task.Delay(10);
-        }
-    }
-
     public async ValueTask DisposeAsync() => await StopAsync();
 }

@@ -92,7 +92,7 @@ public sealed class ScraperControllerTests : IAsyncDisposable
         _time.Advance(TimeSpan.Zero);
         Assert.Equal(1, await NextCallAsync(slow));
         _time.Advance(TimeSpan.FromSeconds(5));
-        await EventuallyAsync(() => Errors("slow", "timeout") == 1, "the timeout to be counted");
+        await Eventually.UntilAsync(() => Errors("slow", "timeout") == 1, "the timeout to be counted", (int)Wait.TotalSeconds);
         Assert.Equal(5, Metric("agent_scraper_scrape_duration_seconds", "slow"));
 
         // The scraper heard its token: once its scrape has ended, the next round calls it again.
@@ -114,10 +114,10 @@ public sealed class ScraperControllerTests : IAsyncDisposable
         _time.Advance(TimeSpan.Zero);
         await NextCallAsync(deaf);
         _time.Advance(TimeSpan.FromSeconds(1));
-        await EventuallyAsync(() => Errors("deaf", "timeout") == 1, "the timeout to be counted");
+        await Eventually.UntilAsync(() => Errors("deaf", "timeout") == 1, "the timeout to be counted", (int)Wait.TotalSeconds);
 
         _time.Advance(TimeSpan.FromSeconds(9));
-        await EventuallyAsync(() => Errors("deaf", "busy") == 1, "the round to skip the busy scraper");
+        await Eventually.UntilAsync(() => Errors("deaf", "busy") == 1, "the round to skip the busy scraper", (int)Wait.TotalSeconds);
         Assert.False(deaf.Calls.TryRead(out _));
 
         release.SetResult(new ScrapeResult(Gauge("deaf", 5)));
@@ -257,16 +257,6 @@ public sealed class ScraperControllerTests : IAsyncDisposable
 
     private double Errors(string scraper, string reason) =>
         SelfMetrics.Value("agent_scraper_scrape_errors_total", ("receiver", _id.ToString()), ("scraper", scraper), ("reason", reason));
-
-    private static async Task EventuallyAsync(Func<bool> condition, string what)
-    {
-        using var deadline = new CancellationTokenSource(Wait);
-        while (!condition())
-        {
-            Assert.False(deadline.IsCancellationRequested, $"timed out waiting for {what}");
-            await Task.Delay(10, CancellationToken.None);
-        }
-    }
 
     /// <summary>A scraping receiver's options with its own default interval, as hostmetrics will have.</summary>
     private sealed class FastReceiverOptions() : ScraperControllerOptions(TimeSpan.FromSeconds(10));
