@@ -80,6 +80,18 @@ public sealed class HandOffPool<T> : ArrayPool<T>
         _buckets[BucketIndex(length)].TryKeep(array);
     }
 
+    /// <summary>
+    /// Swaps <paramref name="array"/> for one of at least <paramref name="minimumLength"/> (and at least twice its
+    /// length), keeping its first <paramref name="used"/> elements and giving the old one back.
+    /// </summary>
+    public void Grow(ref T[] array, int used, int minimumLength)
+    {
+        var bigger = Rent(Math.Max(array.Length * 2, minimumLength));
+        array.AsSpan(0, used).CopyTo(bigger);
+        Return(array);
+        array = bigger;
+    }
+
     /// <summary>Drops the arrays that no rent needed since the last trim.</summary>
     public void Trim()
     {

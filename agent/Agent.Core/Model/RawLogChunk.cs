@@ -64,10 +64,7 @@ public sealed class RawLogChunk : IDisposable
     {
         if (_buffer.Length - Length < sizeHint)
         {
-            var bigger = HandOffPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + sizeHint));
-            _buffer.AsSpan(0, Length).CopyTo(bigger);
-            HandOffPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
+            HandOffPool<byte>.Shared.Grow(ref _buffer, Length, Length + sizeHint);
         }
 
         return _buffer.AsSpan(Length);
@@ -81,10 +78,7 @@ public sealed class RawLogChunk : IDisposable
     {
         if (Count == _entries.Length)
         {
-            var bigger = HandOffPool<RawLogEntry>.Shared.Rent(_entries.Length * 2);
-            _entries.AsSpan(0, Count).CopyTo(bigger);
-            HandOffPool<RawLogEntry>.Shared.Return(_entries);
-            _entries = bigger;
+            HandOffPool<RawLogEntry>.Shared.Grow(ref _entries, Count, Count + 1);
         }
 
         _entries[Count++] = entry;

@@ -38,10 +38,7 @@ public sealed class PooledWriteStream : Stream
     {
         if (_buffer.Length - _length < buffer.Length)
         {
-            var bigger = HandOffPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, _length + buffer.Length));
-            _buffer.AsSpan(0, _length).CopyTo(bigger);
-            HandOffPool<byte>.Shared.Return(_buffer);
-            _buffer = bigger;
+            HandOffPool<byte>.Shared.Grow(ref _buffer, _length, _length + buffer.Length);
         }
 
         buffer.CopyTo(_buffer.AsSpan(_length));

@@ -71,6 +71,21 @@ public class HandOffPoolTests
     }
 
     [Fact]
+    public void GrowKeepsWhatWasWrittenAndGivesTheOldArrayBack()
+    {
+        var pool = new HandOffPool<byte>(time: _time);
+        var array = pool.Rent(1024);
+        var old = array;
+        new byte[] { 1, 2, 3 }.CopyTo(array, 0);
+
+        pool.Grow(ref array, used: 3, minimumLength: 1500);
+
+        Assert.Equal(2048, array.Length);
+        Assert.Equal([1, 2, 3], array[..3]);
+        Assert.Same(old, pool.Rent(1024));
+    }
+
+    [Fact]
     public void ClearsWhenAsked()
     {
         var pool = new HandOffPool<byte>(time: _time);
