@@ -3,64 +3,56 @@ using System.CommandLine.Parsing;
 using Agent.Core.Config;
 using Agent.LoadHarness.Logs;
 using Agent.LoadHarness.Measurement;
+using Agent.LoadHarness.Metrics;
 using Agent.LoadHarness.Reporting;
 using Agent.LoadHarness.Traces;
 
 namespace Agent.LoadHarness.Cli;
 
-/// <summary>The harness's commands: <c>traces</c> and <c>logs</c>, each printing one Markdown result row.</summary>
+/// <summary>The harness's commands: <c>traces</c>, <c>metrics</c> and <c>logs</c>, each printing one Markdown result row.</summary>
 internal static class HarnessCommandLine
 {
-    private static readonly Option<string> AgentPath = new("--agent") { Description = "The published agent binary to measure.", Required = true };
-    private static readonly Option<int?> AgentCpu = new("--agent-cpu") { Description = "Pin the agent to this CPU with taskset (the harness then keeps off it)." };
-    private static readonly Option<string?> Output = new("--output") { Description = "Also append the result table to this Markdown file." };
+    internal static readonly Option<string> AgentPath = new("--agent") { Description = "The published agent binary to measure.", Required = true };
+    internal static readonly Option<int?> AgentCpu = new("--agent-cpu") { Description = "Pin the agent to this CPU with taskset (the harness then keeps off it)." };
+    internal static readonly Option<string?> Output = new("--output") { Description = "Also append the result table to this Markdown file." };
 
     public static Task<int> RunAsync(string[] args)
     {
         var root = new RootCommand("End-to-end load harness: measures the published agent binary as a separate process.")
         {
-            TracesCommand(args), LogsCommand(args),
+            TracesCommand(args), MetricsCommand(args), LogsCommand(args),
         };
         return root.Parse(args).InvokeAsync();
     }
 
     private static Command TracesCommand(string[] args)
     {
-        var mode = new Option<string>("--mode") { Description = "rate (paced to --rate) or max (as fast as the agent accepts).", DefaultValueFactory = _ => "rate" };
-        mode.AcceptOnlyFromAmong("rate", "max");
-        var rate = new Option<double>("--rate") { Description = "Spans per second in rate mode.", DefaultValueFactory = _ => 10_000 };
-        var batch = new Option<int>("--batch") { Description = "Spans per export request.", DefaultValueFactory = _ => 100 };
-        var concurrency = new Option<int?>("--concurrency") { Description = "Most export calls in flight (default 64 in rate mode, 256 in max mode)." };
-        // 60 s: the agent's tiered JIT keeps hot encode/decode paths at tier 0 for well over 20 s under this load.
-        var warmup = DurationOption("--warmup", "Load before the measured window.", "60s");
-        var duration = DurationOption("--duration", "The measured window.", "20s");
-        var idle = DurationOption("--idle", "Wait after the agent is ready before its idle RSS is read.", "5s");
+        var load = new OtlpLoadOptions("spans", defaultRate: 10_000, defaultBatch: 100);
         var compression = new Option<string>("--compression") { Description = "The agent's otlp exporter compression.", DefaultValueFactory = _ => "gzip" };
         compression.AcceptOnlyFromAmong("gzip", "none");
-        var keep = new Option<bool>("--keep") { Description = "Keep the agent's config and log." };
         var noBatch = new Option<bool>("--no-batch") { Description = "Leave the batch processor out of the pipeline (to see what it costs)." };
 
-        var command = new Command("traces", "OTLP gRPC in → batch → OTLP gRPC out to an in-process sink.")
-        {
-            AgentPath, AgentCpu, Output, mode, rate, batch, concurrency, warmup, duration, idle, compression, keep, noBatch,
-        };
+        var command = new Command("traces", "OTLP gRPC in → batch → OTLP gRPC out to an in-process sink.") { compression, noBatch };
+        load.AddTo(command);
         command.SetAction(async (result, _) =>
+            await RunAsync(result, args, () => TracesScenario.RunAsync(load.Settings(result), result.GetValue(compression)!, !result.GetValue(noBatch))).ConfigureAwait(false));
+        return command;
+    }
+
+    private static Command MetricsCommand(string[] args)
+    {
+        var load = new OtlpLoadOptions("points", defaultRate: 10_000, defaultBatch: 100);
+        var export = new Option<string>("--export")
         {
-            bool max = result.GetValue(mode) == "max";
-            var settings = new TracesSettings(
-                result.GetValue(AgentPath)!,
-                result.GetValue(AgentCpu),
-                max ? null : result.GetValue(rate),
-                result.GetValue(batch),
-                result.GetValue(concurrency) ?? (max ? 256 : 64),
-                ParseDuration(result.GetValue(warmup)!),
-                ParseDuration(result.GetValue(duration)!),
-                ParseDuration(result.GetValue(idle)!),
-                result.GetValue(compression)!,
-                !result.GetValue(noBatch),
-                result.GetValue(keep));
-            return await RunAsync(result, args, () => TracesScenario.RunAsync(settings)).ConfigureAwait(false);
-        });
+            Description = "The agent's exporter: prometheusremotewrite to a remote-write sink, or otlp (what a Collector without remote-write can run).",
+            DefaultValueFactory = _ => MetricsScenario.RemoteWrite,
+        };
+        export.AcceptOnlyFromAmong(MetricsScenario.RemoteWrite, MetricsScenario.Otlp);
+
+        var command = new Command("metrics", "OTLP gRPC metric points in → batch → remote-write (or OTLP) out to an in-process sink.") { export };
+        load.AddTo(command);
+        command.SetAction(async (result, _) =>
+            await RunAsync(result, args, () => MetricsScenario.RunAsync(load.Settings(result), result.GetValue(export)!)).ConfigureAwait(false));
         return command;
     }
 
@@ -117,7 +109,7 @@ internal static class HarnessCommandLine
         }
     }
 
-    private static Option<string> DurationOption(string name, string description, string fallback)
+    internal static Option<string> DurationOption(string name, string description, string fallback)
     {
         var option = new Option<string>(name) { Description = $"{description} (a duration such as {fallback})", DefaultValueFactory = _ => fallback };
         option.Validators.Add(result =>
@@ -130,7 +122,7 @@ internal static class HarnessCommandLine
         return option;
     }
 
-    private static TimeSpan ParseDuration(string text) => Durations.TryParse(text, out var value) ? value : throw new HarnessException($"\"{text}\" is not a duration");
+    internal static TimeSpan ParseDuration(string text) => Durations.TryParse(text, out var value) ? value : throw new HarnessException($"\"{text}\" is not a duration");
 
     /// <summary>The command as typed, so a result row can be reproduced.</summary>
     private static string CommandLineText(string[] args) =>

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Agent.LoadHarness.Measurement;
 using Agent.LoadHarness.Reporting;
+using Agent.LoadHarness.Wire;
 
 namespace Agent.LoadHarness.Logs;
 
@@ -23,14 +24,14 @@ internal static class LogsScenario
         long bytes = PodLogTree.Write(pods, settings.Pods, settings.Lines, settings.LineBytes);
         Progress($"wrote {settings.Lines:N0} lines ({bytes / Units.MB:N0} MB) in {settings.Pods} pods in {writing.Elapsed.TotalSeconds:0.0} s");
 
-        await using var sink = await LokiSink.StartAsync().ConfigureAwait(false);
+        await using var sink = await SnappyPushSink.StartAsync("/loki/api/v1/push", LokiPushCounter.Count).ConfigureAwait(false);
         int telemetryPort = FreePorts.Next();
         string config = Path.Combine(work, "agent.yaml");
         await File.WriteAllTextAsync(config, LogsConfig.Yaml(pods, sink.Port, telemetryPort)).ConfigureAwait(false);
 
         Progress($"agent: {settings.AgentPath}{(settings.AgentCpu is int pinned ? $" pinned to CPU {pinned}" : string.Empty)}");
         var clock = Stopwatch.StartNew();
-        await using var agent = AgentProcess.Start(settings.AgentPath, config, Path.Combine(work, "data"), settings.AgentCpu);
+        await using var agent = AgentProcess.Start(new AgentBinary(settings.AgentPath, AgentBinary.AgentKind), config, Path.Combine(work, "data"), settings.AgentCpu);
         var rss = RssSampler.Start(agent.Pid, TimeSpan.FromMilliseconds(250));
 
         // The shipping window runs from the first entry at the sink to the last, so the agent's start-up (runtime,
@@ -39,29 +40,29 @@ internal static class LogsScenario
         TimeSpan cpuAtFirst = TimeSpan.Zero;
         long entriesAtFirst = 0;
         var lastReport = TimeSpan.Zero;
-        while (sink.Entries < settings.Lines)
+        while (sink.Items < settings.Lines)
         {
             if (agent.HasExited)
             {
-                throw new HarnessException($"the agent exited with {sink.Entries:N0} of {settings.Lines:N0} lines shipped:\n{agent.LogTail()}");
+                throw new HarnessException($"the agent exited with {sink.Items:N0} of {settings.Lines:N0} lines shipped:\n{agent.LogTail()}");
             }
 
             if (clock.Elapsed > settings.Timeout)
             {
-                throw new HarnessException($"only {sink.Entries:N0} of {settings.Lines:N0} lines reached the sink in {settings.Timeout.TotalSeconds:0} s (bad pushes: {sink.BadPushes}):\n{agent.LogTail()}");
+                throw new HarnessException($"only {sink.Items:N0} of {settings.Lines:N0} lines reached the sink in {settings.Timeout.TotalSeconds:0} s (bad pushes: {sink.BadPushes}):\n{agent.LogTail()}");
             }
 
-            if (firstAt is null && sink.Entries > 0)
+            if (firstAt is null && sink.Items > 0)
             {
                 firstAt = clock.Elapsed;
                 cpuAtFirst = ProcStats.CpuTime(agent.Pid);
-                entriesAtFirst = sink.Entries;
+                entriesAtFirst = sink.Items;
             }
 
             if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(5))
             {
                 lastReport = clock.Elapsed;
-                Progress($"{clock.Elapsed.TotalSeconds,5:0.0} s: {sink.Entries:N0} lines at the sink, RSS {ProcStats.ResidentBytes(agent.Pid) / Units.MiB:0.0} MiB");
+                Progress($"{clock.Elapsed.TotalSeconds,5:0.0} s: {sink.Items:N0} lines at the sink, RSS {ProcStats.ResidentBytes(agent.Pid) / Units.MiB:0.0} MiB");
             }
 
             await Task.Delay(10).ConfigureAwait(false);
@@ -70,7 +71,7 @@ internal static class LogsScenario
         var doneAt = clock.Elapsed;
         var cpuTotal = ProcStats.CpuTime(agent.Pid);
         await rss.StopAsync().ConfigureAwait(false);
-        long received = sink.Entries;
+        long received = sink.Items;
 
         firstAt ??= doneAt;
         double windowSeconds = (doneAt - firstAt.Value).TotalSeconds;

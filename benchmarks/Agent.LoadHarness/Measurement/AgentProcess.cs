@@ -12,25 +12,27 @@ internal sealed class AgentProcess : IAsyncDisposable
     private readonly Process _process;
     private readonly StreamWriter _log;
     private readonly string _logPath;
+    private readonly string _readyPath;
 
-    private AgentProcess(Process process, StreamWriter log, string logPath)
+    private AgentProcess(Process process, StreamWriter log, string logPath, string readyPath)
     {
         _process = process;
         _log = log;
         _logPath = logPath;
+        _readyPath = readyPath;
     }
 
     public int Pid => _process.Id;
 
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <c>agent run --config FILE</c>; with <paramref name="cpu"/>, pinned to that CPU with taskset.</summary>
-    public static AgentProcess Start(string agentPath, string configPath, string dataDirectory, int? cpu)
+    /// <summary>Starts the binary on its configuration (<c>agent run --config FILE</c>); with <paramref name="cpu"/>, pinned to that CPU with taskset.</summary>
+    public static AgentProcess Start(AgentBinary binary, string configPath, string dataDirectory, int? cpu)
     {
-        string[] agentArgs = ["run", "--config", configPath, "--data-dir", dataDirectory];
+        string[] agentArgs = binary.Arguments(configPath, dataDirectory);
         var start = cpu is int core
-            ? new ProcessStartInfo("taskset", ["-c", core.ToString(CultureInfo.InvariantCulture), agentPath, .. agentArgs])
-            : new ProcessStartInfo(agentPath, agentArgs);
+            ? new ProcessStartInfo("taskset", ["-c", core.ToString(CultureInfo.InvariantCulture), binary.Path, .. agentArgs])
+            : new ProcessStartInfo(binary.Path, agentArgs);
         start.RedirectStandardOutput = true;
         start.RedirectStandardError = true;
         start.UseShellExecute = false;
@@ -45,10 +47,10 @@ internal sealed class AgentProcess : IAsyncDisposable
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        return new AgentProcess(process, log, logPath);
+        return new AgentProcess(process, log, logPath, binary.ReadyPath);
     }
 
-    /// <summary>Polls the agent's <c>/readyz</c> until it answers 200; fails with the agent's output if it exits first.</summary>
+    /// <summary>Polls the agent's readiness path until it answers 200; fails with the agent's output if it exits first.</summary>
     public async Task WaitReadyAsync(int telemetryPort, TimeSpan timeout)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(1) };
@@ -62,7 +64,7 @@ internal sealed class AgentProcess : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{telemetryPort}/readyz")).ConfigureAwait(false);
+                using var response = await http.GetAsync(new Uri($"http://127.0.0.1:{telemetryPort}{_readyPath}")).ConfigureAwait(false);
                 if (response.IsSuccessStatusCode)
                 {
                     return;

@@ -4,6 +4,8 @@ using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Resource.V1;
 using OpenTelemetry.Proto.Trace.V1;
 
+using static Agent.LoadHarness.Otlp.OtlpAttributes;
+
 namespace Agent.LoadHarness.Traces;
 
 /// <summary>
@@ -116,8 +118,4 @@ internal static class SpanRequests
         random.NextBytes(bytes);
         return ByteString.CopyFrom(bytes);
     }
-
-    private static KeyValue Text(string key, string value) => new() { Key = key, Value = new AnyValue { StringValue = value } };
-
-    private static KeyValue Number(string key, long value) => new() { Key = key, Value = new AnyValue { IntValue = value } };
 }

@@ -1,54 +1,55 @@
 using System.Diagnostics;
-using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
-using OpenTelemetry.Proto.Collector.Trace.V1;
 
-namespace Agent.LoadHarness.Traces;
+namespace Agent.LoadHarness.Otlp;
 
 /// <summary>
-/// Sends pre-encoded OTLP trace requests to the agent over gRPC, either paced to a rate of spans per second or as
-/// fast as the agent answers, with a bounded number of requests in flight. The agent answers once its pipeline took
-/// the spans (with <c>acknowledgements: true</c> only once they are delivered, when a call lasts about the batch
-/// timeout plus an export); a full pipeline answers UNAVAILABLE. Only spans the agent acknowledged count as sent.
+/// Sends pre-encoded OTLP export requests of one signal to the agent over gRPC, either paced to a rate of items per
+/// second or as fast as the agent answers, with a bounded number of requests in flight. The agent answers once its
+/// pipeline took the items (with <c>acknowledgements: true</c> only once they are delivered, when a call lasts about
+/// the batch timeout plus an export); a full pipeline answers UNAVAILABLE. Only items the agent acknowledged count
+/// as sent.
 /// </summary>
-internal sealed class TraceLoadGenerator : IAsyncDisposable
+internal sealed class OtlpLoadGenerator : IAsyncDisposable
 {
-    // A raw-bytes view of TraceService/Export: the payloads are encoded once, up front.
-    private static readonly Method<byte[], ExportTraceServiceResponse> Export = new(
-        MethodType.Unary,
-        "opentelemetry.proto.collector.trace.v1.TraceService",
-        "Export",
-        Marshallers.Create(bytes => bytes, bytes => bytes),
-        Marshallers.Create(response => response.ToByteArray(), ExportTraceServiceResponse.Parser.ParseFrom));
-
     private const int CallsPerConnection = 8;
+
+    // A raw-bytes view of the signal's Export method: the payloads are encoded once, up front, and the answer is
+    // read only for its count of rejected items.
+    private readonly Method<byte[], ItemCount> _export;
 
     private readonly int _agentPort;
     private readonly List<GrpcChannel> _channels = [];
     private CallInvoker[] _invokers = [];
     private readonly byte[][] _requests;
-    private readonly int _spansPerRequest;
+    private readonly int _itemsPerRequest;
     private readonly CancellationTokenSource _stop = new();
     private SemaphoreSlim? _inFlight;
     private int _concurrency;
     private Task _dispatcher = Task.CompletedTask;
-    private long _sentSpans;
-    private long _refusedSpans;
+    private long _sentItems;
+    private long _refusedItems;
     private long _failedRequests;
 
-    public TraceLoadGenerator(int agentPort, byte[][] requests, int spansPerRequest)
+    public OtlpLoadGenerator(OtlpSignal signal, int agentPort, byte[][] requests, int itemsPerRequest)
     {
+        _export = new Method<byte[], ItemCount>(
+            MethodType.Unary,
+            signal.Service,
+            "Export",
+            Marshallers.Create(static bytes => bytes, static bytes => bytes),
+            Marshallers.Create(static (ItemCount _) => throw new NotSupportedException("The generator only sends requests."), bytes => new ItemCount(signal.RejectedItems(bytes))));
         _agentPort = agentPort;
         _requests = requests;
-        _spansPerRequest = spansPerRequest;
+        _itemsPerRequest = itemsPerRequest;
     }
 
-    /// <summary>Spans the agent acknowledged (minus any it reported as rejected in a partial success).</summary>
-    public long SentSpans => Interlocked.Read(ref _sentSpans);
+    /// <summary>Items the agent acknowledged (minus any it reported as rejected in a partial success).</summary>
+    public long SentItems => Interlocked.Read(ref _sentItems);
 
-    /// <summary>Spans the agent refused (UNAVAILABLE under backpressure, or rejected in a partial success).</summary>
-    public long RefusedSpans => Interlocked.Read(ref _refusedSpans);
+    /// <summary>Items the agent refused (UNAVAILABLE under backpressure, or rejected in a partial success).</summary>
+    public long RefusedItems => Interlocked.Read(ref _refusedItems);
 
     public long FailedRequests => Interlocked.Read(ref _failedRequests);
 
@@ -56,7 +57,7 @@ internal sealed class TraceLoadGenerator : IAsyncDisposable
     public string? LastError { get; private set; }
 
     /// <summary>Starts sending with at most <paramref name="concurrency"/> calls in flight, paced when a rate is given.</summary>
-    public void Start(int concurrency, double? spansPerSecond)
+    public void Start(int concurrency, double? itemsPerSecond)
     {
         _concurrency = concurrency;
 
@@ -69,10 +70,10 @@ internal sealed class TraceLoadGenerator : IAsyncDisposable
 
         _invokers = _channels.Select(c => c.CreateCallInvoker()).ToArray();
         _inFlight = new SemaphoreSlim(concurrency, concurrency);
-        _dispatcher = Task.Run(() => DispatchAsync(spansPerSecond, _stop.Token));
+        _dispatcher = Task.Run(() => DispatchAsync(itemsPerSecond, _stop.Token));
     }
 
-    /// <summary>Stops starting calls and waits for those in flight, so their spans are counted.</summary>
+    /// <summary>Stops starting calls and waits for those in flight, so their items are counted.</summary>
     public async Task StopAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);
@@ -102,7 +103,7 @@ internal sealed class TraceLoadGenerator : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task DispatchAsync(double? spansPerSecond, CancellationToken stop)
+    private async Task DispatchAsync(double? itemsPerSecond, CancellationToken stop)
     {
         var clock = Stopwatch.StartNew();
         long started = 0;
@@ -110,10 +111,10 @@ internal sealed class TraceLoadGenerator : IAsyncDisposable
         {
             while (!stop.IsCancellationRequested)
             {
-                if (spansPerSecond is double rate)
+                if (itemsPerSecond is double rate)
                 {
                     // Pace against the start time rather than sleeping a fixed interval, so a late start is caught up.
-                    var wait = TimeSpan.FromSeconds(started * _spansPerRequest / rate) - clock.Elapsed;
+                    var wait = TimeSpan.FromSeconds(started * _itemsPerRequest / rate) - clock.Elapsed;
                     if (wait > TimeSpan.Zero)
                     {
                         await Task.Delay(wait, stop).ConfigureAwait(false);
@@ -135,15 +136,14 @@ internal sealed class TraceLoadGenerator : IAsyncDisposable
     {
         try
         {
-            var call = invoker.AsyncUnaryCall(Export, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)), payload);
-            var response = await call.ResponseAsync.ConfigureAwait(false);
-            long rejected = response.PartialSuccess?.RejectedSpans ?? 0;
-            Interlocked.Add(ref _sentSpans, _spansPerRequest - rejected);
-            Interlocked.Add(ref _refusedSpans, rejected);
+            var call = invoker.AsyncUnaryCall(_export, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)), payload);
+            long rejected = (await call.ResponseAsync.ConfigureAwait(false)).Items;
+            Interlocked.Add(ref _sentItems, _itemsPerRequest - rejected);
+            Interlocked.Add(ref _refusedItems, rejected);
         }
         catch (RpcException ex)
         {
-            Interlocked.Add(ref _refusedSpans, _spansPerRequest);
+            Interlocked.Add(ref _refusedItems, _itemsPerRequest);
             Interlocked.Increment(ref _failedRequests);
             LastError = ex.Status.StatusCode + ": " + ex.Status.Detail;
 

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using Agent.LoadHarness.Otlp;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -10,39 +11,45 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Snappier;
 
-namespace Agent.LoadHarness.Logs;
+namespace Agent.LoadHarness.Wire;
 
 /// <summary>
-/// The agent's Loki: <c>POST /loki/api/v1/push</c> on Kestrel (loopback, HTTP/1.1 and h2c), snappy-compressed protobuf
-/// bodies, entries counted and thrown away.
+/// A push endpoint for snappy-compressed protobuf bodies, as Loki's push API and Prometheus remote-write both are:
+/// <c>POST</c> to one path on Kestrel (loopback, HTTP/1.1 and h2c), each body decompressed and handed to a counting
+/// walk, then thrown away.
 /// </summary>
-internal sealed class LokiSink : IAsyncDisposable
+internal sealed class SnappyPushSink : IItemSink
 {
-    private const string PushPath = "/loki/api/v1/push";
+    /// <summary>Items in a decompressed body and the payload bytes they carry (log line bytes, say); 0 when not counted.</summary>
+    public delegate (long Items, long Bytes) BodyCounter(ReadOnlySpan<byte> body);
 
     private readonly WebApplication _app;
-    private long _entries;
-    private long _lineBytes;
+    private readonly string _path;
+    private readonly BodyCounter _count;
+    private long _items;
+    private long _bytes;
     private long _pushes;
     private long _badPushes;
 
-    private LokiSink(WebApplication app)
+    private SnappyPushSink(WebApplication app, string path, BodyCounter count)
     {
         _app = app;
+        _path = path;
+        _count = count;
     }
 
     public int Port => new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
 
-    public long Entries => Interlocked.Read(ref _entries);
+    public long Items => Interlocked.Read(ref _items);
 
-    public long LineBytes => Interlocked.Read(ref _lineBytes);
+    public long Bytes => Interlocked.Read(ref _bytes);
 
     public long Pushes => Interlocked.Read(ref _pushes);
 
     /// <summary>Pushes the sink could not read (not snappy protobuf): a setup problem, reported rather than hidden.</summary>
     public long BadPushes => Interlocked.Read(ref _badPushes);
 
-    public static async Task<LokiSink> StartAsync()
+    public static async Task<SnappyPushSink> StartAsync(string path, BodyCounter count)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -53,7 +60,7 @@ internal sealed class LokiSink : IAsyncDisposable
             kestrel.AddServerHeader = false;
         });
         var app = builder.Build();
-        var sink = new LokiSink(app);
+        var sink = new SnappyPushSink(app, path, count);
         app.Run(sink.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         return sink;
@@ -67,7 +74,7 @@ internal sealed class LokiSink : IAsyncDisposable
 
     private async Task HandleAsync(HttpContext context)
     {
-        if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != PushPath)
+        if (!HttpMethods.IsPost(context.Request.Method) || context.Request.Path != _path)
         {
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
@@ -103,9 +110,9 @@ internal sealed class LokiSink : IAsyncDisposable
             int length = Snappy.GetUncompressedLength(input);
             plain = ArrayPool<byte>.Shared.Rent(length);
             int written = Snappy.Decompress(input, plain);
-            var (entries, lineBytes) = LokiPushCounter.Count(plain.AsSpan(0, written));
-            Interlocked.Add(ref _entries, entries);
-            Interlocked.Add(ref _lineBytes, lineBytes);
+            var (items, bytes) = _count(plain.AsSpan(0, written));
+            Interlocked.Add(ref _items, items);
+            Interlocked.Add(ref _bytes, bytes);
             return true;
         }
         catch (InvalidDataException)

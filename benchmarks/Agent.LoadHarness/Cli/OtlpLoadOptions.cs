@@ -1,0 +1,60 @@
+using System.CommandLine;
+using Agent.LoadHarness.Measurement;
+using Agent.LoadHarness.Otlp;
+
+namespace Agent.LoadHarness.Cli;
+
+/// <summary>The options every OTLP load command takes: the binary under load, the rate or max mode, and the windows.</summary>
+internal sealed class OtlpLoadOptions
+{
+    private readonly Option<bool> _collector = new("--collector")
+    {
+        Description = "The --agent binary is an OpenTelemetry Collector (a peer): run it as otelcol --config FILE on the same load.",
+    };
+
+    private readonly Option<string> _mode = new("--mode") { Description = "rate (paced to --rate) or max (as fast as the agent accepts).", DefaultValueFactory = _ => "rate" };
+    private readonly Option<double> _rate;
+    private readonly Option<int> _batch;
+    private readonly Option<int?> _concurrency = new("--concurrency") { Description = "Most export calls in flight (default 64 in rate mode, 256 in max mode)." };
+
+    // 60 s: the agent's tiered JIT keeps hot encode/decode paths at tier 0 for well over 20 s under this load.
+    private readonly Option<string> _warmup = HarnessCommandLine.DurationOption("--warmup", "Load before the measured window.", "60s");
+    private readonly Option<string> _duration = HarnessCommandLine.DurationOption("--duration", "The measured window.", "20s");
+    private readonly Option<string> _idle = HarnessCommandLine.DurationOption("--idle", "Wait after the agent is ready before its idle RSS is read.", "5s");
+    private readonly Option<bool> _keep = new("--keep") { Description = "Keep the agent's config and log." };
+
+    public OtlpLoadOptions(string items, double defaultRate, int defaultBatch)
+    {
+        _mode.AcceptOnlyFromAmong("rate", "max");
+        _rate = new Option<double>("--rate") { Description = $"{items} per second in rate mode.", DefaultValueFactory = _ => defaultRate };
+        _batch = new Option<int>("--batch") { Description = $"{items} per export request.", DefaultValueFactory = _ => defaultBatch };
+    }
+
+    public void AddTo(Command command)
+    {
+        foreach (Option option in new Option[]
+        {
+            HarnessCommandLine.AgentPath, HarnessCommandLine.AgentCpu, HarnessCommandLine.Output,
+            _collector, _mode, _rate, _batch, _concurrency, _warmup, _duration, _idle, _keep,
+        })
+        {
+            command.Options.Add(option);
+        }
+    }
+
+    public OtlpLoadSettings Settings(ParseResult result)
+    {
+        bool max = result.GetValue(_mode) == "max";
+        string kind = result.GetValue(_collector) ? AgentBinary.CollectorKind : AgentBinary.AgentKind;
+        return new OtlpLoadSettings(
+            new AgentBinary(result.GetValue(HarnessCommandLine.AgentPath)!, kind),
+            result.GetValue(HarnessCommandLine.AgentCpu),
+            max ? null : result.GetValue(_rate),
+            result.GetValue(_batch),
+            result.GetValue(_concurrency) ?? (max ? 256 : 64),
+            HarnessCommandLine.ParseDuration(result.GetValue(_warmup)!),
+            HarnessCommandLine.ParseDuration(result.GetValue(_duration)!),
+            HarnessCommandLine.ParseDuration(result.GetValue(_idle)!),
+            result.GetValue(_keep));
+    }
+}
