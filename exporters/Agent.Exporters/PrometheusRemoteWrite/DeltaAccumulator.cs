@@ -6,7 +6,7 @@ namespace Agent.Exporters.PrometheusRemoteWrite;
 /// Turns delta sums and histograms into cumulative ones, per series (the identity of family name and labels): each
 /// delta is added to the series' running total, which is what is sent. The state is bounded: at most
 /// <c>max_streams</c> series, each forgotten after <c>max_stale</c> without a point; a new series beyond the bound
-/// is refused (the caller drops and counts its point). A histogram whose bucket layout changes starts afresh.
+/// is refused (the caller drops and counts its point). A histogram whose bucket layout (its explicit bounds) changes starts afresh.
 /// Not thread-safe: the encoder calls it under its lock.
 /// </summary>
 internal sealed class DeltaAccumulator
@@ -48,10 +48,12 @@ internal sealed class DeltaAccumulator
         }
 
         int buckets = point.BucketCounts.Count;
-        if (totals.Buckets.Length != buckets)
+        if (totals.Buckets.Length != buckets || !SameBounds(totals.Bounds, point.ExplicitBounds))
         {
-            // A new layout cannot be added to the old one: the series starts over from this point.
+            // A new layout cannot be added to the old one, even with as many buckets: the series starts over from
+            // this point.
             totals.Buckets = new ulong[buckets];
+            totals.Bounds = [.. point.ExplicitBounds];
             totals.Count = 0;
             totals.Sum = 0;
         }
@@ -88,6 +90,24 @@ internal sealed class DeltaAccumulator
         }
     }
 
+    private static bool SameBounds(double[] known, IReadOnlyList<double> bounds)
+    {
+        if (known.Length != bounds.Count)
+        {
+            return false;
+        }
+
+        for (int i = 0; i < known.Length; i++)
+        {
+            if (known[i] != bounds[i])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     private bool TryGet(ulong series, out Totals totals)
     {
         if (!_series.TryGetValue(series, out totals!))
@@ -113,6 +133,9 @@ internal sealed class DeltaAccumulator
         public ulong Count { get; set; }
 
         public ulong[] Buckets { get; set; } = [];
+
+        /// <summary>The explicit bounds the buckets were counted under.</summary>
+        public double[] Bounds { get; set; } = [];
 
         public long LastSeen { get; set; }
     }

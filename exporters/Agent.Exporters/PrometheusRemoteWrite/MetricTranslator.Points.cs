@@ -18,6 +18,12 @@ internal sealed partial class MetricTranslator
         foreach (var point in points)
         {
             ulong key = LoadPointLabels(family.Name, point.Attributes);
+            long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
+            if (!TryClaim(key, timestamp, partitioner, out var writer))
+            {
+                continue;
+            }
+
             double value = point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : point.AsDouble;
             if (delta && !_deltas!.TryAddSum(key, value, out value))
             {
@@ -25,8 +31,6 @@ internal sealed partial class MetricTranslator
                 continue;
             }
 
-            long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
-            var writer = WriterOf(key, partitioner);
             Emit(writer, key, family.Name, null, 0, NoRecordedValue(point.Flags) ? StaleNaN : value, timestamp);
             Finish(writer, family, metric, partitioner, requests);
             newest = Math.Max(newest, timestamp);
@@ -42,6 +46,12 @@ internal sealed partial class MetricTranslator
         foreach (var point in points)
         {
             ulong key = LoadPointLabels(family.Name, point.Attributes);
+            long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
+            if (!TryClaim(key, timestamp, partitioner, out var writer))
+            {
+                continue;
+            }
+
             IReadOnlyList<ulong> buckets = point.BucketCounts;
             ulong count = point.Count;
             double sum = point.HasSum ? point.Sum : double.NaN;
@@ -56,9 +66,7 @@ internal sealed partial class MetricTranslator
                 (buckets, count, sum) = (totals.Buckets, totals.Count, point.HasSum ? totals.Sum : double.NaN);
             }
 
-            long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             bool stale = NoRecordedValue(point.Flags);
-            var writer = WriterOf(key, partitioner);
 
             // Buckets are cumulative in Prometheus; a point without bucket counts has only +Inf.
             var bounds = point.ExplicitBounds;
@@ -94,8 +102,12 @@ internal sealed partial class MetricTranslator
         {
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
+            if (!TryClaim(key, timestamp, partitioner, out var writer))
+            {
+                continue;
+            }
+
             bool stale = NoRecordedValue(point.Flags);
-            var writer = WriterOf(key, partitioner);
             foreach (var quantile in point.QuantileValues)
             {
                 Emit(writer, key, family.Name, QuantileLabel, quantile.Quantile, stale ? StaleNaN : quantile.Value, timestamp);
@@ -108,6 +120,19 @@ internal sealed partial class MetricTranslator
         }
 
         return newest;
+    }
+
+    /// <summary>The point's request writer, unless that request already has this series at this timestamp (counted).</summary>
+    private bool TryClaim(ulong key, long timestamp, RequestPartitioner partitioner, out WriteRequestWriter writer)
+    {
+        writer = WriterOf(key, partitioner);
+        if (writer.TryClaim(key, timestamp))
+        {
+            return true;
+        }
+
+        Drops.DuplicateTimestamp++;
+        return false;
     }
 
     /// <summary>After a point: counts it, adds the family's metadata once per request, and cuts a full request.</summary>

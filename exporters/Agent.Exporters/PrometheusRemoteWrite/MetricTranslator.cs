@@ -193,6 +193,12 @@ internal sealed partial class MetricTranslator : IDisposable
         _labels.SortAndMerge();
         ulong key = SeriesHash.Of(TargetInfoName, _labels.Items);
         var writer = WriterOf(key, partitioner);
+        if (!writer.TryClaim(key, timestampMs))
+        {
+            // Another group of the same resource already wrote it into this request.
+            return;
+        }
+
         Emit(writer, key, TargetInfoName, null, 0, 1, timestampMs);
         if (_sendMetadata)
         {
@@ -303,8 +309,12 @@ internal sealed class TranslationDrops
 
     public int NoName { get; set; }
 
+    /// <summary>A second point of one series at one timestamp in one request.</summary>
+    public int DuplicateTimestamp { get; set; }
+
     public void Clear()
     {
+        DuplicateTimestamp = 0;
         NoName = 0;
         ExponentialHistogram = 0;
         DeltaTemporality = 0;

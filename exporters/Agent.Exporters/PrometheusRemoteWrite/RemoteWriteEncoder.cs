@@ -68,6 +68,7 @@ internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IDispo
             Report(drops.DeltaTemporality, "delta_temporality");
             Report(drops.DeltaLimit, "delta_limit");
             Report(drops.NoName, "no_metric_name");
+            Report(drops.DuplicateTimestamp, "duplicate_timestamp");
         }
     }
 

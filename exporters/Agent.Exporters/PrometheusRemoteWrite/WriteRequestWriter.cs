@@ -26,6 +26,7 @@ internal sealed class WriteRequestWriter : IDisposable
 
     private readonly PooledByteBuffer _body = new(16 * 1024);
     private readonly HashSet<string> _families = new(StringComparer.Ordinal);
+    private readonly HashSet<(ulong Point, long Timestamp)> _points = [];
 
     /// <summary>Data points in the body (a histogram point is one point, however many series it makes).</summary>
     public int Points { get; set; }
@@ -96,6 +97,13 @@ internal sealed class WriteRequestWriter : IDisposable
         _body.EndLengthDelimited(start);
     }
 
+    /// <summary>
+    /// False when this request already holds the point of series <paramref name="pointKey"/> at
+    /// <paramref name="timestampMs"/>: Prometheus refuses a second sample at one timestamp with a different value
+    /// ("duplicate sample for timestamp") and answers the whole request 400, so the later point is left out.
+    /// </summary>
+    public bool TryClaim(ulong pointKey, long timestampMs) => _points.Add((pointKey, timestampMs));
+
     /// <summary>The family's metadata, once per request.</summary>
     public void AddMetadata(string family, MetricMetadata.Types.MetricType type, string help, string unit)
     {
@@ -138,6 +146,7 @@ internal sealed class WriteRequestWriter : IDisposable
     {
         _body.Clear();
         _families.Clear();
+        _points.Clear();
         Points = 0;
     }
 

@@ -174,6 +174,48 @@ public class RemoteWriteEncoderTests
     }
 
     [Fact]
+    public void A_delta_histogram_whose_bounds_change_but_not_their_number_starts_its_totals_again()
+    {
+        using var encoder = NewEncoder(new PrometheusRemoteWriteExporterOptions { Endpoint = "http://x" });
+        var partitioner = new RequestPartitioner(1);
+        var layouts = new (double[] Bounds, DateTimeOffset At)[] { ([1], At), ([1], At.AddSeconds(1)), ([2], At.AddSeconds(2)) };
+        var seen = new List<(string Le, double Bucket, double Count)>();
+        foreach (var (bounds, at) in layouts)
+        {
+            var batch = Batch(ServiceResource("api"), Histogram("lat", "s", AggregationTemporality.Delta, HistogramPoint(at, bounds, [1, 1], 3)));
+            var requests = new List<ExportRequest>();
+            encoder.Encode(batch, partitioner, requests);
+            var series = requests.SelectMany(r => Decode(r).Timeseries).ToList();
+            var finite = series.Single(s => NameOf(s) == "lat_seconds_bucket" && LabelsOf(s)["le"] != "+Inf");
+            var count = series.Single(s => NameOf(s) == "lat_seconds_count");
+            seen.Add((LabelsOf(finite)["le"], finite.Samples.Single().Value, count.Samples.Single().Value));
+            Complete(requests);
+        }
+
+        // Bucket "le 1" added up over the first two points; the third point's bucket is "le 2", counted from zero.
+        Assert.Equal([("1", 1, 2), ("1", 2, 4), ("2", 1, 2)], seen);
+    }
+
+    [Fact]
+    public void A_second_point_of_one_series_at_one_timestamp_in_one_request_is_left_out_and_counted()
+    {
+        // Two SDK exports of one resource merged by the batch processor, the second a retry with a changed value.
+        var batch = Batch(
+            ServiceResource("api", "shop", "pod-1", Attr("host.name", "node-3")),
+            Gauge("queue.depth", "", Point(1, At, Attr("q", "a")), Point(2, At, Attr("q", "a")), Point(3, At.AddSeconds(1), Attr("q", "a")), Point(4, At, Attr("q", "b"))));
+        batch.Data.ResourceMetrics.Add(batch.Data.ResourceMetrics[0].Clone());
+
+        var series = EncodeOne(new PrometheusRemoteWriteExporterOptions { Endpoint = "http://x" }, batch);
+
+        var samples = series.Where(s => NameOf(s) == "queue_depth")
+            .Select(s => (Queue: LabelsOf(s)["q"], s.Samples.Single().Timestamp, s.Samples.Single().Value))
+            .ToList();
+        Assert.Equal([("a", AtMs, 1), ("a", AtMs + 1000, 3), ("b", AtMs, 4)], samples);
+        Assert.Single(series, s => NameOf(s) == "target_info");
+        Assert.Equal(5, SelfMetrics.SendFailedValue(Id, Signal.Metrics, "duplicate_timestamp"));
+    }
+
+    [Fact]
     public void With_conversion_off_delta_points_are_dropped_and_counted()
     {
         var options = new PrometheusRemoteWriteExporterOptions { Endpoint = "http://x", DeltaToCumulative = new DeltaToCumulativeOptions { Enabled = false } };
