@@ -105,7 +105,7 @@ internal sealed class ResourceSeries
         }
 
         var kept = key.Keep();
-        var created = new SpanSeries(kept, SpanSeriesAttributes.Build(_plan, kept), _plan.Bounds.Length + 1, nowUnixNano) { Next = first };
+        var created = new SpanSeries(kept, SpanSeriesAttributes.Build(_plan, kept), _plan.Bounds.Length + 1, nowUnixNano, _plan.ExemplarsPerPoint) { Next = first };
         _byHash[key.Hash] = created;
         _ordered.Add(created);
         return created;
@@ -117,7 +117,33 @@ internal sealed class ResourceSeries
             new SpanSeriesKey(null, null, -1, -1, []),
             [new KeyValue { Key = SpanDimensionNames.Overflow, Value = new AnyValue { BoolValue = true } }],
             _plan.Bounds.Length + 1,
-            nowUnixNano);
+            nowUnixNano,
+            _plan.ExemplarsPerPoint);
+
+    /// <summary>Forgets the series with no span since <paramref name="cutoffUnixNano"/>; returns how many went.</summary>
+    public int Expire(ulong cutoffUnixNano)
+    {
+        int before = Count;
+        if (_overflow is not null && _overflow.LastSeenUnixNano < cutoffUnixNano)
+        {
+            _overflow = null;
+        }
+
+        if (_ordered.RemoveAll(series => series.LastSeenUnixNano < cutoffUnixNano) > 0)
+        {
+            // Rebuild the hash chains from what is left, in order, so lookups never reach a forgotten series.
+            _byHash.Clear();
+            for (int i = _ordered.Count - 1; i >= 0; i--)
+            {
+                var series = _ordered[i];
+                _byHash.TryGetValue(series.Key.Hash, out var first);
+                series.Next = first;
+                _byHash[series.Key.Hash] = series;
+            }
+        }
+
+        return before - Count;
+    }
 
     private bool Contains(KeyValue attribute)
     {

@@ -80,7 +80,7 @@ internal sealed class SpanAggregator
         int bucket = _plan.BucketOf(duration);
         if (ReferenceEquals(resource, _overflowResource))
         {
-            resource.Overflow(nowUnixNano).Record(duration, bucket);
+            resource.Overflow(nowUnixNano).Record(duration, bucket, nowUnixNano);
             return false;
         }
 
@@ -95,7 +95,9 @@ internal sealed class SpanAggregator
             _plan.IncludeKind ? (int)span.Kind : -1,
             _plan.IncludeStatus ? (int)(span.Status?.Code ?? Status.Types.StatusCode.Unset) : -1,
             _spanDimensions);
-        resource.Find(key, nowUnixNano, out bool overflowed).Record(duration, bucket);
+        var series = resource.Find(key, nowUnixNano, out bool overflowed);
+        series.Record(duration, bucket, nowUnixNano);
+        series.Exemplars?.Record(span.TraceId, span.SpanId, duration, end);
         return !overflowed;
     }
 
@@ -127,6 +129,38 @@ internal sealed class SpanAggregator
         _byHash[hash] = created;
         _ordered.Add(created);
         return created;
+    }
+
+    /// <summary>
+    /// Forgets the series with no span since <paramref name="cutoffUnixNano"/>, and the resources left with none, which
+    /// frees their places under <c>resource_metrics_cache_size</c>. Returns the number of series forgotten.
+    /// </summary>
+    public int Expire(ulong cutoffUnixNano)
+    {
+        int expired = 0;
+        foreach (var resource in Resources)
+        {
+            expired += resource.Expire(cutoffUnixNano);
+        }
+
+        if (_overflowResource is { Count: 0 })
+        {
+            _overflowResource = null;
+        }
+
+        if (_ordered.RemoveAll(resource => resource.Count == 0) > 0)
+        {
+            _byHash.Clear();
+            for (int i = _ordered.Count - 1; i >= 0; i--)
+            {
+                var resource = _ordered[i];
+                _byHash.TryGetValue(resource.Hash, out var first);
+                resource.Next = first;
+                _byHash[resource.Hash] = resource;
+            }
+        }
+
+        return expired;
     }
 
     private static string? StringAttribute(RepeatedField<KeyValue>? attributes, string key) =>

@@ -126,13 +126,21 @@ public sealed class SpanMetricsConnector : IConnector<TracesBatch>
     {
         ExportMetricsServiceRequest? request;
         int series;
+        int expired = 0;
         lock (_gate)
         {
-            request = SpanMetricsWriter.Write(_plan, _aggregator, NowUnixNano());
+            ulong now = NowUnixNano();
+            if (_plan.ExpirationNanos > 0 && now > _plan.ExpirationNanos)
+            {
+                expired = _aggregator.Expire(now - _plan.ExpirationNanos);
+            }
+
+            request = SpanMetricsWriter.Write(_plan, _aggregator, now);
             series = _aggregator.SeriesCount;
         }
 
         _telemetry.SetSeries(series);
+        _telemetry.Expired(expired);
         if (request is not null)
         {
             await _receiving.ReceiveAsync(_next, new MetricsBatch(request), Transport, ClientContext.Empty, CancellationToken.None).ConfigureAwait(false);

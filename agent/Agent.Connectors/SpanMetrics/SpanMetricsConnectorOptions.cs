@@ -36,6 +36,14 @@ public sealed class SpanMetricsConnectorOptions : IValidatable
     /// <summary>How often the series are handed to the metrics pipelines.</summary>
     public TimeSpan MetricsFlushInterval { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// A series with no span for this long is forgotten at the next flush (its next span starts it again from zero,
+    /// with a new start time), and a resource left without series frees its place; zero: never, as in the Collector.
+    /// </summary>
+    public TimeSpan MetricsExpiration { get; set; } = TimeSpan.Zero;
+
+    public SpanMetricsExemplarOptions Exemplars { get; set; } = new();
+
     public IEnumerable<(string Key, string Message)> Validate()
     {
         var names = new HashSet<string>(SpanDimensionNames.Defaults, StringComparer.Ordinal);
@@ -77,6 +85,11 @@ public sealed class SpanMetricsConnectorOptions : IValidatable
         {
             yield return ("metrics_flush_interval", "must be positive");
         }
+
+        if (MetricsExpiration < TimeSpan.Zero)
+        {
+            yield return ("metrics_expiration", "must not be negative (0 = never)");
+        }
     }
 }
 
@@ -93,6 +106,26 @@ public sealed class SpanMetricsDimension : IValidatable
         if (string.IsNullOrEmpty(Name))
         {
             yield return ("name", "is required");
+        }
+    }
+}
+
+/// <summary>
+/// <c>exemplars</c>: each duration point carries up to <see cref="MaxPerDataPoint"/> of the spans counted since the
+/// previous flush (value, time, trace and span id), so a latency panel links to the traces behind it.
+/// </summary>
+public sealed class SpanMetricsExemplarOptions : IValidatable
+{
+    public bool Enabled { get; set; }
+
+    /// <summary>Exemplars kept per data point and flush: the most recent spans.</summary>
+    public int MaxPerDataPoint { get; set; } = 5;
+
+    public IEnumerable<(string Key, string Message)> Validate()
+    {
+        if (MaxPerDataPoint < 1)
+        {
+            yield return ("max_per_data_point", "must be at least 1");
         }
     }
 }

@@ -28,6 +28,8 @@ internal sealed class SpanMetricsPlan
         CardinalityLimit = options.AggregationCardinalityLimit == 0 ? int.MaxValue : options.AggregationCardinalityLimit;
         ResourceLimit = options.ResourceMetricsCacheSize;
         FlushInterval = options.MetricsFlushInterval;
+        ExpirationNanos = (ulong)options.MetricsExpiration.Ticks * 100;
+        ExemplarsPerPoint = options.Exemplars.Enabled && HistogramEnabled ? options.Exemplars.MaxPerDataPoint : 0;
     }
 
     public string CallsName { get; }
@@ -66,6 +68,12 @@ internal sealed class SpanMetricsPlan
     public int ResourceLimit { get; }
 
     public TimeSpan FlushInterval { get; }
+
+    /// <summary>How long a series lives without a span, in nanoseconds; 0: forever.</summary>
+    public ulong ExpirationNanos { get; }
+
+    /// <summary>Exemplars kept per duration point between flushes; 0: none.</summary>
+    public int ExemplarsPerPoint { get; }
 
     /// <summary>The bucket a duration falls in: bucket i holds (bounds[i-1], bounds[i]], the last one the rest.</summary>
     public int BucketOf(double duration)

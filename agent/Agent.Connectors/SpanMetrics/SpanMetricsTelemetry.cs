@@ -10,6 +10,7 @@ internal sealed class SpanMetricsTelemetry
     private readonly ICounter _withoutService;
     private readonly ICounter _afterShutdown;
     private readonly IGauge _series;
+    private readonly ICounter _expired;
 
     public SpanMetricsTelemetry(ITelemetryRegistry registry, ComponentId connector)
     {
@@ -21,6 +22,8 @@ internal sealed class SpanMetricsTelemetry
             "agent_spanmetrics_dropped_spans_total", "Spans not counted, by reason.", ["connector", "reason"], [id[0], "no_service_name"]);
         _afterShutdown = registry.Counter(
             "agent_spanmetrics_dropped_spans_total", "Spans not counted, by reason.", ["connector", "reason"], [id[0], "shutdown"]);
+        _expired = registry.Counter(
+            "agent_spanmetrics_expired_series_total", "Series forgotten after metrics_expiration without a span.", label, id);
         _series = registry.Gauge("agent_spanmetrics_series", "Series the connector holds, overflow series included.", label, id);
     }
 
@@ -40,4 +43,12 @@ internal sealed class SpanMetricsTelemetry
     public void RefusedAfterShutdown(int spans) => _afterShutdown.Add(spans);
 
     public void SetSeries(int series) => _series.Set(series);
+
+    public void Expired(int series)
+    {
+        if (series > 0)
+        {
+            _expired.Add(series);
+        }
+    }
 }

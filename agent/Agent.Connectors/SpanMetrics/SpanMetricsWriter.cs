@@ -63,6 +63,7 @@ internal static class SpanMetricsWriter
         point.ExplicitBounds.AddRange(plan.Bounds);
         point.BucketCounts.AddRange(series.BucketCounts);
         point.Attributes.AddRange(series.Attributes.Select(a => a.Clone()));
+        series.Exemplars?.MoveTo(point.Exemplars);
         return point;
     }
 }

@@ -8,12 +8,14 @@ namespace Agent.Connectors.SpanMetrics;
 /// </summary>
 internal sealed class SpanSeries
 {
-    public SpanSeries(SpanSeriesKey key, IReadOnlyList<KeyValue> attributes, int bucketCount, ulong startTimeUnixNano)
+    public SpanSeries(SpanSeriesKey key, IReadOnlyList<KeyValue> attributes, int bucketCount, ulong startTimeUnixNano, int exemplars)
     {
         Key = key;
         Attributes = attributes;
         BucketCounts = new ulong[bucketCount];
         StartTimeUnixNano = startTimeUnixNano;
+        LastSeenUnixNano = startTimeUnixNano;
+        Exemplars = exemplars > 0 ? new SpanExemplars(exemplars) : null;
     }
 
     public SpanSeriesKey Key { get; }
@@ -29,11 +31,18 @@ internal sealed class SpanSeries
 
     public ulong[] BucketCounts { get; }
 
+    /// <summary>When a span was last counted, for <c>metrics_expiration</c>.</summary>
+    public ulong LastSeenUnixNano { get; private set; }
+
+    /// <summary>The recent spans behind the duration point; null when exemplars are off.</summary>
+    public SpanExemplars? Exemplars { get; }
+
     /// <summary>The next series whose key has the same hash.</summary>
     public SpanSeries? Next { get; set; }
 
-    public void Record(double duration, int bucket)
+    public void Record(double duration, int bucket, ulong nowUnixNano)
     {
+        LastSeenUnixNano = nowUnixNano;
         Calls++;
         DurationSum += duration;
         if (BucketCounts.Length > 0)

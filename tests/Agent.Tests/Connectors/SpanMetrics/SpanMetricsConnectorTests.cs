@@ -200,6 +200,52 @@ public sealed class SpanMetricsConnectorTests : IAsyncDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Series_without_spans_for_metrics_expiration_are_forgotten_and_free_their_resources_place()
+    {
+        var connector = await StartAsync("{metrics_expiration: 90s, resource_metrics_cache_size: 1}");
+        await connector.ConsumeAsync(Batch(Group("checkout", [Span("pay", SpanKind.Server, StatusCode.Ok, 1), Span("refund", SpanKind.Server, StatusCode.Ok, 1)])), CancellationToken.None);
+        await FlushAsync(1);
+
+        // 60 s later only "pay" saw a span; at the next flush (120 s after "refund" last did) "refund" is gone.
+        await connector.ConsumeAsync(Batch(Group("checkout", [Span("pay", SpanKind.Server, StatusCode.Ok, 1)])), CancellationToken.None);
+        var requests = await FlushAsync(2);
+        var second = requests[1];
+        Assert.Equal(["pay"], RedSeries.Metrics([second], RedSeries.Calls).SelectMany(m => m.Metric.Sum.DataPoints).Select(p => SpanName(p.Attributes)));
+        Assert.Equal(1, SelfMetrics.Value("agent_spanmetrics_expired_series_total", ("connector", _id.ToString())));
+
+        // Once "pay" expires too, the flush has nothing to send and the resource is gone: another service takes its
+        // place instead of the overflow resource.
+        _time.Advance(Interval);
+        await Poll.Until(() => SelfMetrics.Value("agent_spanmetrics_expired_series_total", ("connector", _id.ToString())) == 2);
+        await connector.ConsumeAsync(Batch(Group("cart", [Span("add", SpanKind.Server, StatusCode.Ok, 1)])), CancellationToken.None);
+        requests = await FlushAsync(3);
+        var (resource, calls) = Assert.Single(RedSeries.Metrics([requests[2]], RedSeries.Calls));
+        Assert.Equal(["service.name=cart"], RedSeries.Labels(resource.Resource.Attributes));
+        var add = Assert.Single(calls.Sum.DataPoints);
+        Assert.Equal(1, add.AsInt);
+        Assert.Equal(0, SelfMetrics.Value("agent_spanmetrics_overflow_spans_total", ("connector", _id.ToString())));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Exemplars_carry_the_most_recent_spans_of_each_duration_point_once()
+    {
+        var connector = await StartAsync("{exemplars: {enabled: true, max_per_data_point: 2}}");
+        var spans = new[] { 1.0, 2, 3 }.Select(ms => Span("pay", SpanKind.Server, StatusCode.Ok, ms)).ToArray();
+        await connector.ConsumeAsync(Batch(Group("checkout", spans)), CancellationToken.None);
+
+        var requests = await FlushAsync(1);
+        var point = RedSeries.LatestDuration(requests, RedSeries.Duration, ("span.name", "pay"))!;
+        Assert.Equal([2.0, 3], point.Exemplars.Select(e => e.AsDouble));
+        Assert.Equal([spans[1].TraceId, spans[2].TraceId], point.Exemplars.Select(e => e.TraceId));
+        Assert.Equal([spans[1].SpanId, spans[2].SpanId], point.Exemplars.Select(e => e.SpanId));
+        Assert.Equal(spans[2].EndTimeUnixNano, point.Exemplars[1].TimeUnixNano);
+
+        // The next flush reports only spans that came since: none.
+        requests = await FlushAsync(2);
+        Assert.Empty(RedSeries.Metrics([requests[1]], RedSeries.Duration).Single().Metric.Histogram.DataPoints.Single().Exemplars);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Resources_are_told_apart_by_the_key_attributes_only_when_given()
     {
         var keyed = await StartAsync("{resource_metrics_key_attributes: [service.name]}");
@@ -333,6 +379,9 @@ public sealed class SpanMetricsConnectorTests : IAsyncDisposable
         await Poll.Until(() => _metrics.Count >= batches);
         return Requests();
     }
+
+    private static string SpanName(IEnumerable<OpenTelemetry.Proto.Common.V1.KeyValue> attributes) =>
+        attributes.Single(a => a.Key == "span.name").Value.StringValue;
 
     private List<ExportMetricsServiceRequest> Requests() => [.. _metrics.Received.Select(b => b.Data)];
 }

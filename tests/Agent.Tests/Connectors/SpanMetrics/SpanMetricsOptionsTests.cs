@@ -68,21 +68,25 @@ public class SpanMetricsOptionsTests
             metrics_flush_interval: 0s
             aggregation_cardinality_limit: -1
             resource_metrics_cache_size: 0
-            exemplars: {enabled: true}
+            events: {enabled: true}
+            exemplars: {enabled: true, max_per_data_point: 0}
+            metrics_expiration: -1s
             """);
 
         Assert.Equal(
         [
             "inline.yaml:2:9: x.histogram.unit: expected one of ms, s, got \"us\"",
-            "inline.yaml:13:1: x.exemplars: unknown key \"exemplars\"; valid keys are: aggregation_cardinality_limit, aggregation_temporality, dimensions, exclude_dimensions, histogram, metrics_flush_interval, namespace, resource_metrics_cache_size, resource_metrics_key_attributes",
+            "inline.yaml:13:1: x.events: unknown key \"events\"; valid keys are: aggregation_cardinality_limit, aggregation_temporality, dimensions, exclude_dimensions, exemplars, histogram, metrics_expiration, metrics_flush_interval, namespace, resource_metrics_cache_size, resource_metrics_key_attributes",
             "inline.yaml:6:5: x.dimensions[0].name: duplicate dimension name \"span.kind\" (the defaults are service.name, span.name, span.kind, status.code)",
             "inline.yaml:8:22: x.exclude_dimensions[0]: \"http.method\" is not a default dimension: must be one of service.name, span.name, span.kind, status.code",
             "inline.yaml:12:1: x.resource_metrics_cache_size: must be at least 1",
             "inline.yaml:11:1: x.aggregation_cardinality_limit: must not be negative (0 = no limit)",
             "inline.yaml:9:1: x.aggregation_temporality: delta temporality is not supported by this agent; use AGGREGATION_TEMPORALITY_CUMULATIVE",
             "inline.yaml:10:1: x.metrics_flush_interval: must be positive",
+            "inline.yaml:15:1: x.metrics_expiration: must not be negative (0 = never)",
             "inline.yaml:4:21: x.histogram.explicit.buckets[1]: must be greater than the bound before it (10ms): bounds go in increasing order",
             "inline.yaml:7:5: x.dimensions[1].name: is required",
+            "inline.yaml:14:28: x.exemplars.max_per_data_point: must be at least 1",
         ], errors);
     }
 }
