@@ -65,6 +65,18 @@ public sealed class KubernetesMetadataCaches
         }
     }
 
+    /// <summary>The running caches (for tests and diagnostics).</summary>
+    internal IReadOnlyList<KubernetesMetadataCache> Running
+    {
+        get
+        {
+            lock (_entries)
+            {
+                return [.. _entries.Values.Select(entry => entry.Cache)];
+            }
+        }
+    }
+
     internal ValueTask ReleaseAsync(KubernetesMetadataCache cache)
     {
         lock (_entries)

@@ -39,9 +39,10 @@ internal static class MetadataConversion
 
     /// <summary>
     /// Splits an image reference the way the Collector does: the digest is dropped, the tag is what follows the last
-    /// colon after the last slash (a registry's port is not a tag), and an image without a tag is <c>latest</c>.
+    /// colon after the last slash (a registry's port is not a tag), an image without a tag is <c>latest</c>, and one
+    /// pinned by digest alone has no tag.
     /// </summary>
-    public static (string Name, string Tag) SplitImage(string image)
+    public static (string Name, string? Tag) SplitImage(string image)
     {
         int at = image.IndexOf('@', StringComparison.Ordinal);
         string reference = at < 0 ? image : image[..at];
@@ -52,7 +53,7 @@ internal static class MetadataConversion
             return (reference[..colon], reference[(colon + 1)..]);
         }
 
-        return (reference, at < 0 ? "latest" : string.Empty);
+        return (reference, at < 0 ? "latest" : null);
     }
 
     /// <summary>The runtime's container id without its scheme (<c>containerd://</c>, <c>docker://</c>, <c>cri-o://</c>).</summary>

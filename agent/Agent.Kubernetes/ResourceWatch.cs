@@ -38,16 +38,14 @@ internal sealed class ResourceWatch<T, TList>(
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var backoff = timing.InitialBackoff;
+        string? version = null; // null: list first; else the watch resumes here, even after a cut connection
         while (!cancellationToken.IsCancellationRequested)
         {
             try
             {
-                string? version = await ListAsync(cancellationToken).ConfigureAwait(false);
+                version ??= await ListAsync(cancellationToken).ConfigureAwait(false);
+                version = await WatchFromAsync(version, cancellationToken).ConfigureAwait(false);
                 backoff = timing.InitialBackoff;
-                while (version is not null)
-                {
-                    version = await WatchFromAsync(version, cancellationToken).ConfigureAwait(false);
-                }
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
             {
@@ -56,6 +54,7 @@ internal sealed class ResourceWatch<T, TList>(
             catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Gone)
             {
                 Gone();
+                version = null;
             }
             catch (Exception ex)
             {
@@ -75,7 +74,7 @@ internal sealed class ResourceWatch<T, TList>(
         }
     }
 
-    private async Task<string?> ListAsync(CancellationToken cancellationToken)
+    private async Task<string> ListAsync(CancellationToken cancellationToken)
     {
         var items = await list(cancellationToken).ConfigureAwait(false);
         sink.Replace(items.Items ?? []);
@@ -84,7 +83,7 @@ internal sealed class ResourceWatch<T, TList>(
         return items.Metadata?.ResourceVersion ?? string.Empty;
     }
 
-    /// <summary>Applies one watch stream; returns the resourceVersion to watch from next, or null to relist.</summary>
+    /// <summary>Applies one watch stream until the server ends it; returns the resourceVersion to watch from next, or null to relist.</summary>
     private async Task<string?> WatchFromAsync(string version, CancellationToken cancellationToken)
     {
         bool gone = false;

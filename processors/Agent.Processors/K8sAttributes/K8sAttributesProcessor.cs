@@ -59,6 +59,8 @@ internal sealed class K8sAttributesProcessor<TBatch> : Processor<TBatch>
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
+            // A processor that failed to start is not shut down: its hold on the cache is given back here.
+            await ShutdownAsync(CancellationToken.None).ConfigureAwait(false);
             throw new InvalidOperationException(
                 $"{Id}: the Kubernetes metadata was not listed within wait_for_metadata_timeout ({_options.WaitForMetadataTimeout}); is the API reachable and does the agent's role allow get/list/watch?");
         }
