@@ -116,6 +116,23 @@ public sealed class KubernetesMetadataCache : IAsyncDisposable
     public Task WaitForSyncAsync(CancellationToken cancellationToken) =>
         Task.WhenAll(_watches.Select(watch => watch.Synced)).WaitAsync(cancellationToken);
 
+    /// <summary>Puts objects straight into the cache, as watch events would (benchmarks fill a cache without an API).</summary>
+    internal void Seed(IEnumerable<V1Pod> pods, IEnumerable<V1ReplicaSet> replicaSets)
+    {
+        foreach (var pod in pods)
+        {
+            if (MetadataConversion.ToPod(pod) is { } record)
+            {
+                _pods.Upsert(record);
+            }
+        }
+
+        foreach (var replicaSet in replicaSets)
+        {
+            _replicaSets.Upsert(replicaSet);
+        }
+    }
+
     /// <summary>Starts the watches in the background; nothing here waits for the API.</summary>
     internal void Start()
     {
