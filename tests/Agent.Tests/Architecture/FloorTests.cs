@@ -3,6 +3,7 @@ using Agent.Connectors.Forward;
 using Agent.Core.Model;
 using Agent.Exporters.Loki;
 using Agent.Http;
+using Agent.Kubernetes;
 using Agent.Processors.Batch;
 using Agent.Receivers.Otlp;
 using Xunit;
@@ -15,11 +16,12 @@ namespace Agent.Tests.Architecture;
 /// </summary>
 public sealed class FloorTests
 {
-    /// <summary>Core (model and contracts), then the embedded HTTP server, then the components, then the host.</summary>
+    /// <summary>Core (model and contracts), then the embedded HTTP server and the Kubernetes metadata cache, then the components, then the host.</summary>
     private static readonly Dictionary<string, int> Floors = new(StringComparer.Ordinal)
     {
         ["Agent.Core"] = 0,
         ["Agent.Http"] = 1,
+        ["Agent.Kubernetes"] = 1,
         ["Agent.Receivers"] = 2,
         ["Agent.Processors"] = 2,
         ["Agent.Exporters"] = 2,
@@ -32,6 +34,7 @@ public sealed class FloorTests
         {
             typeof(Batch).Assembly,
             typeof(EmbeddedHttpServer).Assembly,
+            typeof(KubernetesMetadataCaches).Assembly,
             typeof(OtlpReceiverFactory).Assembly,
             typeof(BatchProcessorFactory).Assembly,
             typeof(LokiExporterFactory).Assembly,

@@ -45,10 +45,13 @@ internal static class SelfMetrics
     /// The value of the sample <paramref name="name"/> whose labels include <paramref name="labels"/>; 0 when no such
     /// sample was written (a counter that never moved).
     /// </summary>
-    public static double Value(string name, params (string Name, string Value)[] labels)
+    public static double Value(string name, params (string Name, string Value)[] labels) => Value(Registry, name, labels);
+
+    /// <summary>The same, read from a registry of its own (a test whose metrics carry no per-test label).</summary>
+    public static double Value(PrometheusTelemetryRegistry registry, string name, params (string Name, string Value)[] labels)
     {
         using var text = new MemoryStream();
-        Registry.WriteTextAsync(text, CancellationToken.None).GetAwaiter().GetResult();
+        registry.WriteTextAsync(text, CancellationToken.None).GetAwaiter().GetResult();
         foreach (string line in Encoding.UTF8.GetString(text.ToArray()).Split('\n'))
         {
             if (line.Length > name.Length && line.StartsWith(name, StringComparison.Ordinal) &&
