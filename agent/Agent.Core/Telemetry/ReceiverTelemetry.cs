@@ -11,6 +11,7 @@ public sealed class ReceiverTelemetry
     private readonly LabeledMetrics<string, ICounter> _rejectedRequests;
     private readonly LabeledMetrics<string, ICounter> _malformedLines;
     private readonly ICounter _truncatedLines;
+    private readonly LabeledMetrics<string, ICounter> _skippedFiles;
 
     public ReceiverTelemetry(ITelemetryRegistry registry, ComponentId receiver)
     {
@@ -27,6 +28,8 @@ public sealed class ReceiverTelemetry
             "agent_receiver_malformed_lines_total", "Log lines a file receiver skipped because it could not parse them, by reason.", reasonLabels, [id, reason]));
         _truncatedLines = registry.Counter(
             "agent_receiver_truncated_lines_total", "Log records a file receiver cut at its maximum record size.", ["receiver"], [id]);
+        _skippedFiles = new(reason => registry.Counter(
+            "agent_receiver_files_skipped_total", "Paths a file receiver's globs matched but that it did not tail, by reason (not_regular_file, unreadable); counted once each time a path starts being skipped.", reasonLabels, [id, reason]));
     }
 
     public void Accepted(string transport, Signal signal, int items) => _accepted[(transport, signal)].Add(items);
@@ -39,4 +42,7 @@ public sealed class ReceiverTelemetry
     public void MalformedLine(string reason) => _malformedLines[reason].Add(1);
 
     public void TruncatedLine() => _truncatedLines.Add(1);
+
+    /// <summary>A matched path a file receiver will not tail (a FIFO, a file it may not read).</summary>
+    public void FileSkipped(string reason) => _skippedFiles[reason].Add(1);
 }

@@ -60,16 +60,16 @@ internal sealed class OtlpGrpcServices(ReceiverConsumers consumers, OtlpIngest i
     }
 
     private TRequest Parse<TRequest>(MessageParser<TRequest> parser, DeserializationContext input)
-        where TRequest : IMessage<TRequest>
+        where TRequest : IMessage<TRequest>, new()
     {
         try
         {
-            return parser.ParseFrom(input.PayloadAsReadOnlySequence());
+            return OtlpPayload.ParseProtobuf(parser, input.PayloadAsReadOnlySequence());
         }
         catch (InvalidProtocolBufferException ex)
         {
             ingest.Telemetry.RequestRejected("malformed");
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"the message is not a valid {typeof(TRequest).Name}: {ex.Message}"));
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"the message is not a valid {typeof(TRequest).Name}: {DecodeErrorText.Of(ex)}"));
         }
     }
 

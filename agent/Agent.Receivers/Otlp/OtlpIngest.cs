@@ -33,7 +33,7 @@ internal sealed class OtlpIngest(ReceiverHelper helper)
         if (invalid > 0)
         {
             helper.Telemetry.Refused(transport, signal.Signal, invalid);
-            response = signal.PartialSuccess(invalid, $"{invalid} {signal.Signal.ItemName()} had a trace or span id of the wrong length (16 and 8 bytes)");
+            response = signal.PartialSuccess(invalid, $"{invalid} {signal.Signal.ItemName()} had a trace or span id of the wrong length (16 and 8 bytes; 32 and 16 hex digits in OTLP/JSON)");
         }
 
         var result = await helper.ReceiveAsync(consumer, signal.ToBatch(request), transport, client, requestAborted).ConfigureAwait(false);

@@ -53,21 +53,57 @@ internal static class OtlpPayload
         {
             if (encoding == OtlpEncoding.Protobuf)
             {
-                return parser.ParseFrom(body);
+                return ParseProtobuf(parser, body);
             }
 
-            // The parser reads text; a reader over the buffered bytes avoids one large string per request.
-            using var text = new StreamReader(PipeReader.Create(body).AsStream(), Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
-            var request = Parser.Parse<TRequest>(text);
-            fixJsonIds(request);
-            return request;
+            return ParseJson(fixJsonIds, body);
         }
-        catch (Exception ex) when (ex is InvalidProtocolBufferException or InvalidJsonException or FormatException or DecoderFallbackException)
+        catch (Exception ex) when (IsDecodeFailure(ex))
         {
             string kind = encoding == OtlpEncoding.Json ? "OTLP/JSON" : "protobuf";
-            throw new MalformedRequestException($"the body is not a valid {kind} {typeof(TRequest).Name}: {ex.Message}", ex);
+            throw new MalformedRequestException($"the body is not a valid {kind} {typeof(TRequest).Name}: {DecodeErrorText.Of(ex)}", ex);
         }
     }
+
+    /// <summary>
+    /// Parses a protobuf message; a string field with invalid UTF-8 does not refuse the request: its invalid bytes
+    /// become U+FFFD, as they do in OTLP/JSON bodies and in files (see <see cref="ProtobufUtf8Repair"/>).
+    /// </summary>
+    public static TRequest ParseProtobuf<TRequest>(MessageParser<TRequest> parser, ReadOnlySequence<byte> body)
+        where TRequest : IMessage<TRequest>, new()
+    {
+        try
+        {
+            return parser.ParseFrom(body);
+        }
+        catch (Exception ex) when (IsDecodeFailure(ex) && ProtobufUtf8Repair.Repair(body, new TRequest().Descriptor) is { } repaired)
+        {
+            return parser.ParseFrom(repaired);
+        }
+    }
+
+    private static TRequest ParseJson<TRequest>(Action<TRequest> fixJsonIds, ReadOnlySequence<byte> body)
+        where TRequest : IMessage<TRequest>, new()
+    {
+        TRequest request;
+        try
+        {
+            // The parser reads text; a reader over the buffered bytes avoids one large string per request.
+            using var text = new StreamReader(PipeReader.Create(body).AsStream(), Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+            request = Parser.Parse<TRequest>(text);
+        }
+        catch (Exception ex) when (IsDecodeFailure(ex) && OtlpJsonWrongLengthIds.Replace(body) is { } marked)
+        {
+            using var text = new StreamReader(new MemoryStream(marked), Encoding.UTF8, detectEncodingFromByteOrderMarks: false);
+            request = Parser.Parse<TRequest>(text);
+        }
+
+        fixJsonIds(request);
+        return request;
+    }
+
+    private static bool IsDecodeFailure(Exception ex) =>
+        ex is InvalidProtocolBufferException or InvalidJsonException or FormatException or DecoderFallbackException;
 
     /// <summary>A response message (small: an empty answer or a partial success) in <paramref name="encoding"/>.</summary>
     public static byte[] Encode(IMessage message, OtlpEncoding encoding) =>

@@ -63,8 +63,11 @@ internal sealed class FileIdentity
     }
 }
 
-/// <summary>Device, inode, size and link count of a file, from Linux's <c>statx</c> (whose layout is the same on every architecture).</summary>
-internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size, uint Links)
+/// <summary>
+/// Device, inode, size, link count and type of a file, from Linux's <c>statx</c> (whose layout is the same on every
+/// architecture).
+/// </summary>
+internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size, uint Links, FileKind Kind = FileKind.Regular)
 {
     private const int AtEmptyPath = 0x1000;
     private const uint BasicStats = 0x7FF;
@@ -116,7 +119,12 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size,
         }
 
         var info = new FileInfo(path);
-        return info.Exists ? new FileStatus(0, 0, info.Length, 1) : null;
+        if (info.Exists)
+        {
+            return new FileStatus(0, 0, info.Length, 1);
+        }
+
+        return Directory.Exists(path) ? new FileStatus(0, 0, 0, 1, FileKind.Directory) : null;
     }
 
     [StructLayout(LayoutKind.Explicit, Size = 256)]
@@ -124,6 +132,9 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size,
     {
         [FieldOffset(16)]
         public uint Links;
+
+        [FieldOffset(28)]
+        public ushort Mode;
 
         [FieldOffset(32)]
         public ulong Inode;
@@ -138,7 +149,15 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size,
         public uint DeviceMinor;
 
         public readonly FileStatus ToStatus() =>
-            new(((ulong)DeviceMajor << 32) | DeviceMinor, Inode, (long)Size, Links);
+            new(((ulong)DeviceMajor << 32) | DeviceMinor, Inode, (long)Size, Links, KindOf(Mode));
+
+        /// <summary>The file type bits of <c>st_mode</c> (<c>S_IFMT</c>).</summary>
+        private static FileKind KindOf(ushort mode) => (mode & 0xF000) switch
+        {
+            0x8000 => FileKind.Regular,
+            0x4000 => FileKind.Directory,
+            _ => FileKind.Special,
+        };
     }
 
     private static class Native
@@ -146,4 +165,14 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size,
         [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
         public static extern int Statx(int directoryFd, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, out StatxBuffer buffer);
     }
+}
+
+/// <summary>What a path names, as far as tailing goes: only regular files are read.</summary>
+internal enum FileKind
+{
+    Regular,
+    Directory,
+
+    /// <summary>A FIFO, socket or device: opening or reading it may block forever, so it is never tailed.</summary>
+    Special,
 }

@@ -28,11 +28,14 @@ internal sealed partial class PodLogsReceiver : IComponent
     private readonly ReceiverHelper _receiving;
     private CheckpointStore? _store;
     private string _storageDirectory = string.Empty;
+    private readonly Func<string, SafeFileHandle> _open;
     private Task _loop = Task.CompletedTask;
     private bool _firstPoll = true;
 
-    public PodLogsReceiver(ComponentContext context, IConsumer<LogsBatch> consumer, TimeProvider? time = null)
+    /// <param name="open">Opens a file for reading; tests replace it to make a file fail to open (root reads anything).</param>
+    public PodLogsReceiver(ComponentContext context, IConsumer<LogsBatch> consumer, TimeProvider? time = null, Func<string, SafeFileHandle>? open = null)
     {
+        _open = open ?? LogFileOpener.Open;
         _context = context;
         _options = (PodLogsReceiverOptions)context.Options;
         _consumer = consumer;
@@ -104,6 +107,7 @@ internal sealed partial class PodLogsReceiver : IComponent
             }
 
             var seen = new HashSet<string>(paths, StringComparer.Ordinal);
+            ForgetSkippedGone(seen);
             foreach (var (path, tailer) in _active.Where(entry => !seen.Contains(entry.Key)).ToList())
             {
                 // Renamed or deleted, and nothing at the path yet: late writes may still come within the grace period.
@@ -130,6 +134,13 @@ internal sealed partial class PodLogsReceiver : IComponent
         var status = FileStatus.Of(path);
         if (status is null)
         {
+            return;
+        }
+
+        if (status.Value.Kind != FileKind.Regular)
+        {
+            // Checked before any open: opening a FIFO blocks until a writer comes, reading a device never ends.
+            Skip(path, SkipReason.NotRegularFile, exception: null);
             return;
         }
 
@@ -179,13 +190,29 @@ internal sealed partial class PodLogsReceiver : IComponent
     {
         try
         {
-            return File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var handle = _open(path);
+            Readable(path);
+            return handle;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (NotRegularFileException ex)
         {
-            LogOpenFailed(_logger, ex, path);
-            return null;
+            Skip(path, SkipReason.NotRegularFile, ex);
         }
+        catch (UnauthorizedAccessException ex)
+        {
+            Skip(path, SkipReason.Unreadable, ex);
+        }
+        catch (FileNotFoundException ex)
+        {
+            // Gone since it was listed: the next poll sees.
+            LogOpenFailed(_logger, ex, path);
+        }
+        catch (IOException ex)
+        {
+            Skip(path, SkipReason.Unreadable, ex);
+        }
+
+        return null;
     }
 
     private FileTailer CreateTailer(string path, SafeFileHandle handle, FileIdentity identity, TailPosition start, FileTailer? predecessor) =>

@@ -17,6 +17,9 @@ internal sealed class ConfigBinder
     private readonly Dictionary<string, Mark> _positions = new(StringComparer.Ordinal);
     private readonly RawNodeReader _raw;
 
+    // Values that referenced unset environment variables, so that an error about such a value names them.
+    private readonly Dictionary<string, (string Names, Mark Where)> _unsetVariables = new(StringComparer.Ordinal);
+
     public ConfigBinder(string file, Func<string, string?> environment)
     {
         _file = file;
@@ -27,7 +30,7 @@ internal sealed class ConfigBinder
     public List<ConfigError> Errors { get; } = [];
 
     public void Error(YamlNode? node, string path, string message) =>
-        Errors.Add(new ConfigError(_file, (int)(node?.Start.Line ?? 0), (int)(node?.Start.Column ?? 0), path, message));
+        Errors.Add(new ConfigError(_file, (int)(node?.Start.Line ?? 0), (int)(node?.Start.Column ?? 0), path, WithUnsetVariables(path, message)));
 
     /// <summary>An error at a key path recorded during binding, or at the nearest recorded parent.</summary>
     public void ErrorAt(string path, string message)
@@ -36,7 +39,7 @@ internal sealed class ConfigBinder
         {
             if (_positions.TryGetValue(probe, out var mark))
             {
-                Errors.Add(new ConfigError(_file, (int)mark.Line, (int)mark.Column, path, message));
+                Errors.Add(new ConfigError(_file, (int)mark.Line, (int)mark.Column, path, WithUnsetVariables(path, message)));
                 return;
             }
 
@@ -47,6 +50,12 @@ internal sealed class ConfigBinder
             }
         }
     }
+
+    /// <summary>The message, plus which unset environment variable made the value at <paramref name="path"/> empty.</summary>
+    private string WithUnsetVariables(string path, string message) =>
+        _unsetVariables.TryGetValue(path, out var unset)
+            ? $"{message} (environment variable {unset.Names} is not set; used at line {unset.Where.Line}, key {path})"
+            : message;
 
     public void Remember(string path, YamlNode node) => _positions[path] = node.Start;
 
@@ -63,7 +72,13 @@ internal sealed class ConfigBinder
             return null;
         }
 
-        string expanded = EnvSubstitution.Expand(scalar.Value ?? string.Empty, _environment, out string? error);
+        var unset = new List<string>();
+        string expanded = EnvSubstitution.Expand(scalar.Value ?? string.Empty, _environment, unset, out string? error);
+        if (unset.Count > 0)
+        {
+            _unsetVariables[path] = (string.Join(", ", unset), scalar.Start);
+        }
+
         if (error is not null)
         {
             Error(node, path, error);

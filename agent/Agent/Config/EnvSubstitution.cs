@@ -9,7 +9,11 @@ namespace Agent.Config;
 /// </summary>
 internal static class EnvSubstitution
 {
-    public static string Expand(string value, Func<string, string?> lookup, out string? error)
+    public static string Expand(string value, Func<string, string?> lookup, out string? error) =>
+        Expand(value, lookup, unset: null, out error);
+
+    /// <param name="unset">Collects the names referenced without a default that are not set (they expand to nothing, as in the Collector).</param>
+    public static string Expand(string value, Func<string, string?> lookup, List<string>? unset, out string? error)
     {
         error = null;
         if (!value.Contains('$', StringComparison.Ordinal))
@@ -70,6 +74,11 @@ internal static class EnvSubstitution
             }
 
             string? found = lookup(name);
+            if (string.IsNullOrEmpty(found) && fallback is null)
+            {
+                unset?.Add(name);
+            }
+
             result.Append(string.IsNullOrEmpty(found) ? fallback ?? string.Empty : found);
             i = close;
         }

@@ -131,5 +131,17 @@ public sealed class CommandLineTests : IDisposable
         Assert.Contains($"{path}:", output, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task A_system_error_is_shown_in_words_not_as_a_resource_key()
+    {
+        string missing = Path.Combine(_directory, "no-such-dir", "agent.yaml");
+
+        var (code, output) = await AgentProcess.RunAsync("validate", "--config", missing);
+
+        Assert.Equal(1, code);
+        Assert.Contains("Could not find a part of the path", output, StringComparison.Ordinal);
+        Assert.DoesNotContain("IO_PathNotFound", output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

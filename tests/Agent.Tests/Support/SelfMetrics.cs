@@ -35,6 +35,9 @@ internal static class SelfMetrics
     public static double MalformedLineValue(string receiver, string reason) =>
         Value("agent_receiver_malformed_lines_total", ("receiver", receiver), ("reason", reason));
 
+    public static double FilesSkippedValue(string receiver, string reason) =>
+        Value("agent_receiver_files_skipped_total", ("receiver", receiver), ("reason", reason));
+
     public static double TruncatedLineValue(string receiver) =>
         Value("agent_receiver_truncated_lines_total", ("receiver", receiver));
 

@@ -5,6 +5,7 @@ using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Trace.V1;
+using OpenTelemetry.Proto.Common.V1;
 
 namespace Agent.Tests.Receivers.Otlp;
 
@@ -97,6 +98,27 @@ public class OtlpHttpTests
         Assert.Empty(otlp.Traces.Received);
         Assert.Equal(1, SelfMetrics.RequestRejectedValue(otlp.Name, "malformed"));
         await AssertStillServesAsync(otlp);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Too_deep_nesting_is_answered_400_in_our_words_not_the_protobuf_librarys()
+    {
+        await using var otlp = await OtlpTestReceiver.StartAsync();
+        var sent = OtlpSamples.Traces();
+        var value = new AnyValue { StringValue = "bottom" };
+        for (int depth = 0; depth < 150; depth++)
+        {
+            value = new AnyValue { ArrayValue = new ArrayValue { Values = { value } } };
+        }
+
+        sent.ResourceSpans[0].ScopeSpans[0].Spans[0].Attributes.Add(new KeyValue { Key = "deep", Value = value });
+
+        using var response = await PostAsync(otlp, "/v1/traces", sent.ToByteArray(), "application/x-protobuf");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var (_, message) = StatusBody.ParseProtobuf(await response.Content.ReadAsByteArrayAsync());
+        Assert.Contains("nested deeper than the receiver accepts", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("CodedInputStream", message, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]

@@ -1,6 +1,7 @@
 using Agent.Core.Components;
 using Agent.Core.Model;
 using Agent.Receivers.PodLogs;
+using Microsoft.Win32.SafeHandles;
 
 namespace Agent.Tests.Receivers.PodLogs;
 
@@ -35,10 +36,11 @@ internal sealed class ReceiverHarness : IAsyncDisposable
     };
 
     /// <summary>Starts a receiver; tests that read its metrics give it a name of their own, as tests run in parallel.</summary>
-    public async Task<PodLogsReceiver> StartAsync(RecordingConsumer<LogsBatch> consumer, PodLogsReceiverOptions? options = null, string name = "test")
+    public async Task<PodLogsReceiver> StartAsync(
+        RecordingConsumer<LogsBatch> consumer, PodLogsReceiverOptions? options = null, string name = "test", Func<string, SafeFileHandle>? open = null)
     {
         Assert.Empty((options ??= NewOptions()).Validate());
-        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer);
+        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer, open: open);
         await _receiver.StartAsync(CancellationToken.None);
         return _receiver;
     }
