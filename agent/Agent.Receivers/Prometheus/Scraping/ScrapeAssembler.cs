@@ -52,7 +52,6 @@ internal sealed partial class ScrapeAssembler
     /// </summary>
     public void Read(ReadOnlySpan<byte> body, ExpositionFormat format, DateTimeOffset scrapeTime, ScrapeOutcome outcome)
     {
-        long previous = _scrape;
         long scrape = ++_scrape;
         var previousSeen = _seen.ToArray();
         _seen.Clear();
@@ -99,7 +98,6 @@ internal sealed partial class ScrapeAssembler
         if (outcome.Failure is not null)
         {
             // As in Prometheus, a failed scrape keeps nothing: its series are as good as absent.
-            _scrape = previous;
             _seen.Clear();
             _gone.AddRange(previousSeen);
             Forget(previousSeen);

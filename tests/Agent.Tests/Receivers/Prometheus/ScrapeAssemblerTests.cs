@@ -92,6 +92,11 @@ public class ScrapeAssemblerTests
         Assert.Equal("invalid_exposition", failure.Failure);
         Assert.Equal(1, failure.InvalidLines["bad_labels"]);
         Assert.Equal("a", Assert.Single(failed.Metrics).Name);
+
+        // The next good scrape reads everything again: nothing seen in the failed one counts as a duplicate.
+        var (recovered, _, good) = Scrape(assembler, "a 1\nb 2\n");
+        Assert.Empty(good.DroppedSamples);
+        Assert.Equal(["a", "b"], recovered.Metrics.Select(m => m.Name));
     }
 
     [Fact]
