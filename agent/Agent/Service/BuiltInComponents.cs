@@ -14,6 +14,7 @@ internal static class BuiltInComponents
         new Agent.Receivers.PodLogs.PodLogsReceiverFactory(),
         new Agent.Receivers.ContainerMetrics.ContainerMetricsReceiverFactory(),
         new Agent.Receivers.HostMetrics.HostMetricsReceiverFactory(),
+        new Agent.Receivers.Prometheus.PrometheusReceiverFactory(),
     ];
 
     public static IReadOnlyList<IProcessorFactory> Processors { get; } =

@@ -30,6 +30,7 @@ public sealed class ComponentContractTests : IDisposable
         [(ComponentKind.Receiver, "filelog")] = $"{{include: [\"{_directory}/*.log\"]}}",
         [(ComponentKind.Receiver, "containermetrics")] = $"{{root_path: \"{_directory}\"}}",
         [(ComponentKind.Receiver, "hostmetrics")] = "{scrapers: {cpu: {}, memory: {}}}",
+        [(ComponentKind.Receiver, "prometheus")] = "{config: {scrape_configs: [{job_name: self, scrape_interval: 1h, static_configs: [{targets: [\"127.0.0.1:9\"]}]}]}}",
         [(ComponentKind.Processor, "batch")] = "{}",
         [(ComponentKind.Processor, "resource")] = "{attributes: [{key: a, value: b, action: upsert}]}",
         [(ComponentKind.Processor, "k8sattributes")] = "{auth_type: none, endpoint: \"http://127.0.0.1:9\"}",
