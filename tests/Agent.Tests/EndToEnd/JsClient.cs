@@ -3,14 +3,20 @@ using System.Text.Json;
 
 namespace Agent.Tests.EndToEnd;
 
-/// <summary>Runs tests/js-client/send-spans.mjs (the OpenTelemetry JS SDK, installed by test.sh with npm ci).</summary>
+/// <summary>Runs the scripts in tests/js-client (the OpenTelemetry JS SDK, installed by test.sh with npm ci).</summary>
 internal static class JsClient
 {
-    public static async Task<JsonDocument> SendSpansAsync(Uri tracesUrl)
+    /// <summary>send-spans.mjs: a small trace; returns what the script says it sent.</summary>
+    public static Task<JsonDocument> SendSpansAsync(Uri tracesUrl) => RunAsync("send-spans.mjs", tracesUrl.ToString());
+
+    /// <summary>send-metrics.mjs: a counter and a histogram of service shop/cart, exported once.</summary>
+    public static Task<JsonDocument> SendMetricsAsync(Uri metricsUrl, string instance) => RunAsync("send-metrics.mjs", metricsUrl.ToString(), instance);
+
+    private static async Task<JsonDocument> RunAsync(string scriptName, params string[] arguments)
     {
-        string script = Path.Combine(RepositoryRoot(), "tests", "js-client", "send-spans.mjs");
+        string script = Path.Combine(RepositoryRoot(), "tests", "js-client", scriptName);
         Assert.True(Directory.Exists(Path.Combine(Path.GetDirectoryName(script)!, "node_modules")), "run `npm ci` in tests/js-client (test.sh does)");
-        var start = new ProcessStartInfo("node", [script, tracesUrl.ToString()])
+        var start = new ProcessStartInfo("node", [script, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
