@@ -20,6 +20,7 @@ internal static class BuiltInComponents
     [
         new Agent.Processors.Batch.BatchProcessorFactory(),
         new Agent.Processors.Resource.ResourceProcessorFactory(),
+        new Agent.Processors.ServiceMapping.ServiceMappingProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =
