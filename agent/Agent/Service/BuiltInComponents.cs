@@ -22,6 +22,7 @@ internal static class BuiltInComponents
         new Agent.Processors.Batch.BatchProcessorFactory(),
         new Agent.Processors.Resource.ResourceProcessorFactory(),
         new Agent.Processors.K8sAttributes.K8sAttributesProcessorFactory(),
+        new Agent.Processors.ServiceMapping.ServiceMappingProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =

@@ -1,4 +1,5 @@
 using Agent.Core.Config;
+using Agent.Core.Model;
 using Agent.Core.Net;
 
 namespace Agent.Exporters.Loki;
@@ -41,7 +42,8 @@ public sealed class LokiExporterOptions : HttpClientOptions
 
     /// <summary>
     /// The index labels. Everything else about a record (attributes not used here, trace and span ids) goes into
-    /// structured metadata, so streams stay few. <c>job</c> is <c>service.namespace/service.name</c>, <c>level</c>
+    /// structured metadata, so streams stay few. <c>job</c> is the normalised <c>job</c> attribute, else
+    /// <c>service.namespace/service.name</c> (see <see cref="JobFormat"/>), <c>level</c>
     /// the record's severity; any other name takes the attribute mapped to it in <see cref="LabelAttributes"/>, or
     /// an attribute whose sanitized key equals it.
     /// </summary>
@@ -59,11 +61,19 @@ public sealed class LokiExporterOptions : HttpClientOptions
         ["k8s.pod.name"] = "pod",
         ["k8s.container.name"] = "container",
         ["app.kubernetes.io/name"] = "app",
-        ["k8s.pod.label.app"] = "app",
+        ["k8s.pod.labels.app.kubernetes.io/name"] = "app",
+        ["k8s.pod.labels.app"] = "app",
         ["service.name"] = "service_name",
         ["k8s.cluster.name"] = "cluster",
         ["k8s.node.name"] = "node",
     };
+
+    /// <summary>
+    /// How <c>job</c> is formed when the resource has no normalised <c>job</c> attribute (set by the
+    /// <c>servicemapping</c> processor, which then wins): <c>service.namespace/service.name</c> or plain
+    /// <c>service.namespace</c>, as the same switch of <c>prometheusremotewrite</c>.
+    /// </summary>
+    public JobFormat JobFormat { get; set; } = JobFormat.NamespaceAndName;
 
     /// <summary>The <c>X-Scope-OrgID</c> header of multi-tenant Loki; none when absent.</summary>
     public LokiTenantOptions? Tenant { get; set; }

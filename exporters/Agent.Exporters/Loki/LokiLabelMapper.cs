@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Agent.Core.Model;
 using Agent.Exporters.Loki.Encoding;
 using Agent.Exporters.Serialization;
 using OpenTelemetry.Proto.Common.V1;
@@ -24,6 +25,7 @@ internal sealed class LokiLabelMapper
     private readonly Dictionary<string, string> _labelOfAttribute;
     private readonly string? _tenantAttribute;
     private readonly string? _tenantValue;
+    private readonly JobFormat _jobFormat;
 
     // Attribute keys repeat endlessly; their sanitized names are worked out once.
     private readonly ConcurrentDictionary<string, string?> _sanitized = new(StringComparer.Ordinal);
@@ -36,6 +38,7 @@ internal sealed class LokiLabelMapper
         LevelIsLabel = _indexLabels.Contains(LevelLabel);
         _tenantAttribute = string.IsNullOrEmpty(options.Tenant?.FromAttribute) ? null : options.Tenant.FromAttribute;
         _tenantValue = string.IsNullOrEmpty(options.Tenant?.Value) ? null : options.Tenant.Value;
+        _jobFormat = options.JobFormat;
     }
 
     /// <summary>Whether <c>level</c> is an index label (else the level goes into structured metadata).</summary>
@@ -110,17 +113,9 @@ internal sealed class LokiLabelMapper
             }
         }
 
-        if (computeJob && _indexLabels.Contains(JobLabel) && !labels.ContainsKey(JobLabel) &&
-            Find(attributes, "service.name") is { Length: > 0 } service)
+        if (computeJob && _indexLabels.Contains(JobLabel) && !labels.ContainsKey(JobLabel))
         {
-            string? serviceNamespace = Find(attributes, "service.namespace");
-            labels[JobLabel] = string.IsNullOrEmpty(serviceNamespace) ? service : $"{serviceNamespace}/{service}";
-            used ??= new HashSet<string>(StringComparer.Ordinal);
-            used.Add("service.name");
-            if (!string.IsNullOrEmpty(serviceNamespace))
-            {
-                used.Add("service.namespace");
-            }
+            used = AddJob(attributes, labels, used ?? new HashSet<string>(StringComparer.Ordinal));
         }
 
         var metadata = new List<KeyValuePair<string, string>>(attributes.Count);
@@ -156,10 +151,51 @@ internal sealed class LokiLabelMapper
                 name = mapped;
             }
 
+            // The normalised labels repeat the Kubernetes attributes they came from: one copy is enough.
+            if ((labels.TryGetValue(name, out string? label) && label == value) || metadata.Contains(new KeyValuePair<string, string>(name, value)))
+            {
+                continue;
+            }
+
             metadata.Add(new KeyValuePair<string, string>(name, value));
         }
 
         return (labels, metadata);
+    }
+
+    /// <summary>
+    /// <c>job</c>: the normalised <c>job</c> attribute (the <c>servicemapping</c> processor's, so Loki agrees with
+    /// Prometheus), else formed from <c>service.namespace</c> and <c>service.name</c>.
+    /// </summary>
+    private HashSet<string> AddJob(IReadOnlyList<KeyValue> attributes, Dictionary<string, string> labels, HashSet<string> used)
+    {
+        if (Find(attributes, ServiceJob.JobAttribute) is { Length: > 0 } normalised)
+        {
+            labels[JobLabel] = normalised;
+            used.Add(ServiceJob.JobAttribute);
+            return used;
+        }
+
+        string? service = Find(attributes, "service.name");
+        string? serviceNamespace = Find(attributes, "service.namespace");
+        string job = ServiceJob.Format(_jobFormat, serviceNamespace, service);
+        if (job.Length == 0)
+        {
+            return used;
+        }
+
+        labels[JobLabel] = job;
+        if (!string.IsNullOrEmpty(service))
+        {
+            used.Add("service.name");
+        }
+
+        if (!string.IsNullOrEmpty(serviceNamespace))
+        {
+            used.Add("service.namespace");
+        }
+
+        return used;
     }
 
     private string? SanitizedName(string key)

@@ -1,4 +1,5 @@
 using Agent.Core.Config;
+using Agent.Core.Model;
 using Agent.Core.Net;
 
 namespace Agent.Exporters.PrometheusRemoteWrite;
@@ -32,6 +33,20 @@ public sealed class PrometheusRemoteWriteExporterOptions : HttpClientOptions
     public SwitchOptions ResourceToTelemetryConversion { get; set; } = new() { Enabled = false };
 
     public SwitchOptions TargetInfo { get; set; } = new() { Enabled = true };
+
+    /// <summary>
+    /// How <c>job</c> is formed when the resource has no normalised <c>job</c> attribute: <c>service.namespace/
+    /// service.name</c> (the compatibility rule) or plain <c>service.namespace</c>, as the <c>servicemapping</c>
+    /// processor's switch of the same name.
+    /// </summary>
+    public JobFormat JobFormat { get; set; } = JobFormat.NamespaceAndName;
+
+    /// <summary>
+    /// Resource attributes put on every series of the resource (point attributes of the same name win), besides
+    /// <c>target_info</c>: the normalised labels the <c>servicemapping</c> processor sets, so a workload's series
+    /// carry the same <c>namespace</c>, <c>pod</c>… as its Loki streams.
+    /// </summary>
+    public List<string> ResourceLabels { get; set; } = ["namespace", "pod", "container", "app", "cluster", "node"];
 
     public DeltaToCumulativeOptions DeltaToCumulative { get; set; } = new();
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Agent.Core.Model;
 using Agent.Exporters.Loki.Encoding;
 using Agent.Exporters.Serialization;
 using OpenTelemetry.Proto.Common.V1;
@@ -8,9 +9,12 @@ namespace Agent.Exporters.PrometheusRemoteWrite;
 
 /// <summary>
 /// The labels a resource gives every series, per the compatibility rules: <c>job</c> = <c>service.namespace/
-/// service.name</c> (or <c>service.name</c>), <c>instance</c> = <c>service.instance.id</c>, the other attributes
-/// promoted when <c>resource_to_telemetry_conversion</c> is on, then <c>external_labels</c>; and the labels of its
-/// <c>target_info</c> series (job, instance and the other attributes). Built once per resource group, in reused lists.
+/// service.name</c> (or <c>service.name</c>, or plain <c>service.namespace</c> with <c>job_format: namespace</c>),
+/// <c>instance</c> = <c>service.instance.id</c>, except that the normalised <c>job</c> and <c>instance</c> attributes
+/// (set by the <c>servicemapping</c> processor) win, so Loki, Prometheus and Tempo agree; the <c>resource_labels</c>
+/// (or, with <c>resource_to_telemetry_conversion</c>, every attribute) promoted; then <c>external_labels</c>; and the
+/// labels of its <c>target_info</c> series (job, instance and the other attributes). Built once per resource group,
+/// in reused lists.
 /// </summary>
 internal sealed class ResourceLabels
 {
@@ -22,10 +26,14 @@ internal sealed class ResourceLabels
     private readonly List<LabelEntry> _targetInfo = [];
     private readonly LabelEntry[] _external;
     private readonly bool _promote;
+    private readonly HashSet<string> _promoted;
+    private readonly JobFormat _jobFormat;
 
     public ResourceLabels(PrometheusRemoteWriteExporterOptions options)
     {
         _promote = options.ResourceToTelemetryConversion.Enabled;
+        _promoted = new HashSet<string>(options.ResourceLabels, StringComparer.Ordinal);
+        _jobFormat = options.JobFormat;
         _external = options.ExternalLabels
             .Select(pair => new LabelEntry(pair.Key, pair.Value, LabelRank.External, pair.Key))
             .ToArray();
@@ -44,6 +52,8 @@ internal sealed class ResourceLabels
         string? name = null;
         string? space = null;
         string? instance = null;
+        string? job = null;
+        string? normalisedInstance = null;
         bool others = false;
         foreach (var attribute in resource?.Attributes ?? [])
         {
@@ -58,24 +68,36 @@ internal sealed class ResourceLabels
                 case ServiceInstanceId:
                     instance = LabelValues.Of(attribute.Value);
                     break;
+                case ServiceJob.JobAttribute:
+                    job = LabelValues.Of(attribute.Value);
+                    break;
+                case ServiceJob.InstanceAttribute:
+                    normalisedInstance = LabelValues.Of(attribute.Value);
+                    break;
                 default:
                     others = true;
                     break;
             }
         }
 
-        string job = string.IsNullOrEmpty(name) ? string.Empty : string.IsNullOrEmpty(space) ? name : space + "/" + name;
-        AddIdentity(_series, job, instance);
-        if (_promote)
+        if (string.IsNullOrEmpty(job))
         {
-            AddAttributes(_series, resource, LabelRank.Resource);
+            job = ServiceJob.Format(_jobFormat, space, name);
         }
+
+        if (!string.IsNullOrEmpty(normalisedInstance))
+        {
+            instance = normalisedInstance;
+        }
+
+        AddIdentity(_series, job, instance);
+        AddAttributes(_series, resource, LabelRank.Resource, _promote ? null : _promoted);
 
         _series.AddRange(_external);
         if (others)
         {
             AddIdentity(_targetInfo, job, instance);
-            AddAttributes(_targetInfo, resource, LabelRank.Point);
+            AddAttributes(_targetInfo, resource, LabelRank.Point, null);
             _targetInfo.AddRange(_external);
         }
     }
@@ -93,11 +115,13 @@ internal sealed class ResourceLabels
         }
     }
 
-    private static void AddAttributes(List<LabelEntry> labels, Resource? resource, LabelRank rank)
+    /// <summary>The attributes other than the identity; only those in <paramref name="only"/> when it is given.</summary>
+    private static void AddAttributes(List<LabelEntry> labels, Resource? resource, LabelRank rank, HashSet<string>? only)
     {
         foreach (var attribute in resource?.Attributes ?? [])
         {
-            if (attribute.Key is ServiceName or ServiceNamespace or ServiceInstanceId)
+            if (attribute.Key is ServiceName or ServiceNamespace or ServiceInstanceId or ServiceJob.JobAttribute or ServiceJob.InstanceAttribute ||
+                only?.Contains(attribute.Key) == false)
             {
                 continue;
             }

@@ -1,6 +1,7 @@
 using Agent.Core.Components;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
+using Agent.Processors.Common;
 
 namespace Agent.Processors.Resource;
 
@@ -9,5 +10,5 @@ public sealed class ResourceProcessorFactory()
     : ProcessorFactory<ResourceProcessorOptions>("resource", Stability.Beta, Signal.Traces, Signal.Metrics, Signal.Logs)
 {
     protected override IProcessor<TBatch> CreateAny<TBatch>(ComponentContext context, ResourceProcessorOptions options, IConsumer<TBatch> next) =>
-        new ResourceProcessor<TBatch>(context, ResourceActions.Compile(options), next);
+        new PerResourceProcessor<TBatch>(context, ResourceActions.Compile(options).Apply, next);
 }

@@ -34,6 +34,7 @@ public sealed class ComponentContractTests : IDisposable
         [(ComponentKind.Processor, "batch")] = "{}",
         [(ComponentKind.Processor, "resource")] = "{attributes: [{key: a, value: b, action: upsert}]}",
         [(ComponentKind.Processor, "k8sattributes")] = "{auth_type: none, endpoint: \"http://127.0.0.1:9\"}",
+        [(ComponentKind.Processor, "servicemapping")] = "{}",
         [(ComponentKind.Exporter, "otlp")] = "{endpoint: \"127.0.0.1:9\", tls: {insecure: true}}",
         [(ComponentKind.Exporter, "otlphttp")] = "{endpoint: \"http://127.0.0.1:9\"}",
         [(ComponentKind.Exporter, "debug")] = "{}",

@@ -91,6 +91,38 @@ public class RemoteWriteEncoderTests
     }
 
     [Fact]
+    public void The_normalised_job_and_instance_win_and_the_normalised_labels_go_on_every_series()
+    {
+        var resource = ServiceResource(
+            "checkout", "shop", "uid-1", Attr("job", "shop"), Attr("instance", "uid-1/server"), Attr("namespace", "shop"), Attr("pod", "checkout-1"),
+            Attr("k8s.pod.name", "checkout-1"));
+        var batch = Batch(resource, Gauge("g", "", Point(1, At, Attr("pod", "from-point"))));
+
+        var series = EncodeOne(new PrometheusRemoteWriteExporterOptions { Endpoint = "http://x" }, batch);
+
+        var gauge = LabelsOf(series.Single(s => NameOf(s) == "g"));
+        Assert.Equal("shop", gauge["job"]);
+        Assert.Equal("uid-1/server", gauge["instance"]);
+        Assert.Equal("shop", gauge["namespace"]);
+        Assert.Equal("from-point", gauge["pod"]);
+        Assert.False(gauge.ContainsKey("k8s_pod_name"));
+        var info = LabelsOf(series.Single(s => NameOf(s) == "target_info"));
+        Assert.Equal(("shop", "uid-1/server", "checkout-1"), (info["job"], info["instance"], info["k8s_pod_name"]));
+    }
+
+    [Theory]
+    [InlineData(JobFormat.NamespaceAndName, "shop/checkout")]
+    [InlineData(JobFormat.Namespace, "shop")]
+    public void Without_a_normalised_job_the_job_format_switch_decides(JobFormat format, string expected)
+    {
+        var batch = Batch(ServiceResource("checkout", "shop", "pod-1"), Gauge("g", "", Point(1, At)));
+
+        var series = EncodeOne(new PrometheusRemoteWriteExporterOptions { Endpoint = "http://x", JobFormat = format }, batch);
+
+        Assert.Equal(expected, LabelsOf(Assert.Single(series))["job"]);
+    }
+
+    [Fact]
     public void A_cumulative_histogram_becomes_cumulative_buckets_sum_and_count()
     {
         var point = HistogramPoint(At, [0.005, 1, 2.5], [1, 2, 3, 4], 12.5, Attr("route", "/cart"));
