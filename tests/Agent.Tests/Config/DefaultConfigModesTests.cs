@@ -40,7 +40,8 @@ public class DefaultConfigModesTests
         var (_, standalone) = DefaultConfig.For(_ => null, _ => false, () => Host);
 
         Assert.Contains("receivers: [otlp, hostmetrics, containermetrics]", daemonset, StringComparison.Ordinal);
-        Assert.Contains("processors: [servicemapping, batch]", daemonset, StringComparison.Ordinal);
+        Assert.Contains("processors: [k8sattributes, servicemapping, batch]", daemonset, StringComparison.Ordinal);
+        Assert.Contains("node_from_env_var: K8S_NODE_NAME", daemonset, StringComparison.Ordinal);
         Assert.Contains("{key: k8s.pod.uid, value: \"${env:POD_UID}\", action: insert}", sidecar, StringComparison.Ordinal);
         Assert.Contains("processors: [resource/pod, servicemapping, batch]", sidecar, StringComparison.Ordinal);
         Assert.Contains("{key: host.id, value: '0123456789abcdef0123456789abcdef', action: insert}", standalone, StringComparison.Ordinal);
