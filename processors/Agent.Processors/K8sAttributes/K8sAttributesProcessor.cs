@@ -123,9 +123,12 @@ internal sealed class K8sAttributesProcessor<TBatch> : Processor<TBatch>
             return;
         }
 
+        // A pod with one container leaves no doubt which one sent the data, also when the resource does not say (an
+        // SDK associated by its connection): its keys are added, so its spans, metrics and logs name the same one.
         var container = PodAssociationRules.StringOf(attributes, MetadataKeys.ContainerId) is { } id
             ? pod.ContainerWithId(id)
-            : PodAssociationRules.StringOf(attributes, MetadataKeys.ContainerName) is { } name ? pod.ContainerNamed(name) : null;
+            : PodAssociationRules.StringOf(attributes, MetadataKeys.ContainerName) is { } name ? pod.ContainerNamed(name)
+            : pod.Containers.Count == 1 ? pod.Containers[0] : null;
         if (container is null)
         {
             return;

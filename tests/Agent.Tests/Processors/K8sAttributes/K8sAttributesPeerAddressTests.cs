@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using Agent.Core.Components;
 using Agent.Core.Model;
 using Agent.Tests.Receivers.Otlp;
@@ -65,27 +64,10 @@ public class K8sAttributesPeerAddressTests
                 o.Protocol = OtlpExportProtocol.HttpProtobuf;
                 o.Endpoint = endpoint;
                 o.ExportProcessorType = ExportProcessorType.Simple;
-                o.HttpClientFactory = () => new HttpClient(new SocketsHttpHandler { ConnectCallback = (context, token) => ConnectFromAsync(local, context.DnsEndPoint, token) });
+                o.HttpClientFactory = () => LoopbackSource.HttpClientFrom(local);
             })
             .Build();
         source.StartActivity("POST /checkout", ActivityKind.Server)!.Stop();
         Assert.True(provider.ForceFlush(10_000));
-    }
-
-    /// <summary>Connects from <paramref name="local"/>, as a pod with that IP would.</summary>
-    private static async ValueTask<Stream> ConnectFromAsync(IPAddress local, DnsEndPoint target, CancellationToken cancellationToken)
-    {
-        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        try
-        {
-            socket.Bind(new IPEndPoint(local, 0));
-            await socket.ConnectAsync(target, cancellationToken);
-            return new NetworkStream(socket, ownsSocket: true);
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
     }
 }
