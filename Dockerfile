@@ -4,7 +4,8 @@
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
 COPY . .
-RUN dotnet publish agent/Agent/Agent.csproj -c Release -o /out /p:UseAppHost=true
+# The same command as README.md's "Publish" line (a test keeps the two equal); -o differs only in the folder.
+RUN dotnet publish agent/Agent/Agent.csproj -c Release -o /out
 
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
