@@ -193,7 +193,7 @@ internal sealed class PrometheusServer : IAsyncDisposable
         _ => double.Parse(text, CultureInfo.InvariantCulture),
     };
 
-    private static int FreePort()
+    internal static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
