@@ -47,9 +47,10 @@ public class ScrapedTargetsInPrometheusTests
         try
         {
             await Eventually.ReadUntilAsync(
-                () => prometheus.QueryAsync("count_over_time(up[30s]) >= 4"),
+                // Eight scrapes (16 s) of each target by both, so every instant compared below has data on both sides.
+                () => prometheus.QueryAsync("count_over_time(up[30s]) >= 8"),
                 up => up.Count == 4,
-                "four scrapes of each target by both",
+                "eight scrapes of each target by both",
                 seconds: 90);
 
             // Every sample Prometheus answers for `at` is at most one interval (2 s) old.
