@@ -11,7 +11,7 @@ internal sealed record PromSample(IReadOnlyDictionary<string, string> Labels, do
 
 /// <summary>
 /// A real Prometheus (found on PATH) for a test: on 127.0.0.1 with a free port, the remote-write receiver on, a
-/// throwaway TSDB directory and a config that scrapes nothing. <see cref="StartAsync"/> returns once
+/// throwaway TSDB directory and a config that scrapes nothing unless given scrape configs. <c>StartAsync</c> returns once
 /// <c>/-/ready</c> answers 200; disposing kills the process tree and deletes the directory. Reads go through the
 /// HTTP API (<c>/api/v1/query</c>, <c>/api/v1/series</c>) as a user's would.
 /// </summary>
@@ -39,16 +39,23 @@ internal sealed class PrometheusServer : IAsyncDisposable
     /// <summary>What Prometheus logged so far (for assertion messages).</summary>
     public string Log => _output.Text;
 
-    public static async Task<PrometheusServer> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<PrometheusServer> StartAsync(CancellationToken cancellationToken = default) => StartAsync(null, cancellationToken);
+
+    /// <summary>
+    /// The same with <paramref name="scrapeConfigs"/>: given Prometheus' own port, the entries of its
+    /// <c>scrape_configs</c> as YAML list items (so it can scrape itself).
+    /// </summary>
+    public static async Task<PrometheusServer> StartAsync(Func<int, string>? scrapeConfigs, CancellationToken cancellationToken = default)
     {
         string binary = FindOnPath("prometheus")
             ?? throw new InvalidOperationException("prometheus is not on PATH; ./test.sh installs Debian's prometheus package");
         string directory = Path.Combine(Path.GetTempPath(), "agent-prometheus", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(Path.Combine(directory, "data"));
         string config = Path.Combine(directory, "prometheus.yml");
-        await File.WriteAllTextAsync(config, "global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs: []\n", cancellationToken);
-
         int port = FreePort();
+        string scrapes = scrapeConfigs is null ? " []\n" : "\n" + scrapeConfigs(port);
+        await File.WriteAllTextAsync(config, "global:\n  scrape_interval: 1h\n  evaluation_interval: 1h\nscrape_configs:" + scrapes, cancellationToken);
+
         var start = new ProcessStartInfo(binary)
         {
             RedirectStandardOutput = true,

@@ -29,6 +29,10 @@ internal sealed partial class ScrapeAssembler
     private readonly ScrapeConfig _config;
     private readonly List<SeriesGroup> _seen = [];
     private readonly List<SeriesGroup> _gone = [];
+
+    // Groups of failed scrapes, kept in the cache so the next good scrape does not count them as added; the ones
+    // that good scrape does not see are forgotten then.
+    private readonly List<SeriesGroup> _afterFailure = [];
     private char[] _chars = new char[256];
     private long _scrape;
 
@@ -97,11 +101,19 @@ internal sealed partial class ScrapeAssembler
             : null;
         if (outcome.Failure is not null)
         {
-            // As in Prometheus, a failed scrape keeps nothing: its series are as good as absent.
+            // As in Prometheus, a failed scrape keeps nothing: its series are as good as absent (stale), but the
+            // cache remembers them, so a recovered target does not report every series as added.
+            _afterFailure.AddRange(previousSeen);
+            _afterFailure.AddRange(_seen);
             _seen.Clear();
             _gone.AddRange(previousSeen);
-            Forget(previousSeen);
             return;
+        }
+
+        if (_afterFailure.Count > 0)
+        {
+            Forget(_afterFailure.Where(group => group.LastScrape != scrape));
+            _afterFailure.Clear();
         }
 
         foreach (var group in previousSeen)

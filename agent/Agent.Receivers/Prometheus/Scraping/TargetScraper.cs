@@ -187,13 +187,15 @@ internal sealed partial class TargetScraper
     /// <summary>Reads the body into the target's buffer, kept across scrapes; past <c>body_size_limit</c> it stops and fails.</summary>
     private async Task<int> ReadBodyAsync(Stream body, CancellationToken cancellationToken)
     {
+        // Without a limit the buffer may grow to the largest array; with one, to one byte past it (to notice it).
         long limit = _config.BodySizeLimit is { Bytes: > 0 } size ? size.Bytes : long.MaxValue;
+        long most = Math.Min(limit, Array.MaxLength - 1) + 1;
         int length = 0;
         while (true)
         {
             if (length == _body.Length)
             {
-                int grown = (int)Math.Min(Math.Max(64 * 1024, (long)_body.Length * 2), Math.Min(limit + 1, Array.MaxLength));
+                int grown = (int)Math.Min(Math.Max(64 * 1024, (long)_body.Length * 2), most);
                 if (grown <= _body.Length)
                 {
                     break;

@@ -93,10 +93,12 @@ public class ScrapeAssemblerTests
         Assert.Equal(1, failure.InvalidLines["bad_labels"]);
         Assert.Equal("a", Assert.Single(failed.Metrics).Name);
 
-        // The next good scrape reads everything again: nothing seen in the failed one counts as a duplicate.
+        // The next good scrape reads everything again: nothing seen in the failed one counts as a duplicate, and
+        // only b (forgotten when it went away before the failure) counts as added, not a.
         var (recovered, _, good) = Scrape(assembler, "a 1\nb 2\n");
         Assert.Empty(good.DroppedSamples);
         Assert.Equal(["a", "b"], recovered.Metrics.Select(m => m.Name));
+        Assert.Equal(1, good.SeriesAdded);
     }
 
     [Fact]
