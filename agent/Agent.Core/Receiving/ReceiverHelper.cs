@@ -12,7 +12,8 @@ namespace Agent.Core.Receiving;
 /// attaches a fresh <see cref="BatchNotifier"/>, sets the client's <see cref="Batch.Context"/>, hands the batch to
 /// the next consumer and awaits it (backpressure: a full pipeline makes the receiver wait, up to
 /// <c>backpressureTimeout</c>), optionally waits for delivery, and counts the items in
-/// <c>otelcol_receiver_accepted_*</c> or <c>otelcol_receiver_refused_*</c> under the receiver's id and the transport.
+/// <c>otelcol_receiver_accepted_*</c> (the pipeline took them) or <c>otelcol_receiver_refused_*</c> (it did not) under the
+/// receiver's id and the transport.
 /// Every wait gives up when the receiver's shutdown deadline passes (<see cref="AbandonWhen"/>).
 /// </summary>
 public sealed class ReceiverHelper
@@ -71,19 +72,20 @@ public sealed class ReceiverHelper
         batch.Context = client;
 
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandon.Token);
-        var (outcome, message) = await HandOverAsync(next, batch, waiting.Token).ConfigureAwait(false)
-            ?? (_awaitDelivery ? await AwaitDeliveryAsync(notifier, waiting.Token, cancellationToken).ConfigureAwait(false) : (ReceiveOutcome.Accepted, string.Empty));
-
-        if (outcome == ReceiveOutcome.Accepted)
+        if (await HandOverAsync(next, batch, waiting.Token).ConfigureAwait(false) is { } notTaken)
         {
-            Telemetry.Accepted(transport, signal, items);
-        }
-        else
-        {
+            var (refused, why) = notTaken;
             Telemetry.Refused(transport, signal, items);
-            _logger.LogDebug("Receiver {Receiver} refused {Items} {Signal} over {Transport}: {Reason}", _receiver, items, signal.ItemName(), transport, message);
+            _logger.LogDebug("Receiver {Receiver} refused {Items} {Signal} over {Transport}: {Reason}", _receiver, items, signal.ItemName(), transport, why);
+            return new(refused, why, notifier.Completion);
         }
 
+        // Taken by the pipeline is accepted, whatever the answer after waiting for delivery: from here the exporters
+        // count each item once, sent or failed, so an item is never both refused here and sent there.
+        Telemetry.Accepted(transport, signal, items);
+        var (outcome, message) = _awaitDelivery
+            ? await AwaitDeliveryAsync(notifier, waiting.Token, cancellationToken).ConfigureAwait(false)
+            : (ReceiveOutcome.Accepted, string.Empty);
         return new(outcome, message, notifier.Completion);
     }
 

@@ -68,10 +68,12 @@ public sealed class OtlpProtocolsOptions : IPresenceAware, IValidatable
 }
 
 /// <summary>The <c>protocols.grpc</c> block.</summary>
-public sealed class OtlpGrpcOptions : IValidatable
+public sealed class OtlpGrpcOptions : IValidatable, IListeningOptions
 {
     /// <summary><c>host:port</c>; an empty host listens on every interface, port 0 picks a free port.</summary>
     public string Endpoint { get; set; } = "localhost:4317";
+
+    public (string Key, string Endpoint)? ListenAddress => ("endpoint", Endpoint);
 
     /// <summary>
     /// The largest request accepted, in MiB, checked both on the wire and after decompression (RESOURCE_EXHAUSTED
@@ -97,10 +99,12 @@ public sealed class OtlpGrpcOptions : IValidatable
 }
 
 /// <summary>The <c>protocols.http</c> block.</summary>
-public sealed class OtlpHttpOptions : IValidatable
+public sealed class OtlpHttpOptions : IValidatable, IListeningOptions
 {
     /// <summary><c>host:port</c>; an empty host listens on every interface, port 0 picks a free port.</summary>
     public string Endpoint { get; set; } = "localhost:4318";
+
+    public (string Key, string Endpoint)? ListenAddress => ("endpoint", Endpoint);
 
     public string TracesUrlPath { get; set; } = "/v1/traces";
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Threading.Channels;
 using Agent.Config;
 using Agent.Service;
 using Agent.Telemetry;
@@ -6,9 +7,16 @@ using Microsoft.Extensions.Logging;
 
 namespace Agent.Cli;
 
-/// <summary><c>agent run</c>: load the configuration, start, wait for SIGTERM/SIGINT, drain, exit 0.</summary>
+/// <summary>
+/// <c>agent run</c>: load the configuration, start, then wait: SIGTERM, SIGINT or SIGQUIT drain and exit 0, SIGHUP
+/// reloads the configuration, SIGUSR1 and SIGUSR2 are logged and ignored (their default would kill the process).
+/// </summary>
 internal static class RunCommand
 {
+    // Linux numbers; PosixSignal names only the signals every platform shares, and takes others by raw value.
+    private const PosixSignal SIGUSR1 = (PosixSignal)10;
+    private const PosixSignal SIGUSR2 = (PosixSignal)12;
+
     public static async Task<int> ExecuteAsync(FileInfo? file, TimeSpan shutdownTimeout, string? dataDirectory)
     {
         Prometheus.Metrics.SuppressDefaultMetrics(new Prometheus.SuppressDefaultMetricOptions
@@ -18,19 +26,12 @@ internal static class RunCommand
             SuppressDebugMetrics = true,
         });
 
+        var source = new ConfigSource(file);
+        (string Name, string Text) text;
         AgentConfig config;
         try
         {
-            var loader = new ConfigLoader(ComponentRegistry.BuiltIn);
-            if (file is null)
-            {
-                var (name, yaml) = DefaultConfig.For(Environment.GetEnvironmentVariable, File.Exists);
-                config = loader.Load(name, yaml);
-            }
-            else
-            {
-                config = loader.LoadFile(file.FullName);
-            }
+            (text, config) = source.Load();
         }
         catch (ConfigException ex)
         {
@@ -42,18 +43,29 @@ internal static class RunCommand
             return 1;
         }
 
+        string data = dataDirectory ?? ComponentHost.DefaultDataDirectoryFor(Environment.GetEnvironmentVariable);
+        if (DirectoryPaths.Obstacle(data) is { } obstacle)
+        {
+            string option = dataDirectory is null ? "data directory (AGENT_DATA_DIR or the default)" : "--data-dir";
+            await Console.Error.WriteLineAsync($"{option}: {obstacle}").ConfigureAwait(false);
+            return 1;
+        }
+
         using var loggerFactory = AgentLogging.Create(config.Telemetry.Logs);
         var logger = loggerFactory.CreateLogger("agent");
         using var stop = new CancellationTokenSource();
+        var reloads = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Reload);
+        using var sigusr1 = PosixSignalRegistration.Create(SIGUSR1, Ignore);
+        using var sigusr2 = PosixSignalRegistration.Create(SIGUSR2, Ignore);
 
-        AgentInstance agent;
+        await using var agent = new ReloadingAgent(source, data, shutdownTimeout, loggerFactory);
         try
         {
-            string data = dataDirectory ?? ComponentHost.DefaultDataDirectoryFor(Environment.GetEnvironmentVariable);
-            agent = await AgentInstance.StartAsync(config, loggerFactory, data, shutdownTimeout, stop.Token).ConfigureAwait(false);
+            await agent.StartAsync(text, config, stop.Token).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -63,11 +75,18 @@ internal static class RunCommand
 
         try
         {
-            await Task.Delay(Timeout.Infinite, stop.Token).ConfigureAwait(false);
+            while (true)
+            {
+                await reloads.Reader.ReadAsync(stop.Token).ConfigureAwait(false);
+                if (!await agent.ReloadAsync(stop.Token).ConfigureAwait(false))
+                {
+                    return 1;
+                }
+            }
         }
         catch (OperationCanceledException)
         {
-            // The signal handler asked us to stop.
+            // A signal handler asked us to stop.
         }
 
         await agent.StopAsync().ConfigureAwait(false);
@@ -77,6 +96,20 @@ internal static class RunCommand
         {
             context.Cancel = true;
             stop.Cancel();
+        }
+
+        void Reload(PosixSignalContext context)
+        {
+            context.Cancel = true;
+
+            // Signals that come while a reload runs fold into one more reload after it, which reads the latest file.
+            reloads.Writer.TryWrite(true);
+        }
+
+        void Ignore(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            logger.LogInformation("Received signal {Signal}; the agent does not use it and keeps running", context.Signal == SIGUSR1 ? "SIGUSR1" : "SIGUSR2");
         }
     }
 }

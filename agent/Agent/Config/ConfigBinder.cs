@@ -35,18 +35,28 @@ internal sealed class ConfigBinder
     /// <summary>An error at a key path recorded during binding, or at the nearest recorded parent.</summary>
     public void ErrorAt(string path, string message)
     {
+        var mark = PositionOf(path);
+        Errors.Add(mark is { } at
+            ? new ConfigError(_file, (int)at.Line, (int)at.Column, path, WithUnsetVariables(path, message))
+            : new ConfigError(_file, 0, 0, path, message));
+    }
+
+    /// <summary>Where <paramref name="path"/> (or its nearest recorded parent) was written, as <c>file:line:column</c>.</summary>
+    public string Location(string path) =>
+        PositionOf(path) is { } at ? $"{_file}:{at.Line}:{at.Column}" : _file;
+
+    private Mark? PositionOf(string path)
+    {
         for (string probe = path; ; probe = probe[..probe.LastIndexOf('.')])
         {
             if (_positions.TryGetValue(probe, out var mark))
             {
-                Errors.Add(new ConfigError(_file, (int)mark.Line, (int)mark.Column, path, WithUnsetVariables(path, message)));
-                return;
+                return mark;
             }
 
             if (!probe.Contains('.', StringComparison.Ordinal))
             {
-                Errors.Add(new ConfigError(_file, 0, 0, path, message));
-                return;
+                return null;
             }
         }
     }

@@ -25,19 +25,19 @@ internal sealed class ConfigLoader
         _environment = environment ?? Environment.GetEnvironmentVariable;
     }
 
-    public AgentConfig LoadFile(string path)
+    public AgentConfig LoadFile(string path) => Load(path, ReadFile(path));
+
+    /// <summary>The text of a configuration file; a file that cannot be read is a configuration error.</summary>
+    public static string ReadFile(string path)
     {
-        string text;
         try
         {
-            text = File.ReadAllText(path);
+            return File.ReadAllText(path);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw new ConfigException([new ConfigError(path, 0, 0, "(file)", $"cannot read the configuration: {ex.Message}")]);
         }
-
-        return Load(path, text);
     }
 
     /// <summary>Parses and validates <paramref name="text"/>; <paramref name="source"/> names it in errors.</summary>
@@ -69,7 +69,12 @@ internal sealed class ConfigLoader
         }
         catch (YamlException ex)
         {
-            binder.Errors.Add(new ConfigError(source, (int)ex.Start.Line, (int)ex.Start.Column, "(yaml)", ex.InnerException?.Message ?? ex.Message));
+            // YamlDotNet reports a tab in the indentation at the start of the enclosing mapping (1:1 for the
+            // root), not where the tab is: find the tab itself.
+            var (line, column) = ex.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FirstIndentationTab(text) is { } tab
+                ? tab
+                : ((int)ex.Start.Line, (int)ex.Start.Column);
+            binder.Errors.Add(new ConfigError(source, line, column, "(yaml)", ex.InnerException?.Message ?? ex.Message));
             return null;
         }
         catch (InvalidOperationException)
@@ -93,6 +98,31 @@ internal sealed class ConfigLoader
         }
 
         return root;
+    }
+
+    /// <summary>The line and column (1-based) of the first tab among a line's leading blanks, if any.</summary>
+    private static (int Line, int Column)? FirstIndentationTab(string text)
+    {
+        int line = 1, column = 1;
+        bool leading = true;
+        foreach (char c in text)
+        {
+            if (c == '\n')
+            {
+                (line, column, leading) = (line + 1, 1, true);
+                continue;
+            }
+
+            if (leading && c == '\t')
+            {
+                return (line, column);
+            }
+
+            leading &= c == ' ';
+            column++;
+        }
+
+        return null;
     }
 
     private void ReadRoot(YamlMappingNode root, AgentConfig config, ConfigBinder binder)
@@ -124,6 +154,7 @@ internal sealed class ConfigLoader
         var connectorUses = new List<ConnectorUse>();
         ReadService(service, config, connectorUses, binder);
         ConnectorValidation.Validate(config, connectorUses, binder);
+        ListenAddressValidation.Validate(config, binder);
     }
 
     private void ReadSection(ComponentKind kind, YamlNode node, AgentConfig config, ConfigBinder binder)

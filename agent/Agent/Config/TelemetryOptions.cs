@@ -32,13 +32,15 @@ internal sealed class TelemetryLogsOptions : IValidatable
     }
 }
 
-internal sealed class TelemetryMetricsOptions : IValidatable
+internal sealed class TelemetryMetricsOptions : IValidatable, IListeningOptions
 {
     /// <summary>Where <c>/metrics</c>, <c>/healthz</c> and <c>/readyz</c> are served; as in the Collector, localhost:8888.</summary>
     public string Address { get; set; } = "localhost:8888";
 
     /// <summary>none turns the endpoint off; basic, normal and detailed serve it.</summary>
     public string Level { get; set; } = "normal";
+
+    public (string Key, string Endpoint)? ListenAddress => Level == "none" ? null : ("address", Address);
 
     public IEnumerable<(string Key, string Message)> Validate()
     {

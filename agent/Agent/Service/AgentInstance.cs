@@ -14,9 +14,10 @@ internal sealed class AgentInstance : IAsyncDisposable
     private readonly TimeSpan _shutdownTimeout;
     private int _stopped;
 
-    private AgentInstance(Topology topology, EmbeddedHttpServer? telemetry, AgentHealth health, ILogger logger, TimeSpan shutdownTimeout)
+    private AgentInstance(Topology topology, EmbeddedHttpServer? telemetry, AgentHealth health, PrometheusTelemetryRegistry metrics, ILogger logger, TimeSpan shutdownTimeout)
     {
         _topology = topology;
+        Metrics = metrics;
         _telemetry = telemetry;
         Health = health;
         _logger = logger;
@@ -24,6 +25,9 @@ internal sealed class AgentInstance : IAsyncDisposable
     }
 
     public AgentHealth Health { get; }
+
+    /// <summary>The agent's own metrics, kept across a configuration reload.</summary>
+    public PrometheusTelemetryRegistry Metrics { get; }
 
     public Topology Topology => _topology;
 
@@ -35,11 +39,14 @@ internal sealed class AgentInstance : IAsyncDisposable
         ILoggerFactory loggerFactory,
         string dataDirectory,
         TimeSpan shutdownTimeout,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        PrometheusTelemetryRegistry? metrics = null)
     {
         var logger = loggerFactory.CreateLogger("agent");
         var health = new AgentHealth();
-        var metrics = new PrometheusTelemetryRegistry();
+
+        // A reload passes the running registry on, so the agent's counters go on rather than restart from zero.
+        metrics ??= new PrometheusTelemetryRegistry();
         var host = new ComponentHost(loggerFactory, dataDirectory, health, metrics);
         var topology = Topology.Build(config, host, logger);
         EmbeddedHttpServer? telemetry = null;
@@ -69,7 +76,7 @@ internal sealed class AgentInstance : IAsyncDisposable
             config.Source,
             string.Join(", ", config.Pipelines.Select(p => p.Id.ToString())),
             telemetry is null ? "(off)" : string.Join(", ", telemetry.EndPoints));
-        return new AgentInstance(topology, telemetry, health, logger, shutdownTimeout);
+        return new AgentInstance(topology, telemetry, health, metrics, logger, shutdownTimeout);
     }
 
     /// <summary>Stops taking data, drains what was accepted within the shutdown timeout, then stops serving telemetry.</summary>

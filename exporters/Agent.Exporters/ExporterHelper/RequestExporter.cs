@@ -51,7 +51,8 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
         // A partitioned exporter gets a shard per consumer; otherwise all consumers share one shard.
         _partitioner = new RequestPartitioner(encoder.Partitioned ? queue.NumConsumers : 1);
         _queue = new MemoryRequestQueue(queue, _partitioner.Shards);
-        _sender = new RetrySender(sender, retry, timeout, time ?? TimeProvider.System, () => _stopSending.IsCancellationRequested);
+        var clock = time ?? TimeProvider.System;
+        _sender = new RetrySender(sender, retry, timeout, clock, () => _stopSending.IsCancellationRequested, new FailureLog(exporter.ToString(), logger, clock));
         _outcomes = new SendOutcomes(exporter, telemetry, logger);
     }
 

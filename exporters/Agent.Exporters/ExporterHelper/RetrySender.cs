@@ -15,9 +15,11 @@ internal sealed class RetrySender
     private readonly TimeSpan _timeout;
     private readonly TimeProvider _time;
     private readonly ResiliencePipeline _retry;
+    private readonly FailureLog? _failures;
 
-    public RetrySender(IRequestSender sender, RetryOptions retry, TimeSpan timeout, TimeProvider time, Func<bool> stopping)
+    public RetrySender(IRequestSender sender, RetryOptions retry, TimeSpan timeout, TimeProvider time, Func<bool> stopping, FailureLog? failures = null)
     {
+        _failures = failures;
         _sender = sender;
         _timeout = timeout;
         _time = time;
@@ -42,6 +44,22 @@ internal sealed class RetrySender
     }
 
     private async ValueTask<SendResult> SendOnceAsync(ExportRequest request, CancellationToken stopping)
+    {
+        try
+        {
+            var result = await SendWithTimeoutAsync(request, stopping).ConfigureAwait(false);
+            _failures?.Succeeded();
+            return result;
+        }
+        catch (Exception ex) when (ex is not PermanentException && !stopping.IsCancellationRequested)
+        {
+            // A permanent refusal is an answer from a reachable backend, logged with its drop; this is an outage.
+            _failures?.Failed(ex);
+            throw;
+        }
+    }
+
+    private async ValueTask<SendResult> SendWithTimeoutAsync(ExportRequest request, CancellationToken stopping)
     {
         if (_timeout <= TimeSpan.Zero)
         {

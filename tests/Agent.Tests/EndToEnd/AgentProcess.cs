@@ -101,7 +101,10 @@ internal sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM, as the kubelet does when a pod stops.</summary>
-    public void Terminate() => Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
+    public void Terminate() => Signal("TERM");
+
+    /// <summary>Sends a signal by name (HUP, USR1, ...), as <c>kill -NAME</c> does.</summary>
+    public void Signal(string name) => Process.Start("kill", [$"-{name}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])!.WaitForExit();
 
     public async ValueTask DisposeAsync()
     {

@@ -143,5 +143,89 @@ public sealed class CommandLineTests : IDisposable
         Assert.DoesNotContain("IO_PathNotFound", output, StringComparison.Ordinal);
     }
 
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task A_storage_directory_under_a_regular_file_is_refused_by_validate()
+    {
+        string file = Write("not-a-folder", "x");
+        string path = Write("storage.yaml", $"""
+            receivers:
+              otlp:
+                protocols:
+                  http:
+                    endpoint: 127.0.0.1:0
+            exporters:
+              debug:
+            extensions:
+              file_storage:
+                directory: {file}/state
+                create_directory: true
+            service:
+              extensions: [file_storage]
+              pipelines:
+                logs:
+                  receivers: [otlp]
+                  exporters: [debug]
+            """);
+
+        var (code, output) = await AgentProcess.RunAsync("validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}:10:5: extensions.file_storage.directory: \"{file}/state\" lies under \"{file}\", which is a file, not a directory", output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task Run_refuses_a_data_directory_under_a_regular_file_before_starting()
+    {
+        string file = Write("not-a-folder", "x");
+        string path = Write("run.yaml", """
+            receivers:
+              otlp:
+                protocols:
+                  http:
+                    endpoint: 127.0.0.1:0
+            exporters:
+              debug:
+            service:
+              telemetry:
+                metrics:
+                  level: none
+              pipelines:
+                logs:
+                  receivers: [otlp]
+                  exporters: [debug]
+            """);
+
+        var (code, output) = await AgentProcess.RunAsync("run", "--config", path, "--data-dir", Path.Combine(file, "data"));
+
+        Assert.Equal(1, code);
+        Assert.Contains($"--data-dir: \"{Path.Combine(file, "data")}\" lies under \"{file}\", which is a file, not a directory", output, StringComparison.Ordinal);
+    }
+
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task Validate_refuses_two_receivers_on_one_port()
+    {
+        string path = Write("ports.yaml", """
+            receivers:
+              otlp:
+                protocols:
+                  grpc:
+                    endpoint: 0.0.0.0:4317
+                  http:
+                    endpoint: 127.0.0.1:4317
+            exporters:
+              debug:
+            service:
+              pipelines:
+                logs:
+                  receivers: [otlp]
+                  exporters: [debug]
+            """);
+
+        var (code, output) = await AgentProcess.RunAsync("validate", "--config", path);
+
+        Assert.Equal(1, code);
+        Assert.Contains($"{path}:7:9: receivers.otlp.protocols.http.endpoint: port 4317 is already used by receivers.otlp.protocols.grpc.endpoint ({path}:5:9)", output, StringComparison.Ordinal);
+    }
+
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 }

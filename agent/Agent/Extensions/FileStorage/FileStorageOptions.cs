@@ -16,7 +16,11 @@ public sealed class FileStorageOptions : IValidatable
 
     public IEnumerable<(string Key, string Message)> Validate()
     {
-        if (Directory.Length > 0 && !CreateDirectory && !System.IO.Directory.Exists(Directory))
+        if (Directory.Length > 0 && Config.DirectoryPaths.Obstacle(Directory) is { } obstacle)
+        {
+            yield return ("directory", obstacle);
+        }
+        else if (Directory.Length > 0 && !CreateDirectory && !System.IO.Directory.Exists(Directory))
         {
             yield return ("directory", $"\"{Directory}\" does not exist (set create_directory: true to create it)");
         }

@@ -4,9 +4,11 @@ using Agent.Http;
 namespace Agent.Extensions.HealthCheck;
 
 /// <summary>The Collector's <c>health_check</c> options.</summary>
-public sealed class HealthCheckOptions : IValidatable
+public sealed class HealthCheckOptions : IValidatable, IListeningOptions
 {
     public string Endpoint { get; set; } = "localhost:13133";
+
+    public (string Key, string Endpoint)? ListenAddress => ("endpoint", Endpoint);
 
     public string Path { get; set; } = "/";
 

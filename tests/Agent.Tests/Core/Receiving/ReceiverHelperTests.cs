@@ -78,8 +78,31 @@ public class ReceiverHelperTests
         var result = await helper.ReceiveAsync(next, Metrics(("a", 4)), Transport, ClientContext.Empty, CancellationToken.None);
 
         Assert.Equal(expected, result.Outcome);
-        Assert.Equal(fate == DeliveryStatus.Delivered ? 4 : 0, Accepted(context, Signal.Metrics));
-        Assert.Equal(fate == DeliveryStatus.Delivered ? 0 : 4, Refused(context, Signal.Metrics));
+
+        // The pipeline took the batch: accepted, whatever its fate; the exporter counts that fate, once.
+        Assert.Equal(4, Accepted(context, Signal.Metrics));
+        Assert.Equal(0, Refused(context, Signal.Metrics));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task A_client_that_stops_waiting_for_delivery_leaves_its_items_accepted_not_refused()
+    {
+        var context = Context();
+        var next = new RecordingConsumer<TracesBatch>(completeWith: null);
+        var helper = new ReceiverHelper(context, NullLogger.Instance, awaitDelivery: true);
+        using var client = new CancellationTokenSource();
+
+        var waiting = helper.ReceiveAsync(next, Traces(("a", 3)), Transport, ClientContext.Empty, client.Token);
+        await client.CancelAsync();
+        var result = await waiting;
+        Assert.Single(next.Received).Complete(DeliveryStatus.Delivered);
+
+        // The client hears "retry" (its data may still arrive), but the items were taken: were they also counted
+        // refused, an exporter that later sends them would make them both refused and sent.
+        Assert.Equal(ReceiveOutcome.Retryable, result.Outcome);
+        Assert.Equal(DeliveryStatus.Delivered, await result.Delivery);
+        Assert.Equal(3, Accepted(context, Signal.Traces));
+        Assert.Equal(0, Refused(context, Signal.Traces));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]

@@ -238,7 +238,10 @@ public class OtlpHttpTests
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.NotNull(response.Headers.RetryAfter);
         Assert.Single(otlp.Traces.Received);
-        Assert.Equal(1, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
+
+        // The pipeline took the span: accepted, not refused, whatever its delivery (the exporter counts that).
+        Assert.Equal(1, SelfMetrics.AcceptedValue(otlp.Name, "http", Signal.Traces));
+        Assert.Equal(0, SelfMetrics.RefusedValue(otlp.Name, "http", Signal.Traces));
 
         otlp.Traces.Decide = _ => DeliveryStatus.Delivered;
         await AssertStillServesAsync(otlp);
