@@ -11,7 +11,10 @@ namespace Agent.Receivers.Prometheus.Scraping;
 /// each series by its bytes as written, so a series seen before costs a lookup (no label parsing, relabelling or
 /// string) and only new series are labelled, relabelled and interned. It applies <c>honor_labels</c>,
 /// <c>metric_relabel_configs</c>, <c>label_limit</c> and <c>sample_limit</c>, drops duplicates and timestamps too
-/// far ahead (counted), and tells which groups went away since the previous scrape. Not thread-safe: one per target.
+/// far ahead (counted), and tells which groups went away since the previous scrape. Memory stays bounded by what
+/// the target serves: after each good scrape the cache forgets every series and group that scrape did not have
+/// (including series relabelling dropped), and a scrape where nothing went away touches no memory at all (the
+/// previous and current sets are two lists swapped). Not thread-safe: one per target.
 /// </summary>
 internal sealed partial class ScrapeAssembler
 {
@@ -27,14 +30,14 @@ internal sealed partial class ScrapeAssembler
     private readonly IReadOnlyDictionary<string, string> _targetLabels;
     private readonly Relabeler _metricRelabeler;
     private readonly ScrapeConfig _config;
-    private readonly List<SeriesGroup> _seen = [];
     private readonly List<SeriesGroup> _gone = [];
-
-    // Groups of failed scrapes, kept in the cache so the next good scrape does not count them as added; the ones
-    // that good scrape does not see are forgotten then.
-    private readonly List<SeriesGroup> _afterFailure = [];
+    private List<SeriesGroup> _seen = [];
+    private List<SeriesGroup> _previous = [];
     private char[] _chars = new char[256];
     private long _scrape;
+
+    // Distinct cached series this scrape met: when it equals the cache's size, there is nothing to forget.
+    private int _touched;
 
     public ScrapeAssembler(ScrapeConfig config, IReadOnlyDictionary<string, string> targetLabels)
     {
@@ -42,6 +45,9 @@ internal sealed partial class ScrapeAssembler
         _targetLabels = targetLabels;
         _metricRelabeler = new Relabeler(config.MetricRelabelConfigs);
     }
+
+    /// <summary>How many series and groups the cache holds, for the tests of its bounds.</summary>
+    internal (int Series, int Groups) CacheSize => (_series.Count, _groups.Count);
 
     /// <summary>The groups the last good scrape filled.</summary>
     public IReadOnlyList<SeriesGroup> Seen => _seen;
@@ -57,9 +63,11 @@ internal sealed partial class ScrapeAssembler
     public void Read(ReadOnlySpan<byte> body, ExpositionFormat format, DateTimeOffset scrapeTime, ScrapeOutcome outcome)
     {
         long scrape = ++_scrape;
-        var previousSeen = _seen.ToArray();
+        (_previous, _seen) = (_seen, _previous);
         _seen.Clear();
         _gone.Clear();
+        _touched = 0;
+        int families = 0;
         ulong scrapeNanos = (ulong)scrapeTime.ToUnixTimeMilliseconds() * 1_000_000UL;
         long maxTimestamp = (scrapeTime + MaxFuture).ToUnixTimeMilliseconds();
         var labelScratch = ArrayPool<LabelSpan>.Shared.Rent(MaxLabels);
@@ -74,6 +82,7 @@ internal sealed partial class ScrapeAssembler
                         ScrapeOutcome.Add(outcome.InvalidLines, Reason(reader.Error));
                         break;
                     case LineKind.Type:
+                        families++;
                         Remember(_types, reader.Name, reader.Text);
                         break;
                     case LineKind.Help:
@@ -102,21 +111,14 @@ internal sealed partial class ScrapeAssembler
         if (outcome.Failure is not null)
         {
             // As in Prometheus, a failed scrape keeps nothing: its series are as good as absent (stale), but the
-            // cache remembers them, so a recovered target does not report every series as added.
-            _afterFailure.AddRange(previousSeen);
-            _afterFailure.AddRange(_seen);
+            // cache remembers them until the next good scrape, so a recovered target does not report every series
+            // as added.
             _seen.Clear();
-            _gone.AddRange(previousSeen);
+            _gone.AddRange(_previous);
             return;
         }
 
-        if (_afterFailure.Count > 0)
-        {
-            Forget(_afterFailure.Where(group => group.LastScrape != scrape));
-            _afterFailure.Clear();
-        }
-
-        foreach (var group in previousSeen)
+        foreach (var group in _previous)
         {
             if (group.LastScrape != scrape)
             {
@@ -124,7 +126,8 @@ internal sealed partial class ScrapeAssembler
             }
         }
 
-        Forget(_gone);
+        ForgetUnseen(scrape);
+        ForgetMetadata(families);
     }
 
     /// <summary>Everything the target had, for the staleness markers when it goes away.</summary>
@@ -150,6 +153,7 @@ internal sealed partial class ScrapeAssembler
         }
 
         cached.LastScrape = scrape;
+        _touched++;
         if (cached.Group is not { } group)
         {
             return;
@@ -234,37 +238,62 @@ internal sealed partial class ScrapeAssembler
         return cached;
     }
 
-    private static void Remember(Dictionary<string, string> into, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text)
+    /// <summary>Keeps a TYPE or HELP text; an unchanged one costs a lookup and a compare, no string.</summary>
+    private void Remember(Dictionary<string, string> into, ReadOnlySpan<byte> name, ReadOnlySpan<byte> text)
     {
-        string key = Encoding.UTF8.GetString(name);
-        if (!into.TryGetValue(key, out string? known) || !Encoding.UTF8.GetBytes(known).AsSpan().SequenceEqual(text))
+        int most = Encoding.UTF8.GetMaxCharCount(name.Length) + Encoding.UTF8.GetMaxCharCount(text.Length);
+        if (_chars.Length < most)
         {
-            into[key] = Encoding.UTF8.GetString(text);
+            _chars = new char[Math.Max(most, _chars.Length * 2)];
+        }
+
+        int nameLength = Encoding.UTF8.GetChars(name, _chars);
+        int textLength = Encoding.UTF8.GetChars(text, _chars.AsSpan(nameLength));
+        var key = _chars.AsSpan(0, nameLength);
+        var value = _chars.AsSpan(nameLength, textLength);
+        var lookup = into.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (!lookup.TryGetValue(key, out string? known) || !value.SequenceEqual(known))
+        {
+            lookup[key] = value.ToString();
         }
     }
 
-    private void Forget(IEnumerable<SeriesGroup> groups)
+    /// <summary>Drops the cached series and groups the good scrape <paramref name="scrape"/> did not fill.</summary>
+    private void ForgetUnseen(long scrape)
     {
-        var gone = groups.ToHashSet();
-        if (gone.Count == 0)
+        if (_touched == _series.Count && _seen.Count == _groups.Count)
         {
             return;
         }
 
-        foreach (var (key, series) in _series.ToArray())
+        // Removing while enumerating is allowed for Dictionary and allocates nothing.
+        foreach (var (key, series) in _series)
         {
-            if (series.Group is { } group && gone.Contains(group))
+            if (series.LastScrape != scrape || series.Group is { } group && group.LastScrape != scrape)
             {
                 _series.Remove(key);
             }
         }
 
-        foreach (var (key, group) in _groups.ToArray())
+        foreach (var (key, group) in _groups)
         {
-            if (gone.Contains(group))
+            if (group.LastScrape != scrape)
             {
                 _groups.Remove(key);
             }
+        }
+    }
+
+    /// <summary>
+    /// Forgets TYPE and HELP texts once they are mostly of families no longer served (a target whose metric names
+    /// churn); the next scrape learns the current ones again.
+    /// </summary>
+    private void ForgetMetadata(int families)
+    {
+        if (_types.Count > 2 * families + 64)
+        {
+            _types.Clear();
+            _help.Clear();
         }
     }
 

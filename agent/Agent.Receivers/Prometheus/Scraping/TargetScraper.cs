@@ -17,7 +17,9 @@ namespace Agent.Receivers.Prometheus.Scraping;
 /// so targets spread over the interval and a slow one delays no other. Each scrape is fetched (Accept preferring
 /// OpenMetrics, gzip, bounded by the timeout and <c>body_size_limit</c>), read by the target's assembler and sent
 /// as one batch with the report series (<c>up</c>, <c>scrape_duration_seconds</c>, …) and staleness markers for
-/// what went away; stopping the target sends markers for everything it had.
+/// what went away; stopping the target sends markers for everything it had, report series included. The report
+/// series carry the target's labels as Prometheus attaches them: job and instance through the resource, every other
+/// label of the target after relabelling as point attributes.
 /// </summary>
 internal sealed partial class TargetScraper
 {
@@ -33,8 +35,11 @@ internal sealed partial class TargetScraper
     private readonly ScrapeOutcome _outcome = new();
     private readonly CancellationTokenSource _stopping = new();
     private byte[] _body = [];
+    private readonly KeyValue[] _reportAttributes;
     private Task _loop = Task.CompletedTask;
-    private bool _wasUp;
+
+    // When the last report was written (0: never), so the markers of a stop come after it.
+    private ulong _reportedNanos;
 
     public TargetScraper(ScrapeTarget target, ScrapeConfig config, HttpClient http, ReceiverHelper receiving, IConsumer<MetricsBatch> next, TargetTelemetry telemetry, TimeProvider time, ILogger logger)
     {
@@ -47,6 +52,7 @@ internal sealed partial class TargetScraper
         _time = time;
         _logger = logger;
         _assembler = new ScrapeAssembler(config, target.Labels);
+        _reportAttributes = ReportAttributes(target);
     }
 
     public ScrapeTarget Target => _target;
@@ -59,13 +65,16 @@ internal sealed partial class TargetScraper
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         _assembler.Stop();
-        if (_assembler.Gone.Count > 0 || _wasUp)
+        if (_reportedNanos == 0)
         {
-            var scope = NewScope();
-            ulong now = Nanos(_time.GetUtcNow());
-            GroupWriter.Write(scope, _assembler.Gone, stale: true, now);
-            await SendAsync(scope, cancellationToken).ConfigureAwait(false);
+            return;
         }
+
+        var scope = NewScope();
+        ulong now = Math.Max(Nanos(_time.GetUtcNow()), _reportedNanos + 1_000_000UL);
+        GroupWriter.Write(scope, _assembler.Gone, stale: true, now);
+        AddReport(scope, now, TimeSpan.Zero, stale: true);
+        await SendAsync(scope, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Where in the interval this target is scraped: a hash of the target, as Prometheus spreads them.</summary>
@@ -131,8 +140,8 @@ internal sealed partial class TargetScraper
         }
 
         GroupWriter.Write(scope, _assembler.Gone, stale: true, now);
-        _wasUp = _outcome.Failure is null;
-        AddReport(scope, now, _time.GetElapsedTime(startedTicks));
+        AddReport(scope, now, _time.GetElapsedTime(startedTicks), stale: false);
+        _reportedNanos = now;
         await SendAsync(scope, stopping).ConfigureAwait(false);
     }
 
@@ -250,18 +259,41 @@ internal sealed partial class TargetScraper
         }
     }
 
-    private void AddReport(ScopeMetrics scope, ulong now, TimeSpan took)
+    /// <summary>The per-target series Prometheus writes after each scrape, or their staleness markers.</summary>
+    private void AddReport(ScopeMetrics scope, ulong now, TimeSpan took, bool stale)
     {
         bool up = _outcome.Failure is null;
-        Report(scope, "up", up ? 1 : 0, now);
-        Report(scope, "scrape_duration_seconds", took.TotalSeconds, now);
-        Report(scope, "scrape_samples_scraped", _outcome.Scraped, now);
-        Report(scope, "scrape_samples_post_metric_relabeling", up ? _outcome.PostRelabeling : 0, now);
-        Report(scope, "scrape_series_added", up ? _outcome.SeriesAdded : 0, now);
+        Report(scope, "up", up ? 1 : 0, now, stale);
+        Report(scope, "scrape_duration_seconds", took.TotalSeconds, now, stale);
+        Report(scope, "scrape_samples_scraped", _outcome.Scraped, now, stale);
+        Report(scope, "scrape_samples_post_metric_relabeling", up ? _outcome.PostRelabeling : 0, now, stale);
+        Report(scope, "scrape_series_added", up ? _outcome.SeriesAdded : 0, now, stale);
     }
 
-    private static void Report(ScopeMetrics scope, string name, double value, ulong now) =>
-        scope.Metrics.Add(new Metric { Name = name, Gauge = new Gauge { DataPoints = { new NumberDataPoint { AsDouble = value, TimeUnixNano = now } } } });
+    private void Report(ScopeMetrics scope, string name, double value, ulong now, bool stale)
+    {
+        var point = new NumberDataPoint
+        {
+            AsDouble = stale ? 0 : value,
+            TimeUnixNano = now,
+            Flags = stale ? (uint)DataPointFlags.NoRecordedValueMask : 0,
+        };
+        foreach (var attribute in _reportAttributes)
+        {
+            point.Attributes.Add(attribute.Clone());
+        }
+
+        scope.Metrics.Add(new Metric { Name = name, Gauge = new Gauge { DataPoints = { point } } });
+    }
+
+    /// <summary>The target's labels other than job and instance (which the resource carries), in name order.</summary>
+    private static KeyValue[] ReportAttributes(ScrapeTarget target) =>
+    [
+        .. target.Labels
+            .Where(l => l.Key is not ("job" or "instance"))
+            .OrderBy(l => l.Key, StringComparer.Ordinal)
+            .Select(l => ScrapeAssembler.Attribute(l.Key, l.Value)),
+    ];
 
     private async Task SendAsync(ScopeMetrics scope, CancellationToken cancellationToken)
     {

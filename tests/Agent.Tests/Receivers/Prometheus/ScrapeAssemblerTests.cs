@@ -160,4 +160,52 @@ public class ScrapeAssemblerTests
         Assert.Equal(1, outcome.PostRelabeling);
         Assert.Equal("k8s_pod", Assert.Single(metrics.Metrics).Name);
     }
+
+    [Fact]
+    public void TheCacheHoldsOnlyWhatTheLastGoodScrapeHadEvenWhenNamesChurn()
+    {
+        var config = new ScrapeConfig
+        {
+            JobName = "j",
+            MetricRelabelConfigs = [new RelabelConfig { Action = "drop", SourceLabels = ["__name__"], Regex = AnchoredRegex.Create("dropped_.*") }],
+        };
+        var assembler = new ScrapeAssembler(config, TargetLabels);
+
+        for (int i = 0; i < 50; i++)
+        {
+            // Each scrape serves series no scrape before it had: kept ones, dropped ones and a histogram.
+            var (_, stale, outcome) = Scrape(assembler, $"# TYPE h{i} histogram\nh{i}_bucket{{le=\"1\"}} 1\nh{i}_bucket{{le=\"+Inf\"}} 2\nh{i}_sum 3\nh{i}_count 2\nkept{{run=\"{i}\"}} 1\ndropped_{i} 1\n");
+
+            Assert.Null(outcome.Failure);
+            Assert.Equal((6, 2), assembler.CacheSize);
+            Assert.Equal(i == 0 ? 0 : 2, stale.Metrics.Sum(m => m.DataCase == Metric.DataOneofCase.Gauge ? m.Gauge.DataPoints.Count : m.Histogram.DataPoints.Count));
+        }
+
+        // A failed scrape keeps the cache (so recovery adds nothing old); the next good one trims it again.
+        Scrape(assembler, "kept{run=\"49\"} 1\nnew 1\nbroken{ 1\n");
+        Assert.Equal((7, 3), assembler.CacheSize);
+        var (_, _, recovered) = Scrape(assembler, "kept{run=\"49\"} 1\n");
+        Assert.Equal(0, recovered.SeriesAdded);
+        Assert.Equal((1, 1), assembler.CacheSize);
+    }
+
+    [Fact]
+    public void AScrapeThatChangesNothingAllocatesNothing()
+    {
+        var assembler = new ScrapeAssembler(new ScrapeConfig { JobName = "node" }, TargetLabels);
+        byte[] body = Encoding.UTF8.GetBytes(Fixtures.NodeLike(ExpositionFormat.OpenMetrics));
+        var outcome = new ScrapeOutcome();
+        assembler.Read(body, ExpositionFormat.OpenMetrics, Now, outcome);
+        assembler.Read(body, ExpositionFormat.OpenMetrics, Now.AddSeconds(15), outcome);
+
+        outcome.Clear();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        assembler.Read(body, ExpositionFormat.OpenMetrics, Now.AddSeconds(30), outcome);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Null(outcome.Failure);
+        Assert.Equal(13, outcome.Scraped);
+        Assert.Equal(0, allocated);
+        Assert.Empty(assembler.Gone);
+    }
 }

@@ -71,9 +71,9 @@ internal sealed class ScrapeHarness : IAsyncDisposable
             },
             what);
 
-    /// <summary>The batches of <paramref name="instance"/> that report a scrape (they carry <c>up</c>).</summary>
+    /// <summary>The batches of <paramref name="instance"/> that report a scrape (they carry <c>up</c>, not its staleness marker).</summary>
     public static IReadOnlyList<ResourceMetrics> Scrapes(IReadOnlyList<ResourceMetrics> received, string instance) =>
-        [.. received.Where(r => Instance(r) == instance && Metric(r, "up") is not null)];
+        [.. received.Where(r => Instance(r) == instance && Metric(r, "up") is { } up && (up.Gauge.DataPoints[0].Flags & (uint)DataPointFlags.NoRecordedValueMask) == 0)];
 
     public static string Instance(ResourceMetrics resource) =>
         resource.Resource.Attributes.First(a => a.Key == "service.instance.id").Value.StringValue;

@@ -5,6 +5,7 @@ using Agent.Core.Model;
 using Agent.Receivers.Prometheus;
 using Agent.Receivers.Prometheus.Discovery;
 using Agent.Receivers.Prometheus.Exposition;
+using Agent.Receivers.Prometheus.Relabeling;
 using OpenTelemetry.Proto.Metrics.V1;
 using static Agent.Tests.Receivers.Prometheus.ScrapeHarness;
 
@@ -13,6 +14,8 @@ namespace Agent.Tests.Receivers.Prometheus;
 /// <summary>Scraping over real HTTP: a kube-state-metrics-shaped fixture target, its failures and its auth.</summary>
 public class ScrapeOverHttpTests
 {
+    private static readonly string[] ReportSeries = ["up", "scrape_duration_seconds", "scrape_samples_scraped", "scrape_samples_post_metric_relabeling", "scrape_series_added"];
+
     private static ScrapeConfig Job(string path = "/metrics") => new()
     {
         JobName = "kube-state-metrics",
@@ -125,10 +128,61 @@ public class ScrapeOverHttpTests
         harness.SetTargets();
         await harness.WaitAsync(r => Stale(r).Any(), "the markers of the removed target", advance: false);
 
+        // Every series of the last scrape, and the five report series with it, as Prometheus ends a target.
         var last = harness.Received[^1];
         Assert.Equal(server.Address, Instance(last));
-        Assert.Equal(13, Stale([last]).Count());
+        Assert.Equal(13 + ReportSeries.Length, Stale([last]).Count());
         Assert.Equal(10, Metric(last, "kube_pod_status_phase")!.Gauge.DataPoints.Count(Stale));
+        Assert.All(ReportSeries, name => Assert.True(Stale(Metric(last, name)!.Gauge.DataPoints[0]), name));
+        ulong lastScrape = Metric(Scrapes(harness.Received, server.Address)[^1], "up")!.Gauge.DataPoints[0].TimeUnixNano;
+        Assert.True(Metric(last, "up")!.Gauge.DataPoints[0].TimeUnixNano > lastScrape, "the markers must come after the last sample");
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task TheReportSeriesCarryEveryLabelOfTheTargetAfterRelabelling()
+    {
+        await using var server = await ScrapeFixtureServer.StartAsync();
+        var config = Job();
+        config.RelabelConfigs =
+        [
+            new RelabelConfig { TargetLabel = "env", Replacement = "prod" },
+            new RelabelConfig { SourceLabels = ["__metrics_path__"], TargetLabel = "path" },
+        ];
+        await using var harness = new ScrapeHarness(config, server.Address);
+
+        await harness.WaitAsync(r => Scrapes(r, server.Address).Count > 0, "a scrape");
+
+        var scrape = Scrapes(harness.Received, server.Address)[0];
+        Assert.True(Up(scrape) == 1, harness.Log);
+        foreach (string name in ReportSeries)
+        {
+            // job and instance travel as the resource (service.name, service.instance.id), the rest as attributes.
+            var point = Assert.Single(Metric(scrape, name)!.Gauge.DataPoints);
+            Assert.Equal("env=prod,path=/metrics", string.Join(",", point.Attributes.Select(a => a.Key + "=" + a.Value.StringValue)));
+        }
+
+        Assert.Equal("kube-state-metrics", scrape.Resource.Attributes.First(a => a.Key == "service.name").Value.StringValue);
+        Assert.All(Metric(scrape, "kube_pod_status_phase")!.Gauge.DataPoints, p => Assert.Equal("prod", Label(p.Attributes, "env")));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task AFailedScrapeIsUpZeroAndMakesEveryPreviousSeriesStale()
+    {
+        await using var server = await ScrapeFixtureServer.StartAsync();
+        await using var harness = new ScrapeHarness(Job(), server.Address);
+        await harness.WaitAsync(r => Scrapes(r, server.Address).Count > 0, "a good scrape");
+
+        server.Hang = true;
+        await harness.WaitAsync(r => Scrapes(r, server.Address).Any(s => Up(s) == 0), "a failed scrape");
+
+        var failed = Scrapes(harness.Received, server.Address).First(s => Up(s) == 0);
+        Assert.Equal(13, Stale([failed]).Count());
+        Assert.Null(Metric(failed, "kube_pod_status_phase")!.Gauge.DataPoints.FirstOrDefault(p => !Stale(p)));
+        Assert.All(ReportSeries, name => Assert.False(Stale(Metric(failed, name)!.Gauge.DataPoints[0]), name));
+
+        // Down and still down: nothing left to mark.
+        await harness.WaitAsync(r => Scrapes(r, server.Address).Count(s => Up(s) == 0) >= 2, "a second failed scrape");
+        Assert.Empty(Stale([Scrapes(harness.Received, server.Address).Where(s => Up(s) == 0).ElementAt(1)]));
     }
 
     [Theory(Timeout = TestTimeouts.Default)]
