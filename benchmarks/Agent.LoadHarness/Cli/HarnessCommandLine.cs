@@ -5,11 +5,12 @@ using Agent.LoadHarness.Logs;
 using Agent.LoadHarness.Measurement;
 using Agent.LoadHarness.Metrics;
 using Agent.LoadHarness.Reporting;
+using Agent.LoadHarness.Scrape;
 using Agent.LoadHarness.Traces;
 
 namespace Agent.LoadHarness.Cli;
 
-/// <summary>The harness's commands: <c>traces</c>, <c>metrics</c> and <c>logs</c>, each printing one Markdown result row.</summary>
+/// <summary>The harness's commands: <c>traces</c>, <c>metrics</c>, <c>logs</c> and <c>scrape</c>, each printing one Markdown result row.</summary>
 internal static class HarnessCommandLine
 {
     internal static readonly Option<string> AgentPath = new("--agent") { Description = "The published agent binary to measure.", Required = true };
@@ -20,7 +21,7 @@ internal static class HarnessCommandLine
     {
         var root = new RootCommand("End-to-end load harness: measures the published agent binary as a separate process.")
         {
-            TracesCommand(args), MetricsCommand(args), LogsCommand(args),
+            TracesCommand(args), MetricsCommand(args), LogsCommand(args), ScrapeCommand(args),
         };
         return root.Parse(args).InvokeAsync();
     }
@@ -79,6 +80,35 @@ internal static class HarnessCommandLine
                 ParseDuration(result.GetValue(timeout)!),
                 result.GetValue(keep));
             return await RunAsync(result, args, () => LogsScenario.RunAsync(settings)).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command ScrapeCommand(string[] args)
+    {
+        var targets = new Option<int>("--targets") { Description = "Scrape targets, each on its own loopback port.", DefaultValueFactory = _ => 100 };
+        var series = new Option<int>("--series") { Description = "Samples each target serves (node_exporter-sized by default).", DefaultValueFactory = _ => 1500 };
+        var interval = DurationOption("--interval", "The scrape interval; the CPU is also reported as at 15 s.", "15s");
+        var warmup = new Option<int>("--warmup-intervals") { Description = "Intervals scraped before the measured window.", DefaultValueFactory = _ => 4 };
+        var measured = new Option<int>("--intervals") { Description = "Intervals in the measured window.", DefaultValueFactory = _ => 4 };
+        var keep = new Option<bool>("--keep") { Description = "Keep the agent's config and log." };
+
+        var command = new Command("scrape", "Many Prometheus targets → prometheus receiver → batch → remote-write to an in-process sink.")
+        {
+            AgentPath, AgentCpu, Output, targets, series, interval, warmup, measured, keep,
+        };
+        command.SetAction(async (result, _) =>
+        {
+            var settings = new ScrapeSettings(
+                new AgentBinary(result.GetValue(AgentPath)!, AgentBinary.AgentKind),
+                result.GetValue(AgentCpu),
+                result.GetValue(targets),
+                result.GetValue(series),
+                ParseDuration(result.GetValue(interval)!),
+                result.GetValue(warmup),
+                Math.Max(1, result.GetValue(measured)),
+                result.GetValue(keep));
+            return await RunAsync(result, args, () => ScrapeScenario.RunAsync(settings)).ConfigureAwait(false);
         });
         return command;
     }

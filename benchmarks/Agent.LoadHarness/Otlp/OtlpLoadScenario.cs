@@ -128,7 +128,7 @@ internal static class OtlpLoadScenario
         }
     }
 
-    private static void EnsureRunning(AgentProcess agent)
+    internal static void EnsureRunning(AgentProcess agent)
     {
         if (agent.HasExited)
         {

@@ -21,6 +21,11 @@ internal static class OtlpPipelineConfig
 
         exporters:
         {exporter}
+        {Service(signal, "otlp", batch ? "batch" : string.Empty, exporter.Split(':')[0].Trim(), telemetryPort)}
+        """;
+
+    /// <summary>The <c>service</c> block: warn-level logs, self-metrics on the port the harness waits on, one pipeline.</summary>
+    public static string Service(string signal, string receiver, string processors, string exporter, int telemetryPort) => $"""
         service:
           telemetry:
             logs:
@@ -29,9 +34,9 @@ internal static class OtlpPipelineConfig
               address: 127.0.0.1:{telemetryPort}
           pipelines:
             {signal}:
-              receivers: [otlp]
-              processors: [{(batch ? "batch" : string.Empty)}]
-              exporters: [{exporter.Split(':')[0].Trim()}]
+              receivers: [{receiver}]
+              processors: [{processors}]
+              exporters: [{exporter}]
 
         """;
 
