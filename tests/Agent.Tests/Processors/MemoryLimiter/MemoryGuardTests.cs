@@ -137,28 +137,4 @@ public class MemoryGuardTests
         request.ResourceSpans.Add(new ResourceSpans { ScopeSpans = { scope } });
         return new TracesBatch(request);
     }
-
-    private sealed class FakeMemory : IMemorySource
-    {
-        public long Used { get; set; }
-
-        /// <summary>What a collection leaves; null frees nothing.</summary>
-        public long? AfterCollection { get; set; }
-
-        public int Collections { get; private set; }
-
-        public int Reads { get; private set; }
-
-        public long UsedBytes()
-        {
-            Reads++;
-            return Used;
-        }
-
-        public void Collect()
-        {
-            Collections++;
-            Used = AfterCollection ?? Used;
-        }
-    }
 }
