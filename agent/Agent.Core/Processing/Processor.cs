@@ -11,7 +11,9 @@ namespace Agent.Core.Processing;
 /// <see cref="Process"/>; this base passes the result on to the next stage, keeps the <see cref="IConsumer{TBatch}"/>
 /// rule that a call which throws has already completed its batch, and counts in
 /// <c>otelcol_processor_dropped_&lt;items&gt;_total</c> what the processor dropped (<c>reason="filtered"</c>, with what
-/// it reports through <see cref="CountFiltered"/>) or failed on (<c>reason="refused"</c>). Start and shutdown do
+/// it reports through <see cref="CountFiltered"/>) or failed on (<c>reason="refused"</c>), and in
+/// <c>otelcol_processor_refused_&lt;items&gt;_total</c> what it refused with a <see cref="RetryableException"/> (the
+/// source keeps those items and sends them again). Start and shutdown do
 /// nothing unless overridden.
 /// </summary>
 public abstract class Processor<TBatch> : IProcessor<TBatch>
@@ -85,10 +87,18 @@ public abstract class Processor<TBatch> : IProcessor<TBatch>
         batch.ReleaseData();
     }
 
-    /// <summary>What is left of the batch when the processor threw is what the caller loses.</summary>
+    /// <summary>What is left of the batch when the processor threw is what the caller loses, unless told to retry it.</summary>
     private Exception Refuse(TBatch batch, Exception error)
     {
-        _telemetry.Dropped(batch.Signal, batch.ItemCount, "refused");
+        if (error is RetryableException)
+        {
+            _telemetry.Refused(batch.Signal, batch.ItemCount);
+        }
+        else
+        {
+            _telemetry.Dropped(batch.Signal, batch.ItemCount, "refused");
+        }
+
         batch.Complete(error is PermanentException ? DeliveryStatus.Rejected : DeliveryStatus.Errored);
         batch.ReleaseData();
         return error;

@@ -112,6 +112,11 @@ public sealed class ReceiverHelper
         {
             return (ReceiveOutcome.Rejected, ex.Message);
         }
+        catch (RetryableException ex)
+        {
+            // A stage said "not now" on purpose (memory limiter, full queue): counted as refused, no warning per request.
+            return (ReceiveOutcome.Retryable, ex.Message);
+        }
         catch (Exception ex)
         {
             _logger.LogWarning("Receiver {Receiver} could not pass a batch on: {Error}", _receiver, ex.Message);

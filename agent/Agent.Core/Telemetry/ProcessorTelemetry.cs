@@ -7,6 +7,7 @@ namespace Agent.Core.Telemetry;
 public sealed class ProcessorTelemetry
 {
     private readonly LabeledMetrics<(Signal Signal, string Reason), ICounter> _dropped;
+    private readonly LabeledMetrics<Signal, ICounter> _refused;
     private readonly ICounter _sizeTriggered;
     private readonly ICounter _timeoutTriggered;
 
@@ -16,6 +17,8 @@ public sealed class ProcessorTelemetry
         string[] processorLabel = ["processor"];
         _dropped = new(key => registry.Counter(
             $"otelcol_processor_dropped_{key.Signal.ItemName()}_total", "Items a processor dropped.", ["processor", "reason"], [id, key.Reason]));
+        _refused = new(signal => registry.Counter(
+            $"otelcol_processor_refused_{signal.ItemName()}_total", "Items a processor refused for now, for the source to send again (memory limiter).", processorLabel, [id]));
         _sizeTriggered = registry.Counter(
             "otelcol_processor_batch_batch_size_trigger_send_total", "Times the batch processor sent because the batch reached its size.", processorLabel, [id]);
         _timeoutTriggered = registry.Counter(
@@ -23,6 +26,9 @@ public sealed class ProcessorTelemetry
     }
 
     public void Dropped(Signal signal, long items, string reason) => _dropped[(signal, reason)].Add(items);
+
+    /// <summary>Items refused with a retryable error: the source keeps them and sends them again, so they are not dropped.</summary>
+    public void Refused(Signal signal, long items) => _refused[signal].Add(items);
 
     /// <summary>The batch processor sent a batch, because it was full (<paramref name="bySize"/>) or its timeout passed.</summary>
     public void BatchSent(bool bySize) => (bySize ? _sizeTriggered : _timeoutTriggered).Add(1);

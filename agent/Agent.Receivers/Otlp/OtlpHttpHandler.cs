@@ -31,13 +31,15 @@ internal sealed class OtlpHttpHandler
     public const long DrainAllowance = 1024 * 1024;
 
     private readonly OtlpIngest _ingest;
+    private readonly InFlightBytes _inFlight;
     private readonly long _limit;
     private readonly bool _includeMetadata;
     private readonly Dictionary<string, Func<HttpContext, OtlpEncoding, SegmentedBuffer, Task>> _routes = new(StringComparer.Ordinal);
 
-    public OtlpHttpHandler(OtlpHttpOptions options, ReceiverConsumers consumers, OtlpIngest ingest)
+    public OtlpHttpHandler(OtlpHttpOptions options, ReceiverConsumers consumers, OtlpIngest ingest, InFlightBytes inFlight)
     {
         _ingest = ingest;
+        _inFlight = inFlight;
         _limit = options.MaxRequestBodySize;
         _includeMetadata = options.IncludeMetadata;
 
@@ -91,8 +93,15 @@ internal sealed class OtlpHttpHandler
             return;
         }
 
+        // The lease is held until the pipeline took the data: undecoded bytes, then the decoded message.
+        using var lease = _inFlight.Open();
         using var body = new SegmentedBuffer();
-        var read = request.ContentLength > _limit ? BodyReadStatus.TooLarge : await ReadBodyAsync(context, coding, body).ConfigureAwait(false);
+        var read = request.ContentLength switch
+        {
+            > 0 when request.ContentLength > _limit => BodyReadStatus.TooLarge,
+            > 0 when !lease.TryCover(request.ContentLength.Value) => BodyReadStatus.Busy,
+            _ => await ReadBodyAsync(context, coding, body, lease).ConfigureAwait(false),
+        };
         if (read is null)
         {
             return;
@@ -100,26 +109,36 @@ internal sealed class OtlpHttpHandler
 
         if (read != BodyReadStatus.Complete)
         {
-            bool tooLarge = read == BodyReadStatus.TooLarge;
-            Reject(tooLarge ? "too_large" : "malformed");
-            await WriteStatusAsync(
-                context,
-                tooLarge ? StatusCodes.Status413PayloadTooLarge : StatusCodes.Status400BadRequest,
-                tooLarge ? StatusCode.ResourceExhausted : StatusCode.InvalidArgument,
-                tooLarge ? $"the request body is larger than {_limit} bytes (max_request_body_size)" : "the compressed body is corrupt",
-                encoding).ConfigureAwait(false);
+            await RefuseBodyAsync(context, read.Value, encoding).ConfigureAwait(false);
             return;
         }
 
         await export(context, encoding, body).ConfigureAwait(false);
     }
 
+    private Task RefuseBodyAsync(HttpContext context, BodyReadStatus read, OtlpEncoding encoding)
+    {
+        switch (read)
+        {
+            case BodyReadStatus.TooLarge:
+                Reject("too_large");
+                return WriteStatusAsync(context, StatusCodes.Status413PayloadTooLarge, StatusCode.ResourceExhausted,
+                    $"the request body is larger than {_limit} bytes (max_request_body_size)", encoding);
+            case BodyReadStatus.Busy:
+                Reject("in_flight_limit");
+                return WriteRetryableAsync(context, InFlightPipeReader.Refusal, encoding);
+            default:
+                Reject("malformed");
+                return WriteStatusAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, "the compressed body is corrupt", encoding);
+        }
+    }
+
     /// <summary>Null when the client went away while sending.</summary>
-    private async Task<BodyReadStatus?> ReadBodyAsync(HttpContext context, ContentCoding coding, SegmentedBuffer body)
+    private async Task<BodyReadStatus?> ReadBodyAsync(HttpContext context, ContentCoding coding, SegmentedBuffer body, InFlightBytes.Lease lease)
     {
         try
         {
-            return await RequestBodyReader.ReadAsync(context.Request.Body, coding, _limit, body, context.RequestAborted).ConfigureAwait(false);
+            return await RequestBodyReader.ReadAsync(context.Request.Body, coding, _limit, body, lease, context.RequestAborted).ConfigureAwait(false);
         }
         catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -169,10 +188,16 @@ internal sealed class OtlpHttpHandler
                 await WriteStatusAsync(context, StatusCodes.Status400BadRequest, StatusCode.InvalidArgument, result.Message, encoding).ConfigureAwait(false);
                 break;
             default:
-                context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-                await WriteStatusAsync(context, StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, result.Message, encoding).ConfigureAwait(false);
+                await WriteRetryableAsync(context, result.Message, encoding).ConfigureAwait(false);
                 break;
         }
+    }
+
+    /// <summary>503 with Retry-After: the OTLP specification's answer for an overloaded server, retried by every SDK.</summary>
+    private static Task WriteRetryableAsync(HttpContext context, string message, OtlpEncoding encoding)
+    {
+        context.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return WriteStatusAsync(context, StatusCodes.Status503ServiceUnavailable, StatusCode.Unavailable, message, encoding);
     }
 
     private void Reject(string reason) => _ingest.Telemetry.RequestRejected(reason);

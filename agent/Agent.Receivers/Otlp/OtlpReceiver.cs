@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Net;
 using Agent.Core.Components;
 using Agent.Core.Receiving;
@@ -27,6 +28,7 @@ internal sealed class OtlpReceiver : IComponent
     private readonly ILogger _logger;
     private readonly ReceiverHelper _helper;
     private readonly OtlpIngest _ingest;
+    private readonly InFlightBytes _inFlight;
     private readonly List<EmbeddedHttpServer> _servers = [];
 
     public OtlpReceiver(ComponentContext context, OtlpReceiverOptions options, ReceiverConsumers consumers)
@@ -38,6 +40,7 @@ internal sealed class OtlpReceiver : IComponent
         _logger = context.CreateLogger<OtlpReceiver>();
         _helper = new ReceiverHelper(context, _logger, awaitDelivery: options.Acknowledgements, options.BackpressureTimeout);
         _ingest = new OtlpIngest(_helper);
+        _inFlight = new InFlightBytes((long)options.MaxInFlightBytesMib * 1024 * 1024);
     }
 
     /// <summary>Where the gRPC server listens once started (the real port when 0 was configured); empty when off.</summary>
@@ -115,6 +118,7 @@ internal sealed class OtlpReceiver : IComponent
                 Handlers = app =>
                 {
                     app.Use(CountOversizedAsync);
+                    app.Use(HoldInFlightAsync);
                     app.MapGrpcService<OtlpGrpcService>();
                 },
             },
@@ -123,7 +127,7 @@ internal sealed class OtlpReceiver : IComponent
 
     private Task<EmbeddedHttpServer> StartHttpAsync(OtlpHttpOptions http, CancellationToken cancellationToken)
     {
-        var handler = new OtlpHttpHandler(http, _consumers, _ingest);
+        var handler = new OtlpHttpHandler(http, _consumers, _ingest, _inFlight);
         return EmbeddedHttpServer.StartAsync(
             new EmbeddedHttpServerOptions(ListenEndpoint.Parse(http.Endpoint), _loggerFactory)
             {
@@ -145,6 +149,20 @@ internal sealed class OtlpReceiver : IComponent
         {
             _ingest.Telemetry.RequestRejected("too_large");
         }
+    }
+
+    /// <summary>A gRPC call holds its buffered bytes against the in-flight budget until its handler returned.</summary>
+    private async Task HoldInFlightAsync(HttpContext context, RequestDelegate next)
+    {
+        using var lease = _inFlight.Open();
+        var reader = new InFlightPipeReader(context.Request.BodyReader, lease, () => _ingest.Telemetry.RequestRejected("in_flight_limit"));
+        context.Features.Set<IRequestBodyPipeFeature>(new RequestBodyPipe(reader));
+        await next(context).ConfigureAwait(false);
+    }
+
+    private sealed class RequestBodyPipe(PipeReader reader) : IRequestBodyPipeFeature
+    {
+        public PipeReader Reader => reader;
     }
 
     public override string ToString() => $"receiver {_id}";

@@ -25,6 +25,14 @@ public sealed class OtlpReceiverOptions : IPresenceAware, IValidatable
     /// </summary>
     public bool Acknowledgements { get; set; }
 
+    /// <summary>
+    /// Request bytes the receiver holds at once over gRPC and HTTP together, from the first byte read until the
+    /// pipeline took the data; a request that finds them spent is answered with the retryable status at once
+    /// (UNAVAILABLE, 503 with Retry-After) instead of being buffered. A request alone may exceed it, within its size
+    /// limit. Not a Collector key.
+    /// </summary>
+    public int MaxInFlightBytesMib { get; set; } = 128;
+
     public void OnKeysPresent(IReadOnlySet<string> keys)
     {
         if (!keys.Contains("protocols"))
@@ -40,6 +48,11 @@ public sealed class OtlpReceiverOptions : IPresenceAware, IValidatable
         if (BackpressureTimeout <= TimeSpan.Zero)
         {
             yield return ("backpressure_timeout", "must be positive");
+        }
+
+        if (MaxInFlightBytesMib is < 1 or > 65535)
+        {
+            yield return ("max_in_flight_bytes_mib", $"must be between 1 and 65535, not {MaxInFlightBytesMib}");
         }
     }
 }

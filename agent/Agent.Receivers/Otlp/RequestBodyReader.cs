@@ -19,11 +19,15 @@ internal enum BodyReadStatus
 
     /// <summary>The compressed data is corrupt.</summary>
     Corrupt,
+
+    /// <summary>The receiver's in-flight byte budget is spent: the client should retry later.</summary>
+    Busy,
 }
 
 /// <summary>
 /// Reads a request body into a <see cref="SegmentedBuffer"/>, decompressing as it goes and stopping as soon as
-/// the decompressed size passes the limit, so a small gzip bomb never inflates beyond that limit in memory.
+/// the decompressed size passes the limit, so a small gzip bomb never inflates beyond that limit in memory. What it
+/// holds is counted against the receiver's in-flight budget as it grows, and reading stops when that is spent.
 /// </summary>
 internal static class RequestBodyReader
 {
@@ -35,7 +39,8 @@ internal static class RequestBodyReader
         _ => null,
     };
 
-    public static async Task<BodyReadStatus> ReadAsync(Stream body, ContentCoding coding, long limit, SegmentedBuffer into, CancellationToken cancellationToken)
+    public static async Task<BodyReadStatus> ReadAsync(
+        Stream body, ContentCoding coding, long limit, SegmentedBuffer into, InFlightBytes.Lease lease, CancellationToken cancellationToken)
     {
         // HTTP's "deflate" is the zlib format (RFC 9110 section 8.4.1.2).
         Stream? decompressor = coding switch
@@ -59,6 +64,11 @@ internal static class RequestBodyReader
                 if (into.Length > limit)
                 {
                     return BodyReadStatus.TooLarge;
+                }
+
+                if (!lease.TryCover(into.Length))
+                {
+                    return BodyReadStatus.Busy;
                 }
             }
         }

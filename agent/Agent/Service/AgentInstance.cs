@@ -12,6 +12,7 @@ internal sealed class AgentInstance : IAsyncDisposable
     private readonly EmbeddedHttpServer? _telemetry;
     private readonly ILogger _logger;
     private readonly TimeSpan _shutdownTimeout;
+    private readonly IdleMemoryTrimmer _trimmer;
     private int _stopped;
 
     private AgentInstance(Topology topology, EmbeddedHttpServer? telemetry, AgentHealth health, PrometheusTelemetryRegistry metrics, ILogger logger, TimeSpan shutdownTimeout)
@@ -22,6 +23,7 @@ internal sealed class AgentInstance : IAsyncDisposable
         Health = health;
         _logger = logger;
         _shutdownTimeout = shutdownTimeout;
+        _trimmer = new IdleMemoryTrimmer(logger, TimeProvider.System);
     }
 
     public AgentHealth Health { get; }
@@ -89,6 +91,7 @@ internal sealed class AgentInstance : IAsyncDisposable
 
         Health.Set(AgentState.Stopping);
         _logger.LogInformation("Agent stopping: draining for up to {Timeout}", _shutdownTimeout);
+        _trimmer.Dispose();
         await _topology.ShutdownAsync(_shutdownTimeout).ConfigureAwait(false);
         if (_telemetry is not null)
         {

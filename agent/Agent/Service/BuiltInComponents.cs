@@ -23,6 +23,7 @@ internal static class BuiltInComponents
         new Agent.Processors.Resource.ResourceProcessorFactory(),
         new Agent.Processors.K8sAttributes.K8sAttributesProcessorFactory(),
         new Agent.Processors.ServiceMapping.ServiceMappingProcessorFactory(),
+        new Agent.Processors.MemoryLimiter.MemoryLimiterProcessorFactory(),
     ];
 
     public static IReadOnlyList<IExporterFactory> Exporters { get; } =

@@ -35,6 +35,7 @@ public sealed class ComponentContractTests : IDisposable
         [(ComponentKind.Processor, "resource")] = "{attributes: [{key: a, value: b, action: upsert}]}",
         [(ComponentKind.Processor, "k8sattributes")] = "{auth_type: none, endpoint: \"http://127.0.0.1:9\"}",
         [(ComponentKind.Processor, "servicemapping")] = "{}",
+        [(ComponentKind.Processor, "memory_limiter")] = "{check_interval: 1s, limit_mib: 4000}",
         [(ComponentKind.Exporter, "otlp")] = "{endpoint: \"127.0.0.1:9\", tls: {insecure: true}}",
         [(ComponentKind.Exporter, "otlphttp")] = "{endpoint: \"http://127.0.0.1:9\"}",
         [(ComponentKind.Exporter, "debug")] = "{}",

@@ -37,7 +37,8 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
         Action<OtlpReceiverOptions>? configure = null,
         bool traces = true,
         bool metrics = true,
-        bool logs = true)
+        bool logs = true,
+        ReceiverConsumers? consumers = null)
     {
         var options = new OtlpReceiverOptions();
         options.Protocols.Grpc!.Endpoint = "127.0.0.1:0";
@@ -46,7 +47,7 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
 
         var id = new ComponentId("otlp", Guid.NewGuid().ToString("N"));
         var test = new OtlpTestReceiver(id.ToString());
-        var consumers = new ReceiverConsumers(traces ? test.Traces : null, metrics ? test.Metrics : null, logs ? test.Logs : null);
+        consumers ??= new ReceiverConsumers(traces ? test.Traces : null, metrics ? test.Metrics : null, logs ? test.Logs : null);
         var component = new OtlpReceiverFactory().CreateReceiver(new ComponentContext(id, options, new TestHost()), consumers);
         test.Receiver = Assert.IsType<OtlpReceiver>(component);
         await component.StartAsync(CancellationToken.None);

@@ -6,6 +6,30 @@ namespace Agent.Tests.Receivers.Otlp;
 
 public class RequestBodyReaderTests
 {
+    private static readonly InFlightBytes Unbounded = new(long.MaxValue);
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Reading_stops_when_the_in_flight_budget_is_spent_by_other_requests_but_a_lone_request_may_exceed_it()
+    {
+        var budget = new InFlightBytes(100_000);
+        var data = new byte[150_000];
+        using (var alone = budget.Open())
+        using (var buffer = new SegmentedBuffer())
+        {
+            Assert.Equal(BodyReadStatus.Complete, await RequestBodyReader.ReadAsync(new MemoryStream(data), ContentCoding.Identity, data.Length, buffer, alone, CancellationToken.None));
+            Assert.Equal(150_000, budget.Held);
+        }
+
+        Assert.Equal(0, budget.Held);
+        using var other = budget.Open();
+        Assert.True(other.TryCover(60_000));
+        using var lease = budget.Open();
+        using var refused = new SegmentedBuffer();
+
+        Assert.Equal(BodyReadStatus.Busy, await RequestBodyReader.ReadAsync(new MemoryStream(data), ContentCoding.Identity, data.Length, refused, lease, CancellationToken.None));
+        Assert.InRange(lease.Held, 0, 40_000);
+    }
+
     [Theory(Timeout = TestTimeouts.Default)]
     [InlineData("identity")]
     [InlineData("gzip")]
@@ -17,7 +41,7 @@ public class RequestBodyReaderTests
         new Random(1).NextBytes(data);
         using var buffer = new SegmentedBuffer();
 
-        var status = await RequestBodyReader.ReadAsync(new MemoryStream(Encode(data, coding)), coding, data.Length, buffer, CancellationToken.None);
+        var status = await RequestBodyReader.ReadAsync(new MemoryStream(Encode(data, coding)), coding, data.Length, buffer, Unbounded.Open(), CancellationToken.None);
 
         Assert.Equal(BodyReadStatus.Complete, status);
         Assert.Equal(data.Length, buffer.Length);
@@ -35,7 +59,7 @@ public class RequestBodyReaderTests
         var coding = RequestBodyReader.CodingOf(contentEncoding)!.Value;
         using var buffer = new SegmentedBuffer();
 
-        var status = await RequestBodyReader.ReadAsync(new MemoryStream(Encode(new byte[size], coding)), coding, 1000, buffer, CancellationToken.None);
+        var status = await RequestBodyReader.ReadAsync(new MemoryStream(Encode(new byte[size], coding)), coding, 1000, buffer, Unbounded.Open(), CancellationToken.None);
 
         Assert.Equal(tooLarge ? BodyReadStatus.TooLarge : BodyReadStatus.Complete, status);
     }
@@ -45,7 +69,7 @@ public class RequestBodyReaderTests
     {
         using var buffer = new SegmentedBuffer();
 
-        var status = await RequestBodyReader.ReadAsync(new MemoryStream(OtlpHttpTests.GzipZeros(64 * 1024 * 1024)), ContentCoding.Gzip, 100_000, buffer, CancellationToken.None);
+        var status = await RequestBodyReader.ReadAsync(new MemoryStream(OtlpHttpTests.GzipZeros(64 * 1024 * 1024)), ContentCoding.Gzip, 100_000, buffer, Unbounded.Open(), CancellationToken.None);
 
         Assert.Equal(BodyReadStatus.TooLarge, status);
         Assert.InRange(buffer.Length, 100_001, 100_000 + (1024 * 1024));

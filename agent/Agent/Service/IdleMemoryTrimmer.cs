@@ -1,0 +1,61 @@
+using System.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace Agent.Service;
+
+/// <summary>
+/// Gives memory back once load ends. While busy, the GC runs often and keeps what it committed; when load stops,
+/// allocations stop, so no collection runs and the garbage of the last burst (large request buffers on the
+/// large-object heap above all) stays resident for ever. Every <see cref="Interval"/> this looks whether the process
+/// was idle (it allocated less than <see cref="IdleAllocation"/> since the last look) while the GC holds much more
+/// than the heap held live after its last collection, and then forces one aggressive, compacting collection, which
+/// decommits what is free. Once trimmed it stays quiet until the next burst.
+/// </summary>
+internal sealed partial class IdleMemoryTrimmer : IDisposable
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
+
+    /// <summary>Below this much allocation in an interval the agent counts as idle (its own scrapes allocate a little).</summary>
+    public const long IdleAllocation = 16 * 1024 * 1024;
+
+    /// <summary>Committed memory beyond the live heap worth a collection to return.</summary>
+    public const long WorthTrimming = 32 * 1024 * 1024;
+
+    private readonly ILogger _logger;
+    private readonly ITimer _timer;
+    private long _allocatedAtLastLook = GC.GetTotalAllocatedBytes();
+
+    public IdleMemoryTrimmer(ILogger logger, TimeProvider time)
+    {
+        _logger = logger;
+        _timer = time.CreateTimer(static trimmer => ((IdleMemoryTrimmer)trimmer!).Look(), this, Interval, Interval);
+    }
+
+    /// <summary>True when an idle interval finds the GC holding more than it needs.</summary>
+    public static bool ShouldTrim(long allocatedInInterval, long committedBytes, long liveAfterLastCollection) =>
+        allocatedInInterval < IdleAllocation && committedBytes - liveAfterLastCollection > WorthTrimming;
+
+    public void Dispose() => _timer.Dispose();
+
+    private void Look()
+    {
+        long allocated = GC.GetTotalAllocatedBytes();
+        long inInterval = allocated - _allocatedAtLastLook;
+        _allocatedAtLastLook = allocated;
+        var info = GC.GetGCMemoryInfo();
+        long live = info.HeapSizeBytes - info.FragmentedBytes;
+        if (!ShouldTrim(inInterval, info.TotalCommittedBytes, live))
+        {
+            return;
+        }
+
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        long after = GC.GetGCMemoryInfo().TotalCommittedBytes;
+        LogTrimmed(_logger, info.TotalCommittedBytes / (1024 * 1024), after / (1024 * 1024));
+        _allocatedAtLastLook = GC.GetTotalAllocatedBytes();
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Idle: returned memory to the system, GC committed {Before} MiB -> {After} MiB")]
+    private static partial void LogTrimmed(ILogger logger, long before, long after);
+}
