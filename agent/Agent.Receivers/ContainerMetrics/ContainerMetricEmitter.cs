@@ -7,10 +7,11 @@ namespace Agent.Receivers.ContainerMetrics;
 
 /// <summary>
 /// Turns what was read of each cgroup into OTLP metrics for one scrape. <c>prometheus</c>: cAdvisor's series, all in
-/// one resource, with its labels on every point (<c>container</c>, <c>id</c> = the cgroup path, <c>namespace</c>,
-/// <c>pod</c>; a pod's own cgroup has <c>container=""</c>). <c>otel</c>: one resource per pod and per container
-/// carrying <c>k8s.pod.uid</c>, <c>k8s.pod.qos_class</c>, <c>k8s.namespace.name</c>, <c>k8s.pod.name</c>,
-/// <c>k8s.container.name</c>, <c>container.id</c>.
+/// one resource, with its labels on every point (<c>container</c>, <c>id</c> = the cgroup path, <c>image</c>,
+/// <c>namespace</c>, <c>pod</c>; a pod's own cgroup has <c>container=""</c> and <c>image=""</c>). <c>otel</c>: one
+/// resource per pod and per container carrying <c>k8s.pod.uid</c>, <c>k8s.pod.qos_class</c>,
+/// <c>k8s.namespace.name</c>, <c>k8s.pod.name</c>, <c>k8s.container.name</c>, <c>container.id</c>,
+/// <c>container.image.name</c>, <c>container.image.tag</c>.
 /// </summary>
 internal sealed class ContainerMetricEmitter
 {
@@ -23,7 +24,7 @@ internal sealed class ContainerMetricEmitter
     private readonly ulong _startTime;
     private readonly ulong _now;
     private readonly ExportMetricsServiceRequest _request = new();
-    private readonly (string Key, string Value)[] _labels = new (string, string)[5];
+    private readonly (string Key, string Value)[] _labels = new (string, string)[6];
     private MetricSetBuilder? _shared;
 
     public ContainerMetricEmitter(MetricNaming naming, BlockDevices devices, ulong startTimeUnixNano, ulong nowUnixNano)
@@ -31,11 +32,11 @@ internal sealed class ContainerMetricEmitter
         (_naming, _devices, _startTime, _now) = (naming, devices, startTimeUnixNano, nowUnixNano);
     }
 
-    public void Add(CgroupNode cgroup, PodName? pod, string? containerName, CgroupStats stats)
+    public void Add(CgroupNode cgroup, CgroupIdentity identity, CgroupStats stats)
     {
         bool prometheus = _naming == MetricNaming.Prometheus;
         var builder = prometheus ? _shared ??= new MetricSetBuilder(ScopeName) : new MetricSetBuilder(ScopeName);
-        int labelCount = prometheus ? PrometheusLabels(cgroup, pod, containerName) : 0;
+        int labelCount = prometheus ? PrometheusLabels(cgroup, identity) : 0;
         bool isPod = cgroup.ContainerId is null;
         foreach (var metric in ContainerMetric.All)
         {
@@ -62,7 +63,7 @@ internal sealed class ContainerMetricEmitter
 
         if (!prometheus)
         {
-            _request.ResourceMetrics.Add(builder.Build(OtelResource(cgroup, pod, containerName)));
+            _request.ResourceMetrics.Add(builder.Build(OtelResource(cgroup, identity)));
         }
     }
 
@@ -121,16 +122,17 @@ internal sealed class ContainerMetricEmitter
         }
     }
 
-    private int PrometheusLabels(CgroupNode cgroup, PodName? pod, string? containerName)
+    private int PrometheusLabels(CgroupNode cgroup, CgroupIdentity identity)
     {
-        _labels[0] = ("container", cgroup.ContainerId is null ? string.Empty : containerName ?? cgroup.ContainerId);
+        _labels[0] = ("container", cgroup.ContainerId is null ? string.Empty : identity.Container ?? cgroup.ContainerId);
         _labels[1] = ("id", cgroup.RelativePath);
-        _labels[2] = ("namespace", pod?.Namespace ?? string.Empty);
-        _labels[3] = ("pod", pod?.Name ?? string.Empty);
-        return 4;
+        _labels[2] = ("image", identity.Image ?? string.Empty);
+        _labels[3] = ("namespace", identity.Namespace ?? string.Empty);
+        _labels[4] = ("pod", identity.Pod ?? string.Empty);
+        return 5;
     }
 
-    private static Resource OtelResource(CgroupNode cgroup, PodName? pod, string? containerName)
+    private static Resource OtelResource(CgroupNode cgroup, CgroupIdentity identity)
     {
         var resource = new Resource();
         void Add(string key, string? value)
@@ -143,10 +145,12 @@ internal sealed class ContainerMetricEmitter
 
         Add("k8s.pod.uid", cgroup.PodUid);
         Add("k8s.pod.qos_class", QosNames[(int)cgroup.Qos]);
-        Add("k8s.namespace.name", pod?.Namespace);
-        Add("k8s.pod.name", pod?.Name);
-        Add("k8s.container.name", containerName);
+        Add("k8s.namespace.name", identity.Namespace);
+        Add("k8s.pod.name", identity.Pod);
+        Add("k8s.container.name", identity.Container);
         Add("container.id", cgroup.ContainerId);
+        Add("container.image.name", identity.ImageName);
+        Add("container.image.tag", identity.ImageTag);
         return resource;
     }
 }

@@ -13,5 +13,5 @@ public sealed class ContainerMetricsReceiverFactory()
             context,
             options,
             consumers.Metrics ?? throw new InvalidOperationException($"receiver {context.Id} produces metrics only; use it in a metrics pipeline"),
-            [new CgroupScraper(options, TimeProvider.System)]);
+            [new CgroupScraper(options, TimeProvider.System, context.Host)]);
 }

@@ -20,6 +20,9 @@ public sealed class ContainerMetricsReceiverOptions() : ScraperControllerOptions
     /// <summary>The kubelet's container log links on the host, under <c>root_path</c>: container names come from them.</summary>
     public string ContainerLogsPath { get; set; } = "/var/log/containers";
 
+    /// <summary>Names and images from the Kubernetes API, when enabled; the log directories name what it does not know.</summary>
+    public ContainerMetricsK8sMetadataOptions K8sMetadata { get; set; } = new();
+
     /// <summary>A path of the host as this process sees it.</summary>
     internal string OnHost(string hostPath) => Path.Join(RootPath.TrimEnd('/'), hostPath);
 

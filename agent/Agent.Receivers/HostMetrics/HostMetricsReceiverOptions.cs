@@ -30,12 +30,13 @@ public sealed class HostMetricsReceiverOptions() : ScraperControllerOptions(Time
 
         if (!Scrapers.Enabled().Any())
         {
-            yield return ("scrapers", "must specify at least one scraper (cpu, memory, disk, filesystem, network, load, paging, processes)");
+            yield return ("scrapers", "must specify at least one scraper (cpu, memory, disk, filesystem, network, load, paging, processes, process)");
         }
 
         // Names of the other naming are a likely mistake when switching modes: say so instead of ignoring them.
         string prefix = Naming == MetricNaming.Prometheus ? "node_" : "system.";
-        foreach (var (key, scraper) in Scrapers.Enabled())
+        // The process scraper's names are the same in both namings; it checks them itself.
+        foreach (var (key, scraper) in Scrapers.Enabled().Where(entry => entry.Key != "process"))
         {
             foreach (string name in scraper.Metrics.Keys.Where(name => !name.StartsWith(prefix, StringComparison.Ordinal)))
             {

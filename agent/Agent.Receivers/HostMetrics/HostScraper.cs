@@ -33,11 +33,10 @@ internal abstract class HostScraper(string name, HostScraperSettings settings, H
 
     private ScrapeResult Collect()
     {
-        var builder = new MetricSetBuilder(_scope);
-        var writer = new HostMetricWriter(builder, _disabled, Files, settings.Clock.BootTimeUnixNano, settings.Clock.NowUnixNano());
+        var writer = new HostMetricWriter(_scope, _disabled, Files, settings.Clock.BootTimeUnixNano, settings.Clock.NowUnixNano());
         Scrape(writer);
         var request = new ExportMetricsServiceRequest();
-        request.ResourceMetrics.Add(builder.Build());
+        request.ResourceMetrics.Add(writer.Finish());
         return new ScrapeResult(request, writer.FailedPoints, writer.FirstError);
     }
 

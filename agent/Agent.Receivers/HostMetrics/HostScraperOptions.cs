@@ -6,7 +6,7 @@ public class HostScraperOptions
     /// <summary>Switches by metric name, in the naming the receiver emits (<c>node_load1</c> or <c>system.cpu.load_average.1m</c>).</summary>
     public Dictionary<string, MetricSwitch> Metrics { get; set; } = [];
 
-    internal IReadOnlySet<string> DisabledMetrics() =>
+    internal virtual IReadOnlySet<string> DisabledMetrics() =>
         Metrics.Where(entry => !entry.Value.Enabled).Select(entry => entry.Key).ToHashSet(StringComparer.Ordinal);
 }
 
@@ -72,13 +72,16 @@ public sealed class HostScrapersOptions
 
     public HostScraperOptions? Processes { get; set; }
 
+    /// <summary>Per-process metrics: off unless written, as in the Collector, for the series they make.</summary>
+    public ProcessScraperOptions? Process { get; set; }
+
     /// <summary>The scrapers written, by key.</summary>
     internal IEnumerable<(string Key, HostScraperOptions Options)> Enabled()
     {
         (string, HostScraperOptions?)[] all =
         [
             ("cpu", Cpu), ("memory", Memory), ("disk", Disk), ("filesystem", Filesystem),
-            ("network", Network), ("load", Load), ("paging", Paging), ("processes", Processes),
+            ("network", Network), ("load", Load), ("paging", Paging), ("processes", Processes), ("process", Process),
         ];
         foreach (var (key, options) in all)
         {

@@ -22,6 +22,7 @@ internal static class HostScrapers
         "load" => new LoadScraper(settings, options),
         "paging" => new PagingScraper(settings, options),
         "processes" => new ProcessesScraper(settings, options),
+        "process" => new ProcessScraper(settings, (ProcessScraperOptions)options),
         _ => throw new ArgumentOutOfRangeException(nameof(key), key, "not a hostmetrics scraper"),
     };
 }

@@ -38,11 +38,11 @@ internal sealed class NameFilter
 
         if (options.MatchType == NameMatch.Strict)
         {
-            var names = options.Names.ToHashSet(StringComparer.Ordinal);
+            var names = options.Listed.ToHashSet(StringComparer.Ordinal);
             return names.Contains;
         }
 
-        var patterns = options.Names.Select(ConfigRegex.Create).ToArray();
+        var patterns = options.Listed.Select(ConfigRegex.Create).ToArray();
         return name => patterns.Any(pattern => pattern.IsMatch(name));
     }
 }

@@ -24,11 +24,11 @@ public abstract class NameFilterOptions : IValidatable
     /// <summary>The key of the list, for messages.</summary>
     internal abstract string ListKey { get; }
 
-    internal abstract List<string> Names { get; }
+    internal abstract List<string> Listed { get; }
 
     public IEnumerable<(string Key, string Message)> Validate()
     {
-        if (Names.Count == 0)
+        if (Listed.Count == 0)
         {
             yield return (ListKey, "must list at least one name");
         }
@@ -38,7 +38,7 @@ public abstract class NameFilterOptions : IValidatable
             yield break;
         }
 
-        foreach (string pattern in Names)
+        foreach (string pattern in Listed)
         {
             if (!ConfigRegex.TryCreate(pattern, out _, out string? error))
             {
@@ -55,7 +55,7 @@ public sealed class DeviceFilterOptions : NameFilterOptions
 
     internal override string ListKey => "devices";
 
-    internal override List<string> Names => Devices;
+    internal override List<string> Listed => Devices;
 }
 
 /// <summary><c>{interfaces: [...], match_type: strict|regexp}</c> (network).</summary>
@@ -65,7 +65,7 @@ public sealed class InterfaceFilterOptions : NameFilterOptions
 
     internal override string ListKey => "interfaces";
 
-    internal override List<string> Names => Interfaces;
+    internal override List<string> Listed => Interfaces;
 }
 
 /// <summary><c>{fs_types: [...], match_type: strict|regexp}</c> (filesystem).</summary>
@@ -75,7 +75,7 @@ public sealed class FsTypeFilterOptions : NameFilterOptions
 
     internal override string ListKey => "fs_types";
 
-    internal override List<string> Names => FsTypes;
+    internal override List<string> Listed => FsTypes;
 }
 
 /// <summary><c>{mount_points: [...], match_type: strict|regexp}</c> (filesystem).</summary>
@@ -85,5 +85,15 @@ public sealed class MountPointFilterOptions : NameFilterOptions
 
     internal override string ListKey => "mount_points";
 
-    internal override List<string> Names => MountPoints;
+    internal override List<string> Listed => MountPoints;
+}
+
+/// <summary><c>{names: [...], match_type: strict|regexp}</c> (process: executable names).</summary>
+public sealed class ProcessNameFilterOptions : NameFilterOptions
+{
+    public List<string> Names { get; set; } = [];
+
+    internal override string ListKey => "names";
+
+    internal override List<string> Listed => Names;
 }

@@ -42,11 +42,13 @@ internal sealed class DiskScraper : HostScraper
 
     private readonly string _diskstats;
     private readonly NameFilter _devices;
+    private readonly UdevDiskProperties _udev;
 
     public DiskScraper(HostScraperSettings settings, DiskScraperOptions options)
         : base("disk", settings, options)
     {
         _diskstats = settings.PathOf("proc/diskstats");
+        _udev = new UdevDiskProperties(settings.PathOf("run/udev/data"));
         _devices = options.Include is null && options.Exclude is null && settings.Naming == Scraping.MetricNaming.Prometheus
             ? NameFilter.ExcludingPattern(NodeExporterDefaultExclude)
             : NameFilter.Create(options.Include, options.Exclude);
@@ -68,9 +70,9 @@ internal sealed class DiskScraper : HostScraper
                 continue;
             }
 
-            if (!fields.Skip(2) || !fields.TryNext(out var name))
+            if (!fields.TryNextUInt64(out ulong major) || !fields.TryNextUInt64(out ulong minor) || !fields.TryNext(out var name))
             {
-                writer.Fail($"{_diskstats}: a line has no device name");
+                writer.Fail($"{_diskstats}: a line has no major, minor and device name");
                 continue;
             }
 
@@ -95,6 +97,7 @@ internal sealed class DiskScraper : HostScraper
             if (Prometheus)
             {
                 WritePrometheus(writer, device, values[..count]);
+                WriteInfo(writer, device, _udev.Read(writer, major, minor));
             }
             else
             {
@@ -118,6 +121,21 @@ internal sealed class DiskScraper : HostScraper
             }
         }
     }
+
+    /// <summary>node_exporter's <c>node_disk_info</c>: 1, its labels saying which disk a device name is.</summary>
+    private static void WriteInfo(HostMetricWriter writer, string device, UdevDiskProperties.Labels labels) => writer.Gauge(
+        "node_disk_info",
+        string.Empty,
+        "Info of /sys/block/<block_device>.",
+        1,
+        ("device", device),
+        ("major", labels.Major),
+        ("minor", labels.Minor),
+        ("path", labels.Path),
+        ("wwn", labels.Wwn),
+        ("model", labels.Model),
+        ("serial", labels.Serial),
+        ("revision", labels.Revision));
 
     private static void WriteOtel(HostMetricWriter writer, string device, ReadOnlySpan<double> v)
     {

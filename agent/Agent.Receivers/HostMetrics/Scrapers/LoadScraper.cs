@@ -3,9 +3,11 @@ using Agent.Receivers.HostMetrics.ProcFs;
 namespace Agent.Receivers.HostMetrics.Scrapers;
 
 /// <summary>
-/// Load averages from /proc/loadavg (<c>node_load1</c>… or <c>system.cpu.load_average.1m</c>…) and, in prometheus
-/// naming, pressure stall information from /proc/pressure (node_exporter's pressure collector) when the kernel has
-/// it: no /proc/pressure is not an error, a file there that does not parse is.
+/// Load averages from /proc/loadavg (<c>node_load1</c>… or <c>system.cpu.load_average.1m</c>…) and pressure stall
+/// information from /proc/pressure when the kernel has it (node_exporter's pressure collector, or
+/// <c>system.pressure.stall_time{resource,type}</c>, ours, as the semantic conventions have no name for it): no
+/// /proc/pressure is not an error, a file there that does not parse is. At the system level the kernel reports
+/// no "full" stall for the CPU (always 0), so CPU has "some" only, as in node_exporter.
 /// </summary>
 internal sealed class LoadScraper(HostScraperSettings settings, HostScraperOptions options) : HostScraper("load", settings, options)
 {
@@ -22,7 +24,7 @@ internal sealed class LoadScraper(HostScraperSettings settings, HostScraperOptio
     internal override void Scrape(HostMetricWriter writer)
     {
         ScrapeLoad(writer);
-        if (Prometheus && Directory.Exists(_pressure))
+        if (Directory.Exists(_pressure))
         {
             ScrapePressure(writer, _cpuPressure, "cpu", withStalled: false);
             ScrapePressure(writer, _ioPressure, "io", withStalled: true);
@@ -52,7 +54,7 @@ internal sealed class LoadScraper(HostScraperSettings settings, HostScraperOptio
     }
 
     /// <summary>"some … total=µs" is time some task waited; "full … total=µs" time all non-idle tasks stalled.</summary>
-    private static void ScrapePressure(HostMetricWriter writer, string path, string resource, bool withStalled)
+    private void ScrapePressure(HostMetricWriter writer, string path, string resource, bool withStalled)
     {
         if (!writer.TryRead(path, out var content))
         {
@@ -75,8 +77,21 @@ internal sealed class LoadScraper(HostScraperSettings settings, HostScraperOptio
                 continue;
             }
 
-            string name = isSome ? $"node_pressure_{resource}_waiting_seconds_total" : $"node_pressure_{resource}_stalled_seconds_total";
-            writer.Counter(name, "s", isSome ? $"Seconds processes waited for {resource}." : $"Seconds no process could make progress for lack of {resource}.", microseconds / 1e6);
+            if (Prometheus)
+            {
+                string name = isSome ? $"node_pressure_{resource}_waiting_seconds_total" : $"node_pressure_{resource}_stalled_seconds_total";
+                writer.Counter(name, "s", isSome ? $"Seconds processes waited for {resource}." : $"Seconds no process could make progress for lack of {resource}.", microseconds / 1e6);
+            }
+            else
+            {
+                writer.Counter(
+                    "system.pressure.stall_time",
+                    "s",
+                    "Seconds some task (type some) or every non-idle task (type full) was stalled waiting for the resource.",
+                    microseconds / 1e6,
+                    ("resource", resource),
+                    ("type", isSome ? "some" : "full"));
+            }
         }
 
         if (!some)

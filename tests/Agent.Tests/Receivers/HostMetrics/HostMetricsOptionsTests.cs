@@ -42,7 +42,7 @@ public sealed class HostMetricsOptionsTests
     {
         var (_, errors) = Binding.Bind<HostMetricsReceiverOptions>("collection_interval: 30s");
 
-        Assert.Equal(["inline.yaml: x.scrapers: must specify at least one scraper (cpu, memory, disk, filesystem, network, load, paging, processes)"], errors);
+        Assert.Equal(["inline.yaml: x.scrapers: must specify at least one scraper (cpu, memory, disk, filesystem, network, load, paging, processes, process)"], errors);
     }
 
     [Fact]

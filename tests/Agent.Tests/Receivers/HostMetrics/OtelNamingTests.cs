@@ -55,6 +55,33 @@ public sealed class OtelNamingTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Pressure_stall_time_by_resource_and_type()
+    {
+        var scrape = await _host.ScrapeAsync(HostTree.Options(MetricNaming.Otel, s => s.Load = new()));
+
+        Assert.Equal(0, scrape.FailedPoints);
+        Assert.Equal(
+            ["resource=cpu,type=some", "resource=io,type=full", "resource=io,type=some", "resource=memory,type=full", "resource=memory,type=some"],
+            scrape.Points.Where(p => p.Name == "system.pressure.stall_time").Select(p => p.Labels).Order());
+        Assert.Equal(5441.812369, scrape.Value("system.pressure.stall_time", "resource=cpu,type=some"), 9);
+        Assert.Equal(69.135347, scrape.Value("system.pressure.stall_time", "resource=io,type=full"), 9);
+        Assert.Equal(0.5, scrape.Value("system.pressure.stall_time", "resource=memory,type=full"), 9);
+        Assert.Equal(("counter", "s"), (scrape.Point("system.pressure.stall_time", "resource=io,type=some").Type, scrape.Point("system.pressure.stall_time", "resource=io,type=some").Unit));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task No_pressure_directory_is_not_an_error()
+    {
+        Directory.Delete(Path.Combine(_host.Root, "proc/pressure"), recursive: true);
+
+        var scrape = await _host.ScrapeAsync(HostTree.Options(MetricNaming.Otel, s => s.Load = new()));
+
+        Assert.Equal(0, scrape.FailedPoints);
+        Assert.DoesNotContain("system.pressure.stall_time", scrape.Names);
+        Assert.Equal(1.5, scrape.Value("system.cpu.load_average.5m"));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Disk_io_by_device_and_direction_of_every_device()
     {
         var scrape = await _host.ScrapeAsync(HostTree.Options(MetricNaming.Otel, s => s.Disk = new()));

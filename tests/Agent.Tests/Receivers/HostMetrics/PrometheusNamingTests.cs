@@ -73,7 +73,7 @@ public sealed class PrometheusNamingTests : IDisposable
         var scrape = await _host.ScrapeAsync(HostTree.Options(MetricNaming.Prometheus, s => s.Disk = new()));
 
         Assert.Equal(0, scrape.FailedPoints);
-        Assert.Equal(["device=sdb", "device=vda"], scrape.Points.Select(p => p.Labels).Distinct().Order());
+        Assert.Equal(["device=sdb", "device=vda"], scrape.Points.Where(p => p.Name != "node_disk_info").Select(p => p.Labels).Distinct().Order());
         Assert.Equal(149243, scrape.Value("node_disk_reads_completed_total", "device=vda"));
         Assert.Equal(6483938 * 512.0, scrape.Value("node_disk_read_bytes_total", "device=vda"));
         Assert.Equal(151.424, scrape.Value("node_disk_read_time_seconds_total", "device=vda"), 9);
@@ -90,6 +90,42 @@ public sealed class PrometheusNamingTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Disk_info_has_udevs_labels_where_udev_has_a_file_and_empty_ones_elsewhere()
+    {
+        _host.With("run/udev/data/b254:0", """
+            S:disk/by-path/pci-0000:00:05.0
+            E:ID_PATH=pci-0000:00:05.0
+            E:ID_WWN=0x5002538e4057ebfb
+            E:ID_MODEL=Samsung_SSD_860
+            E:ID_SERIAL_SHORT=S3Z1NB0K
+            E:ID_REVISION=RVT01B6Q
+            E:garbage line without an equals sign
+            G:systemd
+
+            """);
+        _host.With("run/udev/data/b8:0", "E:SCSI_IDENT_SERIAL=ZA1ABC\nE:ID_SERIAL_SHORT=short\n");
+
+        var scrape = await _host.ScrapeAsync(HostTree.Options(MetricNaming.Prometheus, s => s.Disk = new()));
+
+        Assert.Equal(0, scrape.FailedPoints);
+        Assert.Equal(
+            ["device=sdb,major=8,minor=0,model=,path=,revision=,serial=ZA1ABC,wwn=", "device=vda,major=254,minor=0,model=Samsung_SSD_860,path=pci-0000:00:05.0,revision=RVT01B6Q,serial=S3Z1NB0K,wwn=0x5002538e4057ebfb"],
+            scrape.Points.Where(p => p.Name == "node_disk_info").Select(p => p.Labels).Order());
+        Assert.All(scrape.Points.Where(p => p.Name == "node_disk_info"), p => Assert.Equal(("gauge", 1.0), (p.Type, p.Value)));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Disk_info_with_an_unreadable_udev_file_is_counted_and_still_emitted()
+    {
+        Directory.CreateDirectory(Path.Combine(_host.Root, "run/udev/data/b254:0"));
+
+        var scrape = await _host.ScrapeAsync(HostTree.Options(MetricNaming.Prometheus, s => s.Disk = new()));
+
+        Assert.Equal(1, scrape.FailedPoints);
+        Assert.Equal(1, scrape.Value("node_disk_info", "device=vda,major=254,minor=0,model=,path=,revision=,serial=,wwn="));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Disk_include_replaces_the_default_exclusion()
     {
         var scrape = await _host.ScrapeAsync(HostTree.Options(MetricNaming.Prometheus, s => s.Disk = new()
@@ -98,7 +134,7 @@ public sealed class PrometheusNamingTests : IDisposable
             Exclude = new DeviceFilterOptions { Devices = ["vda1"] },
         }));
 
-        Assert.Equal(["device=loop0", "device=vda"], scrape.Points.Select(p => p.Labels).Distinct().Order());
+        Assert.Equal(["device=loop0", "device=vda"], scrape.Points.Where(p => p.Name != "node_disk_info").Select(p => p.Labels).Distinct().Order());
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
