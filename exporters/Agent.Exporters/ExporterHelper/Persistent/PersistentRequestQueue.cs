@@ -90,7 +90,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         _nextSequence++;
         if (options.Fsync == "interval")
         {
-            _flushTimer = (time ?? TimeProvider.System).CreateTimer(_ => Flush(), null, options.FsyncInterval, options.FsyncInterval);
+            _flushTimer = (time ?? TimeProvider.System).CreateTimer(_ => FlushOnTimer(logger), null, options.FsyncInterval, options.FsyncInterval);
         }
 
         ReportStorage();
@@ -371,6 +371,19 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         "bytes" => frameBytes,
         _ => 1,
     };
+
+    /// <summary>A failing fsync (a disk error) is logged and tried again at the next tick; it must not end the process.</summary>
+    private void FlushOnTimer(ILogger logger)
+    {
+        try
+        {
+            Flush();
+        }
+        catch (IOException ex)
+        {
+            logger.LogError(ex, "Sending queue: forcing appended records to disk failed");
+        }
+    }
 
     private void ReportStorage()
     {
