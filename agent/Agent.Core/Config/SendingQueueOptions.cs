@@ -1,7 +1,9 @@
+using Agent.Core.Components;
+
 namespace Agent.Core.Config;
 
 /// <summary>The Collector's exporter <c>sending_queue</c> block, plus a byte cap that always applies.</summary>
-public sealed class SendingQueueOptions : IValidatable
+public sealed class SendingQueueOptions : IValidatable, IStorageReference
 {
     /// <summary>Off: the exporter sends inline, on the caller's time.</summary>
     public bool Enabled { get; set; } = true;
@@ -19,6 +21,25 @@ public sealed class SendingQueueOptions : IValidatable
 
     /// <summary>Wait for room (<c>true</c>, backpressure) or refuse at once and count the drop.</summary>
     public bool BlockOnOverflow { get; set; } = true;
+
+    /// <summary>The id of a storage extension (<c>file_storage</c>) that keeps the queue on disk; empty: in memory.</summary>
+    public string Storage { get; set; } = string.Empty;
+
+    /// <summary>
+    /// When appended records are forced to disk: <c>always</c> (before the batch counts as accepted), <c>interval</c>
+    /// (every <see cref="FsyncInterval"/>; a killed process loses nothing, a power cut at most that long), <c>never</c>.
+    /// </summary>
+    public string Fsync { get; set; } = "interval";
+
+    public TimeSpan FsyncInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>With storage, what a full queue does: <c>block</c> (wait for room) or <c>drop_oldest</c> (make room).</summary>
+    public string Overflow { get; set; } = "block";
+
+    string IStorageReference.StorageKey => "storage";
+
+    /// <summary>True when the queue lives in a storage extension and survives restarts.</summary>
+    public bool Persistent => Storage.Length > 0;
 
     public IEnumerable<(string Key, string Message)> Validate()
     {
@@ -40,6 +61,42 @@ public sealed class SendingQueueOptions : IValidatable
         if (MaxSizeMib < 1)
         {
             yield return ("max_size_mib", "must be at least 1");
+        }
+
+        foreach (var error in ValidatePersistence())
+        {
+            yield return error;
+        }
+    }
+
+    private IEnumerable<(string Key, string Message)> ValidatePersistence()
+    {
+        if (Fsync is not ("always" or "interval" or "never"))
+        {
+            yield return ("fsync", $"must be always, interval or never, not \"{Fsync}\"");
+        }
+
+        if (FsyncInterval <= TimeSpan.Zero)
+        {
+            yield return ("fsync_interval", "must be positive");
+        }
+
+        if (Overflow is not ("block" or "drop_oldest"))
+        {
+            yield return ("overflow", $"must be block or drop_oldest, not \"{Overflow}\"");
+        }
+        else if (Overflow == "drop_oldest" && !Persistent)
+        {
+            yield return ("overflow", "drop_oldest needs storage: a queue in memory refuses the newest (block_on_overflow: false)");
+        }
+
+        if (Persistent && !ComponentId.TryParse(Storage, out _, out string? error))
+        {
+            yield return ("storage", error);
+        }
+        else if (Persistent && !Enabled)
+        {
+            yield return ("storage", "needs enabled: true (a disabled queue sends inline and stores nothing)");
         }
     }
 }

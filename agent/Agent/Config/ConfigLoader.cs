@@ -155,6 +155,7 @@ internal sealed class ConfigLoader
         ReadService(service, config, connectorUses, binder);
         ConnectorValidation.Validate(config, connectorUses, binder);
         ListenAddressValidation.Validate(config, binder);
+        StorageReferenceValidation.Validate(config, binder);
     }
 
     private void ReadSection(ComponentKind kind, YamlNode node, AgentConfig config, ConfigBinder binder)

@@ -88,6 +88,10 @@ public static class ExportRequestFormat
         };
     }
 
+    /// <summary>The item count of a request record, read without decoding the rest; -1 when it is too short or of an unknown version.</summary>
+    public static int PeekItems(ReadOnlySpan<byte> input) =>
+        input.Length < 7 || input[0] != Version ? -1 : BinaryPrimitives.ReadInt32LittleEndian(input[2..]);
+
     private static void WriteText(IBufferWriter<byte> output, string text)
     {
         int length = Encoding.UTF8.GetByteCount(text);

@@ -29,6 +29,15 @@ public interface IRequestQueue
     /// <summary>Takes any request already waiting, without waiting (to fail what is left at shutdown).</summary>
     bool TryDequeueAny(out ExportRequest request);
 
+    /// <summary>
+    /// True when an enqueued request survives a restart (on disk): it counts as accepted once enqueued, and it leaves
+    /// the queue only when <see cref="Acknowledge"/>d, not when dequeued.
+    /// </summary>
+    bool Durable { get; }
+
+    /// <summary>The exporter is done with a dequeued request (sent, or given up on); a durable queue forgets it.</summary>
+    void Acknowledge(ExportRequest request);
+
     /// <summary>No more requests are taken; readers drain what is there, then get null.</summary>
     void Complete();
 }

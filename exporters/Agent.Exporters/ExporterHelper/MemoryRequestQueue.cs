@@ -11,10 +11,9 @@ public sealed class MemoryRequestQueue : IRequestQueue
 {
     private readonly object _gate = new();
     private readonly Queue<ExportRequest>[] _shards;
-    private readonly TaskCompletionSource?[] _shardFilled;
+    private readonly QueueWakeups _wakeups;
     private readonly string _sizer;
     private readonly long _capacityBytes;
-    private TaskCompletionSource? _roomFreed;
     private long _units;
     private long _bytes;
     private int _count;
@@ -31,7 +30,7 @@ public sealed class MemoryRequestQueue : IRequestQueue
             _shards[i] = new Queue<ExportRequest>();
         }
 
-        _shardFilled = new TaskCompletionSource?[shards];
+        _wakeups = new QueueWakeups(shards);
         _sizer = options.Sizer;
         Capacity = options.QueueSize;
         _capacityBytes = options.MaxSizeMib * 1024 * 1024;
@@ -53,6 +52,14 @@ public sealed class MemoryRequestQueue : IRequestQueue
     }
 
     public int Count => Volatile.Read(ref _count);
+
+    /// <summary>Requests live in this process only.</summary>
+    public bool Durable => false;
+
+    /// <summary>A request left the queue when it was dequeued: nothing to forget.</summary>
+    public void Acknowledge(ExportRequest request)
+    {
+    }
 
     public bool TryEnqueue(ExportRequest request, int shard)
     {
@@ -86,7 +93,7 @@ public sealed class MemoryRequestQueue : IRequestQueue
                     return;
                 }
 
-                roomFreed = (_roomFreed ??= NewSignal()).Task;
+                roomFreed = _wakeups.RoomFreedTask();
             }
 
             await roomFreed.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -111,7 +118,7 @@ public sealed class MemoryRequestQueue : IRequestQueue
                     return null;
                 }
 
-                filled = (_shardFilled[shard] ??= NewSignal()).Task;
+                filled = _wakeups.ShardFilledTask(shard);
             }
 
             await filled.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -141,13 +148,7 @@ public sealed class MemoryRequestQueue : IRequestQueue
         lock (_gate)
         {
             _completed = true;
-            _roomFreed?.TrySetResult();
-            _roomFreed = null;
-            for (int i = 0; i < _shardFilled.Length; i++)
-            {
-                _shardFilled[i]?.TrySetResult();
-                _shardFilled[i] = null;
-            }
+            _wakeups.WakeAll();
         }
     }
 
@@ -167,11 +168,7 @@ public sealed class MemoryRequestQueue : IRequestQueue
         _bytes += request.MemoryBytes;
         _count++;
         _shards[shard].Enqueue(request);
-        if (_shardFilled[shard] is { } filled)
-        {
-            _shardFilled[shard] = null;
-            filled.TrySetResult();
-        }
+        _wakeups.ShardFilled(shard);
     }
 
     private void Release(ExportRequest request)
@@ -179,15 +176,6 @@ public sealed class MemoryRequestQueue : IRequestQueue
         _units -= UnitsOf(request);
         _bytes -= request.MemoryBytes;
         _count--;
-
-        // Only a producer that waited made a signal; continuations run asynchronously, so waking it under the lock
-        // runs none of its code here.
-        if (_roomFreed is { } waiting)
-        {
-            _roomFreed = null;
-            waiting.TrySetResult();
-        }
+        _wakeups.RoomFreed();
     }
-
-    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 }

@@ -4,6 +4,7 @@ using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using Agent.Core.Telemetry;
+using Agent.Exporters.ExporterHelper.Persistent;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Exporters.ExporterHelper;
@@ -23,7 +24,9 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
     private readonly SendingQueueOptions _options;
     private readonly IRequestEncoder<TBatch> _encoder;
     private readonly RequestPartitioner _partitioner;
-    private readonly IRequestQueue _queue;
+    private readonly Func<Signal, string>? _storage;
+    private readonly TimeProvider? _time;
+    private IRequestQueue? _queue;
     private readonly RetrySender _sender;
     private readonly SendOutcomes _outcomes;
     private readonly ILogger _logger;
@@ -40,7 +43,8 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
         IRequestEncoder<TBatch> encoder,
         IRequestSender sender,
         ILogger logger,
-        TimeProvider? time = null)
+        TimeProvider? time = null,
+        Func<Signal, string>? storage = null)
     {
         _exporter = exporter;
         _telemetry = telemetry;
@@ -50,7 +54,9 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
 
         // A partitioned exporter gets a shard per consumer; otherwise all consumers share one shard.
         _partitioner = new RequestPartitioner(encoder.Partitioned ? queue.NumConsumers : 1);
-        _queue = new MemoryRequestQueue(queue, _partitioner.Shards);
+        _storage = storage;
+        _time = time;
+        _queue = storage is null ? new MemoryRequestQueue(queue, _partitioner.Shards) : null;
         var clock = time ?? TimeProvider.System;
         _sender = new RetrySender(sender, retry, timeout, clock, () => _stopSending.IsCancellationRequested, new FailureLog(exporter.ToString(), logger, clock));
         _outcomes = new SendOutcomes(exporter, telemetry, logger);
@@ -59,10 +65,21 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
     public bool MutatesData => false;
 
     /// <summary>Requests waiting in the queue (not those being sent).</summary>
-    public int QueuedRequests => _queue.Count;
+    public int QueuedRequests => _queue?.Count ?? 0;
+
+    private IRequestQueue Queue => _queue ?? throw new InvalidOperationException($"The {this} is not started.");
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        if (_storage is not null && _queue is null)
+        {
+            // On disk: what an earlier run left is sent first, and reported before any new batch.
+            var signal = SignalNames.OfBatch<TBatch>();
+            _queue = new PersistentRequestQueue(_storage(signal), _options, _partitioner.Shards, signal, _telemetry, _logger, _time);
+            _signal = signal;
+            ReportQueue();
+        }
+
         if (_options.Enabled)
         {
             int perShard = _partitioner.Shards == 1 ? _options.NumConsumers : 1;
@@ -94,6 +111,7 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
             return;
         }
 
+        var queue = Queue;
         for (int i = 0; i < requests.Count; i++)
         {
             var request = requests[i];
@@ -102,15 +120,28 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
             {
                 if (_options.BlockOnOverflow)
                 {
-                    await _queue.EnqueueAsync(request, shard, cancellationToken).ConfigureAwait(false);
+                    await queue.EnqueueAsync(request, shard, cancellationToken).ConfigureAwait(false);
                 }
-                else if (!_queue.TryEnqueue(request, shard))
+                else if (!queue.TryEnqueue(request, shard))
                 {
                     _outcomes.NotQueued(request);
+                    continue;
+                }
+
+                if (queue.Durable)
+                {
+                    // On disk it survives a restart: its sources may move on (checkpoint, answer the client).
+                    request.Complete(DeliveryStatus.Delivered);
                 }
             }
-            catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException)
+            catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
             {
+                if (ex is IOException)
+                {
+                    // A persistent queue could not write (a full disk): refused like any enqueue failure.
+                    _logger.LogError(ex, "Exporter {Exporter} could not write to its sending queue", _exporter);
+                }
+
                 // Nothing from here on was queued: the caller hears of it and the sources are told.
                 for (int j = i; j < requests.Count; j++)
                 {
@@ -127,19 +158,31 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
 
     public async Task ShutdownAsync(CancellationToken cancellationToken)
     {
-        _queue.Complete();
+        if (_queue is not { } queue)
+        {
+            return;
+        }
+
+        queue.Complete();
+        if (queue.Durable)
+        {
+            // What is on disk is sent after the next start: no need to wait for the backend now.
+            _stopSending.Cancel();
+        }
+
         using (cancellationToken.Register(_stopSending.Cancel))
         {
             await Task.WhenAll(_consumers).ConfigureAwait(false);
         }
 
         // The deadline passed with requests still queued: they were not delivered.
-        while (_queue.TryDequeueAny(out var left))
+        while (queue.TryDequeueAny(out var left))
         {
             _outcomes.Unsent(left);
         }
 
         ReportQueue();
+        (queue as IDisposable)?.Dispose();
     }
 
     /// <summary>The batch's requests, holding its notifiers between them; none when it cannot be encoded.</summary>
@@ -186,20 +229,31 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
 
     private async Task ConsumeShardAsync(int shard)
     {
-        while (await _queue.DequeueAsync(shard, CancellationToken.None).ConfigureAwait(false) is { } request)
+        var queue = Queue;
+        while (await queue.DequeueAsync(shard, CancellationToken.None).ConfigureAwait(false) is { } request)
         {
             ReportQueue();
             if (_stopSending.IsCancellationRequested)
             {
-                _outcomes.Unsent(request);
+                // A durable queue keeps it for the next start.
+                if (!queue.Durable)
+                {
+                    _outcomes.Unsent(request);
+                }
+
                 continue;
             }
 
-            await DeliverAsync(request).ConfigureAwait(false);
+            if (await DeliverAsync(request, queue.Durable).ConfigureAwait(false))
+            {
+                queue.Acknowledge(request);
+                ReportQueue();
+            }
         }
     }
 
-    private async Task DeliverAsync(ExportRequest request)
+    /// <summary>Sends the request; false when shutdown cut it off and a durable queue keeps it to send again.</summary>
+    private async Task<bool> DeliverAsync(ExportRequest request, bool durable = false)
     {
         try
         {
@@ -209,6 +263,10 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
         {
             _outcomes.Refused(request, ex);
         }
+        catch (Exception) when (_stopSending.IsCancellationRequested && durable)
+        {
+            return false;
+        }
         catch (Exception ex) when (_stopSending.IsCancellationRequested)
         {
             _outcomes.Stopped(request, ex);
@@ -217,6 +275,8 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
         {
             _outcomes.GaveUp(request, ex);
         }
+
+        return true;
     }
 
     private void ReportQueue()
@@ -224,7 +284,7 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
         // The signal is known from the first batch; before it there is nothing to report under any signal's label.
         if (_signal is { } signal)
         {
-            _telemetry.SetQueue(signal, _queue.Size, _queue.Capacity);
+            _telemetry.SetQueue(signal, Queue.Size, Queue.Capacity);
         }
     }
 

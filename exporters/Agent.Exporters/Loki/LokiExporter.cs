@@ -28,7 +28,7 @@ public sealed class LokiExporter : IExporter
         _http = http ?? HttpHandlerBuilder.CreateClient(options);
         _encoder = new LokiRequestEncoder(new LokiLabelMapper(options), options);
         var sender = new LokiSender(_name, _pushUri, _http, options.Headers, telemetry, logger);
-        _queue = new RequestExporter<LogsBatch>(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, _encoder, sender, logger, time);
+        _queue = new RequestExporter<LogsBatch>(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, _encoder, sender, logger, time, QueueStorage.Locate(context, options.SendingQueue));
     }
 
     public IConsumer<TracesBatch>? Traces => null;

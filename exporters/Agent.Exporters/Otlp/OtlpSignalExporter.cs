@@ -19,10 +19,11 @@ public abstract class OtlpSignalExporter : IExporter
     {
         _sender = sender;
         var telemetry = context.ExporterTelemetry();
+        var storage = QueueStorage.Locate(context, options.SendingQueue);
         RequestExporter<TBatch>? For<TBatch>(Signal signal, Func<TBatch, Google.Protobuf.IMessage> message)
             where TBatch : Batch =>
             signals.Contains(signal)
-                ? new(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, new OtlpRequestEncoder<TBatch>(message, gzipBodies), sender, logger, time)
+                ? new(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, new OtlpRequestEncoder<TBatch>(message, gzipBodies), sender, logger, time, storage)
                 : null;
 
         TracesQueue = For<TracesBatch>(Signal.Traces, batch => batch.Data);

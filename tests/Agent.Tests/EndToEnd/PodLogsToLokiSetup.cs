@@ -22,11 +22,15 @@ internal sealed class PodLogsToLokiSetup : IDisposable
 
     public FakeKubelet Kubelet { get; }
 
+    /// <summary>Where the agent started last serves its own metrics.</summary>
+    public int TelemetryPort { get; private set; }
+
     /// <summary>Starts `agent run` on this node's config with a fresh telemetry port and waits until it is ready.</summary>
-    public async Task<AgentProcess> StartAgentAsync(FakeLoki loki, int maxBatchBytes = 128 * 1024)
+    public async Task<AgentProcess> StartAgentAsync(FakeLoki loki, int maxBatchBytes = 128 * 1024, bool persistentQueue = false)
     {
         int telemetry = FakeOtlpBackend.FreePort();
-        string config = WriteConfig(loki, telemetry, maxBatchBytes);
+        TelemetryPort = telemetry;
+        string config = WriteConfig(loki, telemetry, maxBatchBytes, persistentQueue);
         var agent = AgentProcess.Start(
             ["run", "--config", config, "--shutdown-timeout", "20s"],
             new Dictionary<string, string> { ["AGENT_DATA_DIR"] = Path.Combine(_root, "data") });
@@ -84,8 +88,10 @@ internal sealed class PodLogsToLokiSetup : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private string WriteConfig(FakeLoki loki, int telemetryPort, int maxBatchBytes)
+    private string WriteConfig(FakeLoki loki, int telemetryPort, int maxBatchBytes, bool persistentQueue)
     {
+        // Retrying for ever keeps every record in the queue until Loki takes it.
+        string queue = persistentQueue ? "\n      max_elapsed_time: 0\n    sending_queue: {storage: file_storage}" : string.Empty;
         string path = Path.Combine(_root, "agent.yaml");
         File.WriteAllText(path, $$"""
             receivers:
@@ -106,7 +112,7 @@ internal sealed class PodLogsToLokiSetup : IDisposable
                 endpoint: {{loki.PushUri}}
                 retry_on_failure:
                   initial_interval: 100ms
-                  max_interval: 300ms
+                  max_interval: 300ms{{queue}}
             extensions:
               file_storage:
                 directory: {{Path.Combine(_root, "state")}}
