@@ -62,10 +62,14 @@ public class MetaLabelsPerRoleTests
         PutCluster(api);
         await using var run = new DiscoveryRun(api, new KubernetesSdConfig { Role = role });
 
-        var targets = await run.WaitAsync(t => t.Count == count && t.Any(x => x["__address__"] == address), $"{count} {role} targets with {address}");
-
         var expected = Expected(role, address);
         expected["__address__"] = address;
+
+        // The endpoints role reads three watches that list in any order: its labels are complete once all have.
+        var targets = await run.WaitAsync(
+            t => t.Count == count && t.Any(x => x["__address__"] == address && x.Count == expected.Count),
+            $"{count} {role} targets with {address} and all its labels");
+
         var actual = targets.Single(t => t["__address__"] == address);
         Assert.Equal(expected.OrderBy(l => l.Key), actual.OrderBy(l => l.Key));
     }
