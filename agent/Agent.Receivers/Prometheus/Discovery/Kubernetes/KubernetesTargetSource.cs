@@ -20,8 +20,7 @@ public sealed class KubernetesTargetSource : ITargetSource
     private const int WatchSeconds = 300;
 
     private readonly KubernetesSdConfig _config;
-    private readonly KubernetesClientConfiguration _connection;
-    private readonly IReadOnlyList<string?> _namespaces;
+    private readonly string _ownNamespaceFile;
     private readonly IWatchTelemetry _telemetry;
     private readonly WatchTiming _timing;
     private readonly ILogger _logger;
@@ -32,43 +31,54 @@ public sealed class KubernetesTargetSource : ITargetSource
     private readonly List<ObjectStore<V1Node>> _nodes = [];
     private Action<IReadOnlyList<TargetGroup>>? _update;
 
-    /// <summary>Builds the API's configuration now: no service account or no kubeconfig is a start-up error.</summary>
     internal KubernetesTargetSource(KubernetesSdConfig config, IWatchTelemetry telemetry, ILogger logger, WatchTiming? timing = null, string ownNamespaceFile = OwnNamespaceFile)
     {
         _config = config;
         _telemetry = telemetry;
         _logger = logger;
         _timing = timing ?? WatchTiming.Default;
-        _connection = config switch
+        _ownNamespaceFile = ownNamespaceFile;
+    }
+
+    /// <summary>
+    /// Connects and starts the watches. Throws at once, as the receiver starts, when the API cannot be configured
+    /// (no service account, no kubeconfig, no namespace file), as k8sattributes does; after that the watches retry.
+    /// </summary>
+    public Task RunAsync(Action<IReadOnlyList<TargetGroup>> update, CancellationToken cancellationToken)
+    {
+        var connection = _config switch
         {
             { ApiServer: { } url } => KubernetesConnection.Configure(KubernetesAuthType.None, url, null),
             { KubeconfigFile: { } file } => KubernetesConnection.Configure(KubernetesAuthType.KubeConfig, null, file),
             _ => KubernetesConnection.Configure(KubernetesAuthType.ServiceAccount, null, null),
         };
-        var names = new List<string>(config.Namespaces.Names);
-        if (config.Namespaces.OwnNamespace)
+        var names = new List<string>(_config.Namespaces.Names);
+        if (_config.Namespaces.OwnNamespace)
         {
-            names.Add(File.ReadAllText(ownNamespaceFile).Trim());
+            names.Add(File.ReadAllText(_ownNamespaceFile).Trim());
         }
 
-        _namespaces = names.Count == 0 ? [null] : [.. names.Distinct(StringComparer.Ordinal)];
+        IReadOnlyList<string?> namespaces = names.Count == 0 ? [null] : [.. names.Distinct(StringComparer.Ordinal)];
+        _update = update;
+        return WatchAsync(KubernetesConnection.Connect(connection), namespaces, cancellationToken);
     }
 
-    public async Task RunAsync(Action<IReadOnlyList<TargetGroup>> update, CancellationToken cancellationToken)
+    private async Task WatchAsync(IKubernetes client, IReadOnlyList<string?> namespaces, CancellationToken cancellationToken)
     {
-        _update = update;
-        using var client = KubernetesConnection.Connect(_connection);
-        var watches = new List<Func<CancellationToken, Task>>();
-        foreach (string resource in KubernetesSdConfig.ResourcesOf(_config.Role))
+        using (client)
         {
-            var selector = _config.SelectorFor(resource);
-            foreach (string? ns in resource == "node" ? [null] : _namespaces)
+            var watches = new List<Func<CancellationToken, Task>>();
+            foreach (string resource in KubernetesSdConfig.ResourcesOf(_config.Role))
             {
-                watches.Add(Watch(client, resource, ns, selector?.Label, selector?.Field));
+                var selector = _config.SelectorFor(resource);
+                foreach (string? ns in resource == "node" ? [null] : namespaces)
+                {
+                    watches.Add(Watch(client, resource, ns, selector?.Label, selector?.Field));
+                }
             }
-        }
 
-        await Task.WhenAll(watches.Select(run => Task.Run(() => run(cancellationToken), CancellationToken.None))).ConfigureAwait(false);
+            await Task.WhenAll(watches.Select(run => Task.Run(() => run(cancellationToken), CancellationToken.None))).ConfigureAwait(false);
+        }
     }
 
     private Func<CancellationToken, Task> Watch(IKubernetes client, string resource, string? ns, string? label, string? field)
