@@ -1,7 +1,7 @@
 namespace Agent.Kubernetes;
 
 /// <summary>Where a watched resource's objects go: a full list replaces, watch events apply one at a time.</summary>
-internal interface IWatchSink<in T>
+public interface IWatchSink<in T>
 {
     /// <summary>How many objects the sink holds, for the cache's gauge.</summary>
     int Count { get; }
@@ -12,4 +12,14 @@ internal interface IWatchSink<in T>
     void Upsert(T item);
 
     void Delete(T item);
+}
+
+/// <summary>What a <see cref="ResourceWatch{T, TList}"/> reports: its failures by reason, the events it applied, and how many objects its sink holds.</summary>
+public interface IWatchTelemetry
+{
+    void Failure(string resource, string reason);
+
+    void Event(string resource, string type);
+
+    void Cached(string resource, int count);
 }

@@ -6,7 +6,7 @@ namespace Agent.Kubernetes;
 /// The metadata cache's own metrics: every failure of a list or a watch by resource and reason, the events it
 /// applied, and what it holds. Counted per process (the cache is shared), so they carry no component label.
 /// </summary>
-internal sealed class KubernetesCacheTelemetry(ITelemetryRegistry registry)
+internal sealed class KubernetesCacheTelemetry(ITelemetryRegistry registry) : IWatchTelemetry
 {
     public void Failure(string resource, string reason) =>
         registry.Counter(

@@ -3,19 +3,28 @@ using k8s;
 namespace Agent.Kubernetes;
 
 /// <summary>Builds the API client for the configured <see cref="KubernetesAuthType"/>.</summary>
-internal static class KubernetesConnection
+public static class KubernetesConnection
 {
-    public static IKubernetes Connect(KubernetesMetadataSettings settings)
+    public static IKubernetes Connect(KubernetesMetadataSettings settings) =>
+        Connect(Configure(settings.AuthType, settings.Endpoint, settings.KubeConfigPath));
+
+    /// <summary>
+    /// The client's configuration: built apart from the client so a caller can fail at start-up (no service account,
+    /// no kubeconfig) and open the connection later.
+    /// </summary>
+    public static KubernetesClientConfiguration Configure(KubernetesAuthType authType, string? endpoint, string? kubeConfigPath)
     {
-        var configuration = settings.AuthType switch
+        var configuration = authType switch
         {
             KubernetesAuthType.ServiceAccount => KubernetesClientConfiguration.InClusterConfig(),
-            KubernetesAuthType.KubeConfig => KubernetesClientConfiguration.BuildConfigFromConfigFile(settings.KubeConfigPath),
-            _ => new KubernetesClientConfiguration { Host = settings.Endpoint ?? throw new ArgumentException("auth_type none needs an endpoint") },
+            KubernetesAuthType.KubeConfig => KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeConfigPath),
+            _ => new KubernetesClientConfiguration { Host = endpoint ?? throw new ArgumentException("auth_type none needs an endpoint") },
         };
 
         // Watches are long responses the server ends itself (timeoutSeconds); the client must not cut them first.
         configuration.HttpClientTimeout = TimeSpan.FromMinutes(6);
-        return new k8s.Kubernetes(configuration);
+        return configuration;
     }
+
+    public static IKubernetes Connect(KubernetesClientConfiguration configuration) => new k8s.Kubernetes(configuration);
 }

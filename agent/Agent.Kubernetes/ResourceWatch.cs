@@ -10,17 +10,18 @@ namespace Agent.Kubernetes;
 /// Lists one resource, then watches it from the list's resourceVersion, as an informer does: bookmarks move the
 /// resourceVersion on, a watch that ends normally is reopened where it stopped, a 410 Gone (the version was
 /// compacted away) relists, and any other failure (API down, connection cut) retries after a backoff that doubles
-/// up to a ceiling. Every failure is counted; the cache keeps serving what it has meanwhile.
+/// up to a ceiling. Every failure is counted; the sink keeps what it has meanwhile. Used by the metadata cache and by
+/// the scrape receiver's Kubernetes discovery, each with its own sink and counters.
 /// </summary>
 /// <typeparam name="T">The object (V1Pod…).</typeparam>
 /// <typeparam name="TList">Its list (V1PodList…).</typeparam>
-internal sealed class ResourceWatch<T, TList>(
+public sealed class ResourceWatch<T, TList>(
     string resource,
     Func<CancellationToken, Task<TList>> list,
     ResourceWatch<T, TList>.Watch watch,
     IWatchSink<T> sink,
     WatchTiming timing,
-    KubernetesCacheTelemetry telemetry,
+    IWatchTelemetry telemetry,
     ILogger logger)
     where T : IKubernetesObject<V1ObjectMeta>
     where TList : IKubernetesObject<V1ListMeta>, IItems<T>

@@ -3,7 +3,9 @@ using Agent.Core.Consumers;
 using Agent.Core.Model;
 using Agent.Core.Receiving;
 using Agent.Receivers.Prometheus.Discovery;
+using Agent.Receivers.Prometheus.Discovery.Kubernetes;
 using Agent.Receivers.Prometheus.Scraping;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Receivers.Prometheus;
 
@@ -19,7 +21,7 @@ internal sealed class PrometheusReceiver : IComponent
         _receiving = new ReceiverHelper(context, logger);
         _jobs = [.. options.Config.ScrapeConfigs.Select(config => new JobScraper(
             config,
-            [new StaticTargetSource(config.StaticConfigs)],
+            Sources(context, config, logger),
             _receiving,
             next,
             new TargetTelemetry(context.Host.Telemetry, context.Id, config.JobName),
@@ -28,6 +30,15 @@ internal sealed class PrometheusReceiver : IComponent
     }
 
     internal IReadOnlyList<JobScraper> Jobs => _jobs;
+
+    /// <summary>The job's static targets and one Kubernetes discovery per <c>kubernetes_sd_configs</c> entry.</summary>
+    private static List<ITargetSource> Sources(ComponentContext context, ScrapeConfig config, ILogger logger)
+    {
+        List<ITargetSource> sources = [new StaticTargetSource(config.StaticConfigs)];
+        var telemetry = new DiscoveryTelemetry(context.Host.Telemetry, context.Id, config.JobName);
+        sources.AddRange(config.KubernetesSdConfigs.Select(sd => new KubernetesTargetSource(sd, telemetry, logger)));
+        return sources;
+    }
 
     public Task StartAsync(CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using Agent.Core.Config;
 using Agent.Receivers.Prometheus.Discovery;
+using Agent.Receivers.Prometheus.Discovery.Kubernetes;
 using Agent.Receivers.Prometheus.Relabeling;
 
 namespace Agent.Receivers.Prometheus;
@@ -32,6 +33,9 @@ public sealed class ScrapeConfig : IValidatable
     public bool HonorTimestamps { get; set; } = true;
 
     public List<StaticConfig> StaticConfigs { get; set; } = [];
+
+    /// <summary>Targets discovered from the Kubernetes API, beside any static ones.</summary>
+    public List<KubernetesSdConfig> KubernetesSdConfigs { get; set; } = [];
 
     public List<RelabelConfig> RelabelConfigs { get; set; } = [];
 
@@ -95,9 +99,9 @@ public sealed class ScrapeConfig : IValidatable
             yield return ("authorization", "authorization, basic_auth and bearer_token_file exclude each other");
         }
 
-        if (StaticConfigs.Count == 0)
+        if (StaticConfigs.Count == 0 && KubernetesSdConfigs.Count == 0)
         {
-            yield return ("static_configs", "at least one target source is required (static_configs)");
+            yield return ("static_configs", "at least one target source is required (static_configs or kubernetes_sd_configs)");
         }
     }
 }

@@ -39,7 +39,7 @@ public class DefaultConfigModesTests
         var (_, sidecar) = DefaultConfig.For(new Dictionary<string, string?> { ["POD_NAME"] = "p", ["POD_NAMESPACE"] = "n", ["POD_UID"] = "u" }.GetValueOrDefault, _ => false, () => Host);
         var (_, standalone) = DefaultConfig.For(_ => null, _ => false, () => Host);
 
-        Assert.Contains("receivers: [otlp, hostmetrics, containermetrics]", daemonset, StringComparison.Ordinal);
+        Assert.Contains("receivers: [otlp, hostmetrics, containermetrics, prometheus]", daemonset, StringComparison.Ordinal);
         Assert.Contains("processors: [k8sattributes, servicemapping, batch]", daemonset, StringComparison.Ordinal);
         Assert.Contains("node_from_env_var: K8S_NODE_NAME", daemonset, StringComparison.Ordinal);
         Assert.Contains("{key: k8s.pod.uid, value: \"${env:POD_UID}\", action: insert}", sidecar, StringComparison.Ordinal);

@@ -17,8 +17,9 @@ namespace Agent.Tests.Fakes;
 /// and nodes in the real API's JSON: lists carry the store's resourceVersion; <c>?watch=true</c> answers with a
 /// chunked stream of <c>{"type":…,"object":…}</c> lines, replaying the events after the asked resourceVersion and
 /// then the live ones; BOOKMARK events on demand; a watch from a version older than the last compaction gets the
-/// real API's ERROR event with a 410 <c>Status</c>. The field selector is honoured (<c>spec.nodeName=…</c>,
-/// <c>metadata.name=…</c>, <c>!=</c>). The store survives <see cref="StopAsync"/> / <see cref="StartAgainAsync"/>
+/// real API's ERROR event with a 410 <c>Status</c>. Services and Endpoints are served too, cluster-wide and per
+/// namespace. The field selector is honoured (<c>spec.nodeName=…</c>, <c>metadata.name=…</c>, <c>!=</c>), and so is
+/// the label selector (<c>=</c>, <c>==</c>, <c>!=</c>, <c>in</c>, <c>notin</c>, <c>key</c>, <c>!key</c>). The store survives <see cref="StopAsync"/> / <see cref="StartAgainAsync"/>
 /// (an API restart on the same port), as etcd would.
 /// </summary>
 public sealed partial class FakeKubernetesApi : IAsyncDisposable
@@ -29,6 +30,8 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
         ["replicasets"] = ("ReplicaSet", "apps/v1"),
         ["namespaces"] = ("Namespace", "v1"),
         ["nodes"] = ("Node", "v1"),
+        ["services"] = ("Service", "v1"),
+        ["endpoints"] = ("Endpoints", "v1"),
     };
 
     private readonly object _lock = new();
@@ -68,6 +71,12 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
         app.MapGet("/apis/apps/v1/replicasets", context => ServeAsync(context, "replicasets", null));
         app.MapGet("/api/v1/namespaces", context => ServeAsync(context, "namespaces", null));
         app.MapGet("/api/v1/nodes", context => ServeAsync(context, "nodes", null));
+        foreach (string resource in new[] { "services", "endpoints" })
+        {
+            app.MapGet($"/api/v1/{resource}", context => ServeAsync(context, resource, null));
+            app.MapGet($"/api/v1/namespaces/{{ns}}/{resource}", context => ServeAsync(context, resource, (string)context.Request.RouteValues["ns"]!));
+        }
+
         await app.StartAsync().ConfigureAwait(false);
         _port = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
         _app = app;
@@ -238,13 +247,16 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
     private async Task ServeAsync(HttpContext context, string resource, string? ns)
     {
         var query = context.Request.Query;
-        var selector = FieldSelector.Parse(query["fieldSelector"].ToString());
-        if (selector is null)
+        var fields = FieldSelector.Parse(query["fieldSelector"].ToString());
+        var labels = LabelSelector.Parse(query["labelSelector"].ToString());
+        if (fields is null || labels is null)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            await context.Response.WriteAsync(StatusJson(400, "BadRequest", "unsupported field selector")).ConfigureAwait(false);
+            await context.Response.WriteAsync(StatusJson(400, "BadRequest", "unsupported field or label selector")).ConfigureAwait(false);
             return;
         }
+
+        var selector = new Selector(fields, labels);
 
         bool watch = query["watch"] is { Count: > 0 } flag && (flag.ToString() is "true" or "1");
         lock (_lock)
@@ -359,7 +371,7 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
     private static bool InNamespace(JsonObject item, string? ns) =>
         ns is null || (string?)item["metadata"]!["namespace"] == ns;
 
-    private sealed class Watcher(HttpContext context, string resource, string? ns, FieldSelector selector, long from)
+    private sealed class Watcher(HttpContext context, string resource, string? ns, Selector selector, long from)
     {
         public HttpContext Context { get; } = context;
 

@@ -36,7 +36,17 @@ internal sealed class JobScraper : IAsyncDisposable
         _createScraper = (target, http) => new TargetScraper(target, config, http, receiving, next, telemetry, time, logger);
     }
 
-    public IReadOnlyCollection<TargetScraper> Targets => _running.Values;
+    /// <summary>The targets scraped now (a copy: discovery may change them meanwhile).</summary>
+    public IReadOnlyCollection<TargetScraper> Targets
+    {
+        get
+        {
+            lock (_running)
+            {
+                return [.. _running.Values];
+            }
+        }
+    }
 
     public void Start()
     {
@@ -53,8 +63,11 @@ internal sealed class JobScraper : IAsyncDisposable
         await _updating.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(_running.Values.Select(scraper => scraper.StopAsync(cancellationToken))).ConfigureAwait(false);
-            _running.Clear();
+            await Task.WhenAll(Targets.Select(scraper => scraper.StopAsync(cancellationToken))).ConfigureAwait(false);
+            lock (_running)
+            {
+                _running.Clear();
+            }
         }
         finally
         {
@@ -72,6 +85,13 @@ internal sealed class JobScraper : IAsyncDisposable
 
     private async Task UpdateAsync(ITargetSource source, IReadOnlyList<TargetGroup> groups)
     {
+        // Stored before waiting: updates that queue up behind a slow one are applied newest-state-wins, whatever
+        // order the waits end in (a watch can report twice before the first update has stopped its targets).
+        lock (_groupsBySource)
+        {
+            _groupsBySource[source.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture)] = groups;
+        }
+
         await _updating.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         try
         {
@@ -80,13 +100,22 @@ internal sealed class JobScraper : IAsyncDisposable
                 return;
             }
 
-            _groupsBySource[source.GetHashCode().ToString(System.Globalization.CultureInfo.InvariantCulture)] = groups;
-            var wanted = _builder.Build(_groupsBySource.Values.SelectMany(g => g)).ToDictionary(t => t.Key, StringComparer.Ordinal);
+            List<TargetGroup> current;
+            lock (_groupsBySource)
+            {
+                current = [.. _groupsBySource.Values.SelectMany(g => g)];
+            }
+
+            var wanted = _builder.Build(current).ToDictionary(t => t.Key, StringComparer.Ordinal);
             foreach (var (key, scraper) in _running.ToArray())
             {
                 if (!wanted.ContainsKey(key))
                 {
-                    _running.Remove(key);
+                    lock (_running)
+                    {
+                        _running.Remove(key);
+                    }
+
                     await scraper.StopAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
@@ -96,7 +125,11 @@ internal sealed class JobScraper : IAsyncDisposable
                 if (!_running.ContainsKey(key))
                 {
                     var scraper = _createScraper(target, _http);
-                    _running[key] = scraper;
+                    lock (_running)
+                    {
+                        _running[key] = scraper;
+                    }
+
                     scraper.Start();
                 }
             }

@@ -23,6 +23,17 @@ internal sealed class ScrapeHarness : IAsyncDisposable
     private readonly MovableTargets _targets = new();
 
     public ScrapeHarness(ScrapeConfig config, params string[] targets)
+        : this(config, null, targets)
+    {
+    }
+
+    /// <summary>Targets from <paramref name="source"/> (a Kubernetes discovery) instead of the movable list.</summary>
+    public ScrapeHarness(ScrapeConfig config, ITargetSource source)
+        : this(config, source, [])
+    {
+    }
+
+    private ScrapeHarness(ScrapeConfig config, ITargetSource? source, string[] targets)
     {
         Config = config;
         Receiver = new ComponentId("prometheus", Guid.NewGuid().ToString("N")[..8]);
@@ -31,7 +42,7 @@ internal sealed class ScrapeHarness : IAsyncDisposable
         _targets.Set(targets);
         _job = new JobScraper(
             config,
-            [_targets],
+            [source ?? _targets],
             new ReceiverHelper(context, NullLogger.Instance),
             consumer,
             new TargetTelemetry(context.Host.Telemetry, Receiver, config.JobName),
@@ -41,6 +52,9 @@ internal sealed class ScrapeHarness : IAsyncDisposable
     }
 
     public ScrapeConfig Config { get; }
+
+    /// <summary>The targets being scraped now.</summary>
+    public IReadOnlyList<ScrapeTarget> Targets => [.. _job.Targets.Select(t => t.Target)];
 
     public ComponentId Receiver { get; }
 
