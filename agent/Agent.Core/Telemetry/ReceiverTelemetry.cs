@@ -12,6 +12,7 @@ public sealed class ReceiverTelemetry
     private readonly LabeledMetrics<string, ICounter> _malformedLines;
     private readonly ICounter _truncatedLines;
     private readonly LabeledMetrics<string, ICounter> _skippedFiles;
+    private readonly Lazy<FileTailingGauges> _tailing;
 
     public ReceiverTelemetry(ITelemetryRegistry registry, ComponentId receiver)
     {
@@ -30,6 +31,9 @@ public sealed class ReceiverTelemetry
             "agent_receiver_truncated_lines_total", "Log records a file receiver cut at its maximum record size.", ["receiver"], [id]);
         _skippedFiles = new(reason => registry.Counter(
             "agent_receiver_files_skipped_total", "Paths a file receiver's globs matched but that it did not tail, by reason (not_regular_file, unreadable); counted once each time a path starts being skipped.", reasonLabels, [id, reason]));
+
+        // Made on first use, so receivers that tail no files do not show these gauges.
+        _tailing = new(() => new FileTailingGauges(registry, id));
     }
 
     public void Accepted(string transport, Signal signal, int items) => _accepted[(transport, signal)].Add(items);
@@ -45,4 +49,7 @@ public sealed class ReceiverTelemetry
 
     /// <summary>A matched path a file receiver will not tail (a FIFO, a file it may not read).</summary>
     public void FileSkipped(string reason) => _skippedFiles[reason].Add(1);
+
+    /// <summary>How far a file receiver is behind its files, as of its last poll.</summary>
+    public void TailingLag(int files, long unreadBytes, long unacknowledgedBytes) => _tailing.Value.Set(files, unreadBytes, unacknowledgedBytes);
 }

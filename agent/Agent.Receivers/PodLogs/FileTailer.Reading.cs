@@ -25,6 +25,7 @@ internal sealed partial class FileTailer
     private async Task<CycleOutcome> ReadCycleAsync(CancellationToken stopping)
     {
         var status = FileStatus.Of(_handle);
+        ObserveSize(status.Size);
         if (status.Size < _readOffset)
         {
             await OnTruncatedAsync(stopping).ConfigureAwait(false);

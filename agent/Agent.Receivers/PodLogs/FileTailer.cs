@@ -212,6 +212,7 @@ internal sealed partial class FileTailer
         _decoder.Reset(position);
         _readOffset = position.ReadFrom;
         _buffered = 0;
+        Acknowledged(position.Offset);
     }
 
     private void Commit(FileIdentity identity, TailPosition position)
@@ -220,6 +221,7 @@ internal sealed partial class FileTailer
         if (ReferenceEquals(identity, Identity))
         {
             _store.Set(identity, Path, position);
+            Acknowledged(position.Offset);
         }
     }
 

@@ -118,6 +118,8 @@ internal sealed partial class PodLogsReceiver : IComponent
             {
                 ConsiderPath(path);
             }
+
+            ReportLag();
         }
 
         if (_firstPoll)
@@ -148,6 +150,7 @@ internal sealed partial class PodLogsReceiver : IComponent
         {
             if (!FileStatus.Supported || (current.Identity.Device == status.Value.Device && current.Identity.Inode == status.Value.Inode))
             {
+                current.ObserveSize(status.Value.Size);
                 return;
             }
 
@@ -167,6 +170,7 @@ internal sealed partial class PodLogsReceiver : IComponent
         var tailer = Open(path, predecessor);
         if (tailer is not null)
         {
+            tailer.ObserveSize(status.Value.Size);
             _active[path] = tailer;
             tailer.Start(_stopping.Token, _receiving.Abandoned);
         }

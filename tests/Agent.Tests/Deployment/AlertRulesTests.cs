@@ -11,7 +11,7 @@ public sealed class AlertRulesTests
         var (code, output) = await Promtool.RunAsync(Folder, "check", "rules", "agent-rules.yaml");
 
         Assert.True(code == 0, output);
-        Assert.Contains("SUCCESS: 11 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 12 rules found", output, StringComparison.Ordinal);
     }
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]
@@ -36,7 +36,7 @@ public sealed class AlertRulesTests
             .Select(check => check["alertname"].ToString()!)
             .ToHashSet();
 
-        Assert.Equal(11, alerts.Count);
+        Assert.Equal(12, alerts.Count);
         Assert.Equal(alerts.Order(), tested.Order());
     }
 }
