@@ -114,11 +114,15 @@ public sealed class ContainerMetricsKubernetesTests : IAsyncDisposable
         return scraper;
     }
 
-    /// <summary>Scrapes until the cache has listed the pod (the first scrapes may come before the list).</summary>
+    /// <summary>
+    /// Scrapes until the cache had listed the pod before the scrape began: every cgroup of the scrape named (the
+    /// first scrapes may come before the list, and the list may land between two cgroups of one scrape).
+    /// </summary>
     private static Task<ScrapedMetrics> ScrapeUntilNamedAsync(CgroupScraper scraper, MetricNaming naming) => Eventually.ReadUntilAsync(
         async () => new ScrapedMetrics(await scraper.ScrapeAsync(CancellationToken.None)),
         metrics => naming == MetricNaming.Prometheus
-            ? metrics.LabelValues("container_memory_usage_bytes", "pod").Contains("web-5")
-            : metrics.Points.Any(p => p.Resource.GetValueOrDefault("k8s.pod.name") == "web-5"),
-        "the pod named from the API");
+            ? metrics.LabelValues("container_memory_usage_bytes", "pod") is ["web-5"]
+            : metrics.Points.Where(p => p.Metric.Name == "container.memory.usage").ToList() is { Count: > 0 } points
+                && points.All(p => p.Resource.GetValueOrDefault("k8s.pod.name") == "web-5"),
+        "every cgroup named from the API in one scrape");
 }

@@ -88,7 +88,7 @@ public sealed class KubernetesTargetSource : ITargetSource
         {
             case "pod":
                 var pods = Store(_pods);
-                return new ResourceWatch<V1Pod, V1PodList>(
+                return Run<V1Pod, V1PodList>(
                     "pods",
                     ct => ns is null
                         ? api.ListPodForAllNamespacesAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct)
@@ -96,13 +96,10 @@ public sealed class KubernetesTargetSource : ITargetSource
                     (version, onError, ct) => ns is null
                         ? api.WatchListPodForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version, timeoutSeconds: WatchSeconds, onError: onError, cancellationToken: ct)
                         : api.WatchListNamespacedPodAsync(ns, allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version, timeoutSeconds: WatchSeconds, onError: onError, cancellationToken: ct),
-                    pods,
-                    _timing,
-                    _telemetry,
-                    _logger).RunAsync;
+                    pods);
             case "service":
                 var services = Store(_services);
-                return new ResourceWatch<V1Service, V1ServiceList>(
+                return Run<V1Service, V1ServiceList>(
                     "services",
                     ct => ns is null
                         ? api.ListServiceForAllNamespacesAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct)
@@ -110,13 +107,10 @@ public sealed class KubernetesTargetSource : ITargetSource
                     (version, onError, ct) => ns is null
                         ? api.WatchListServiceForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version, timeoutSeconds: WatchSeconds, onError: onError, cancellationToken: ct)
                         : api.WatchListNamespacedServiceAsync(ns, allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version, timeoutSeconds: WatchSeconds, onError: onError, cancellationToken: ct),
-                    services,
-                    _timing,
-                    _telemetry,
-                    _logger).RunAsync;
+                    services);
             case "endpoints":
                 var endpoints = Store(_endpoints);
-                return new ResourceWatch<V1Endpoints, V1EndpointsList>(
+                return Run<V1Endpoints, V1EndpointsList>(
                     "endpoints",
                     ct => ns is null
                         ? api.ListEndpointsForAllNamespacesAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct)
@@ -124,22 +118,25 @@ public sealed class KubernetesTargetSource : ITargetSource
                     (version, onError, ct) => ns is null
                         ? api.WatchListEndpointsForAllNamespacesAsync(allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version, timeoutSeconds: WatchSeconds, onError: onError, cancellationToken: ct)
                         : api.WatchListNamespacedEndpointsAsync(ns, allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version, timeoutSeconds: WatchSeconds, onError: onError, cancellationToken: ct),
-                    endpoints,
-                    _timing,
-                    _telemetry,
-                    _logger).RunAsync;
+                    endpoints);
             default:
                 var nodes = Store(_nodes);
-                return new ResourceWatch<V1Node, V1NodeList>(
+                return Run<V1Node, V1NodeList>(
                     "nodes",
                     ct => api.ListNodeAsync(fieldSelector: field, labelSelector: label, cancellationToken: ct),
                     (version, onError, ct) => api.WatchListNodeAsync(allowWatchBookmarks: true, fieldSelector: field, labelSelector: label, resourceVersion: version, timeoutSeconds: WatchSeconds, onError: onError, cancellationToken: ct),
-                    nodes,
-                    _timing,
-                    _telemetry,
-                    _logger).RunAsync;
+                    nodes);
         }
     }
+
+    private Func<CancellationToken, Task> Run<T, TList>(
+        string resource,
+        Func<CancellationToken, Task<TList>> list,
+        ResourceWatch<T, TList>.Watch watch,
+        IWatchSink<T> sink)
+        where T : IKubernetesObject<V1ObjectMeta>
+        where TList : IKubernetesObject<V1ListMeta>, IItems<T> =>
+        new ResourceWatch<T, TList>(resource, list, watch, sink, _timing, _telemetry, _logger).RunAsync;
 
     private ObjectStore<T> Store<T>(List<ObjectStore<T>> stores)
         where T : IKubernetesObject<V1ObjectMeta>
