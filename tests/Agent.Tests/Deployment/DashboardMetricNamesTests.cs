@@ -62,7 +62,9 @@ public sealed partial class DashboardMetricNamesTests : IDisposable
         using var http = new HttpClient();
         string scrape = await Eventually.ReadUntilAsync(
             () => http.GetStringAsync(new Uri($"http://127.0.0.1:{telemetry}/metrics")),
-            text => new[] { "spans", "metric_points", "log_records" }.All(items => text.Contains($"otelcol_exporter_send_failed_{items}_total{{", StringComparison.Ordinal)),
+            text => new[] { "spans", "metric_points", "log_records" }.All(items =>
+                text.Contains($"otelcol_exporter_send_failed_{items}_total{{", StringComparison.Ordinal)
+                && text.Contains($"otelcol_exporter_sent_{items}_total{{", StringComparison.Ordinal)),
             "the agent's /metrics to count all three signals, sent and failed",
             seconds: 60);
         // Each collection's series leave in several remote-write requests (one per shard), so wait until every host
