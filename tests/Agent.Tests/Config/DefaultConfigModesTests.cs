@@ -40,10 +40,10 @@ public class DefaultConfigModesTests
         var (_, standalone) = DefaultConfig.For(_ => null, _ => false, () => Host);
 
         Assert.Contains("receivers: [otlp, hostmetrics, containermetrics, prometheus]", daemonset, StringComparison.Ordinal);
-        Assert.Contains("processors: [k8sattributes, servicemapping, batch]", daemonset, StringComparison.Ordinal);
+        Assert.Contains("processors: [memory_limiter, k8sattributes, servicemapping, batch]", daemonset, StringComparison.Ordinal);
         Assert.Contains("node_from_env_var: K8S_NODE_NAME", daemonset, StringComparison.Ordinal);
         Assert.Contains("{key: k8s.pod.uid, value: \"${env:POD_UID}\", action: insert}", sidecar, StringComparison.Ordinal);
-        Assert.Contains("processors: [resource/pod, servicemapping, batch]", sidecar, StringComparison.Ordinal);
+        Assert.Contains("processors: [memory_limiter, resource/pod, servicemapping, batch]", sidecar, StringComparison.Ordinal);
         Assert.Contains("{key: host.id, value: '0123456789abcdef0123456789abcdef', action: insert}", standalone, StringComparison.Ordinal);
         Assert.Contains("{key: host.name, value: 'vm-1', action: insert}", standalone, StringComparison.Ordinal);
         Assert.Contains("receivers: [otlp, hostmetrics]", standalone, StringComparison.Ordinal);
