@@ -95,9 +95,15 @@ public sealed class HandOffPool<T> : ArrayPool<T>
     /// <summary>Drops the arrays that no rent needed since the last trim.</summary>
     public void Trim()
     {
+        long dropped = 0;
         foreach (var bucket in _buckets)
         {
-            bucket.Trim();
+            dropped += (long)bucket.Trim() * bucket.Length;
+        }
+
+        if (dropped > 0)
+        {
+            PoolReleases.Add(dropped * System.Runtime.CompilerServices.Unsafe.SizeOf<T>());
         }
     }
 
@@ -155,7 +161,8 @@ public sealed class HandOffPool<T> : ArrayPool<T>
             }
         }
 
-        public void Trim()
+        /// <summary>Drops the arrays not needed since the last trim; returns how many.</summary>
+        public int Trim()
         {
             lock (_lock)
             {
@@ -169,6 +176,7 @@ public sealed class HandOffPool<T> : ArrayPool<T>
                 }
 
                 _lowWater = _count;
+                return Math.Max(idle, 0);
             }
         }
     }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using Agent.Core.Memory;
 
 namespace Agent.Receivers.Otlp;
 
@@ -23,7 +24,7 @@ internal sealed class SegmentedBuffer : IDisposable
         if (_last is null || _last.Written == _last.Array.Length)
         {
             int size = _last is null ? FirstSegment : Math.Min(_last.Array.Length * 2, LargestSegment);
-            var segment = new Segment(ArrayPool<byte>.Shared.Rent(size), _last);
+            var segment = new Segment(HandOffPool<byte>.Shared.Rent(size), _last);
             _first ??= segment;
             _last = segment;
         }
@@ -59,7 +60,7 @@ internal sealed class SegmentedBuffer : IDisposable
     {
         for (var segment = _first; segment is not null; segment = segment.NextSegment)
         {
-            ArrayPool<byte>.Shared.Return(segment.Array);
+            HandOffPool<byte>.Shared.Return(segment.Array);
         }
 
         _first = _last = null;

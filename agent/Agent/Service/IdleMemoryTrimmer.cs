@@ -1,4 +1,5 @@
 using System.Runtime;
+using Agent.Core.Memory;
 using Microsoft.Extensions.Logging;
 
 namespace Agent.Service;
@@ -21,9 +22,13 @@ internal sealed partial class IdleMemoryTrimmer : IDisposable
     /// <summary>Committed memory beyond the live heap worth a collection to return.</summary>
     public const long WorthTrimming = 32 * 1024 * 1024;
 
+    /// <summary>Bytes the pools let go of (<see cref="PoolReleases"/>) worth a collection to return.</summary>
+    public const long PoolReleasesWorthTrimming = 4 * 1024 * 1024;
+
     private readonly ILogger _logger;
     private readonly ITimer _timer;
     private long _allocatedAtLastLook = GC.GetTotalAllocatedBytes();
+    private long _poolReleasesAtLastLook = PoolReleases.Bytes;
 
     public IdleMemoryTrimmer(ILogger logger, TimeProvider time)
     {
@@ -31,9 +36,13 @@ internal sealed partial class IdleMemoryTrimmer : IDisposable
         _timer = time.CreateTimer(static trimmer => ((IdleMemoryTrimmer)trimmer!).Look(), this, Interval, Interval);
     }
 
-    /// <summary>True when an idle interval finds the GC holding more than it needs.</summary>
-    public static bool ShouldTrim(long allocatedInInterval, long committedBytes, long liveAfterLastCollection) =>
-        allocatedInInterval < IdleAllocation && committedBytes - liveAfterLastCollection > WorthTrimming;
+    /// <summary>
+    /// True when an idle interval finds the GC holding more than it needs: committed well beyond what was live after
+    /// the last collection, or pools that dropped enough arrays since the last look that were live then.
+    /// </summary>
+    public static bool ShouldTrim(long allocatedInInterval, long committedBytes, long liveAfterLastCollection, long poolReleasesInInterval = 0) =>
+        allocatedInInterval < IdleAllocation
+        && (committedBytes - liveAfterLastCollection > WorthTrimming || poolReleasesInInterval > PoolReleasesWorthTrimming);
 
     public void Dispose() => _timer.Dispose();
 
@@ -42,9 +51,12 @@ internal sealed partial class IdleMemoryTrimmer : IDisposable
         long allocated = GC.GetTotalAllocatedBytes();
         long inInterval = allocated - _allocatedAtLastLook;
         _allocatedAtLastLook = allocated;
+        long released = PoolReleases.Bytes;
+        long releasedInInterval = released - _poolReleasesAtLastLook;
+        _poolReleasesAtLastLook = released;
         var info = GC.GetGCMemoryInfo();
         long live = info.HeapSizeBytes - info.FragmentedBytes;
-        if (!ShouldTrim(inInterval, info.TotalCommittedBytes, live))
+        if (!ShouldTrim(inInterval, info.TotalCommittedBytes, live, releasedInInterval))
         {
             return;
         }

@@ -22,6 +22,9 @@ internal sealed class PodLogsToLokiSetup : IDisposable
 
     public FakeKubelet Kubelet { get; }
 
+    /// <summary>A directory of this node's that outlives agent processes, for a test's own config and state.</summary>
+    public string Root => _root;
+
     /// <summary>Where the agent started last serves its own metrics.</summary>
     public int TelemetryPort { get; private set; }
 

@@ -130,6 +130,15 @@ public sealed class FakeLoki : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets the failures still planned by <see cref="FailNext"/>: the next push is stored (Loki is back).</summary>
+    public void StopFailing()
+    {
+        lock (_lock)
+        {
+            _plannedAnswers.Clear();
+        }
+    }
+
     /// <summary>Entries matching <paramref name="refuse"/> are refused with <paramref name="reason"/>; others are stored.</summary>
     public void Refuse(Func<FakeLokiEntry, bool> refuse, string reason = "entry too far behind")
     {

@@ -17,4 +17,14 @@ public class IdleMemoryTrimmerTests
     {
         Assert.Equal(trims, IdleMemoryTrimmer.ShouldTrim(allocatedMib * Mib, committedMib * Mib, liveMib * Mib));
     }
+
+    [Theory]
+    [InlineData(1, 5, true)]
+    [InlineData(1, 3, false)]
+    [InlineData(20, 50, false)]
+    public void Trims_an_idle_process_whose_pools_let_go_of_memory_since_the_last_look(long allocatedMib, long poolReleasesMib, bool trims)
+    {
+        // The GC holds no more than was live at its last collection: only the pools' releases make a collection worth it.
+        Assert.Equal(trims, IdleMemoryTrimmer.ShouldTrim(allocatedMib * Mib, 60 * Mib, 58 * Mib, poolReleasesMib * Mib));
+    }
 }

@@ -64,9 +64,11 @@ public class HandOffPoolTests
         var busy = new[] { pool.Rent(4096), pool.Rent(4096) };
         pool.Return(busy[0]);
         pool.Return(busy[1]);
+        long releasedBefore = PoolReleases.Bytes;
         _time.Advance(HandOffPool<byte>.TrimPeriod);
 
         Assert.Equal(2, pool.PooledCount);
+        Assert.True(PoolReleases.Bytes - releasedBefore >= 4 * 4096, "the four dropped arrays are counted as released");
         Assert.Contains(pool.Rent(4096), busy);
     }
 

@@ -1,0 +1,332 @@
+using System.Globalization;
+using System.Net;
+using Agent.Core.Model;
+using Agent.Tests.Fakes;
+using Agent.Tests.Receivers.PodLogs;
+using Google.Protobuf;
+using OpenTelemetry.Proto.Collector.Logs.V1;
+using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Logs.V1;
+using Xunit.Abstractions;
+
+namespace Agent.Tests.EndToEnd;
+
+/// <summary>
+/// Issue 12's end-to-end proof of backpressure, on the `agent` binary: with Loki down, a pod log file that keeps
+/// growing and OTLP/HTTP clients that keep sending 1 MiB requests, the tailer stops reading, the clients are told to
+/// back off (503 with Retry-After), and the process's RSS stays under a bound set by configuration however much
+/// the clients send. When Loki is back every line written and every record answered 200 arrives, and within a minute
+/// of the load's end RSS gives back at least half of what the burst added.
+/// </summary>
+public sealed class OverloadEndToEndTests(ITestOutputHelper output)
+{
+    /// <summary>
+    /// The RSS the config below is held to: the memory limiter's 160 MiB of managed heap plus room for what it does
+    /// not see (the runtime's code and native memory), as the manifests leave 25 % of the container's limit.
+    /// </summary>
+    private const int RssLimitMib = 256;
+
+    /// <summary>What the clients send while Loki is down: the RSS limit, so an agent that kept it all would exceed it.</summary>
+    private const long ClientBytesDuringOutage = RssLimitMib * 1024L * 1024;
+
+    /// <summary>File bytes the tailer must leave unread: it stopped, since it reads 50 MiB/s when it may.</summary>
+    private const long UnreadBytesDuringOutage = 8L * 1024 * 1024;
+
+    private const int RecordsPerRequest = 1000;
+
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task A_dead_loki_stops_the_tailer_turns_clients_away_and_keeps_rss_bounded_then_everything_accepted_arrives()
+    {
+        using var node = new PodLogsToLokiSetup();
+        await using var loki = await FakeLoki.StartAsync();
+        loki.FailNext(10_000_000, 503);
+        var container = node.Kubelet.StartContainer("shop", "web-7d9f", "0b8e5c2a-1111-2222-3333-444455556666", "nginx", docker: false);
+        int telemetryPort = FakeOtlpBackend.FreePort(), otlpPort = FakeOtlpBackend.FreePort();
+        await using var agent = AgentProcess.Start(
+            ["run", "--config", WriteConfig(node, loki, telemetryPort, otlpPort), "--shutdown-timeout", "20s"],
+            new Dictionary<string, string> { ["AGENT_DATA_DIR"] = Path.Combine(node.Root, "data") });
+        await agent.WaitUntilReadyAsync(telemetryPort, TimeSpan.FromSeconds(30));
+        long idleRss = RssMib(agent.Id);
+        using var peak = new PeakRss(agent.Id);
+
+        // The outage: the file grows, the clients send, until each proof is in.
+        var clients = new OtlpClients(otlpPort);
+        using (var load = new CancellationTokenSource())
+        {
+            var writing = Task.Run(() => WriteUntil(container, load.Token));
+            var sending = clients.RunAsync(8, load.Token);
+            double unread = await Eventually.ReadUntilAsync(
+                () => GaugeAsync(telemetryPort, "agent_receiver_unread_bytes"),
+                bytes => bytes >= UnreadBytesDuringOutage,
+                "the tailer to leave the growing file unread",
+                seconds: 90);
+            await PodLogsToLokiSetup.EventuallyAsync(
+                () => clients.RetryAfterAnswers >= 20 && clients.BytesSent >= ClientBytesDuringOutage,
+                () => $"clients to send {ClientBytesDuringOutage >> 20} MiB and be turned away (sent {clients.BytesSent >> 20} MiB, {clients.RetryAfterAnswers} answered 503, others: {string.Join("; ", clients.OtherAnswers.Take(3))})",
+                TimeSpan.FromSeconds(120));
+            await load.CancelAsync();
+            await writing;
+            await sending;
+            output.WriteLine($"outage: {unread / 1048576:F1} MiB left unread by the tailer; clients sent {clients.BytesSent >> 20} MiB in {clients.Requests} requests: {clients.Accepted.Count} answered 200, {clients.RetryAfterAnswers} answered 503 with Retry-After");
+        }
+
+        Assert.Empty(clients.OtherAnswers);
+        long outagePeak = peak.Mib;
+        output.WriteLine($"RSS: idle {idleRss} MiB, peak during the outage {outagePeak} MiB (bound {RssLimitMib} MiB)");
+        Assert.True(outagePeak <= RssLimitMib, $"RSS peaked at {outagePeak} MiB, over the {RssLimitMib} MiB the config allows");
+
+        // Loki is back: nothing the agent acknowledged (a line it checkpointed past, a record it answered 200) is lost.
+        loki.StopFailing();
+        var expected = node.Kubelet.Written.Select(w => w.Text).Concat(clients.Accepted.SelectMany(RecordBodies)).ToHashSet(StringComparer.Ordinal);
+        await Eventually.UntilAsync(
+            () => expected.IsSubsetOf(loki.Entries.Select(e => e.Line)),
+            $"Loki to hold the {expected.Count} lines and records acknowledged (it has {loki.Entries.Count} entries)",
+            seconds: 120);
+
+        // The load is over: the idle trimmer hands at least half of what the burst added back. Not all of it: the
+        // shared array pools keep the buffers the burst used until their own trimming (see the issue's notes).
+        long halfway = idleRss + ((outagePeak - idleRss) / 2);
+        var readings = new List<long>();
+        await PodLogsToLokiSetup.EventuallyAsync(
+            () => { readings.Add(RssMib(agent.Id)); return readings[^1] <= halfway; },
+            () => $"RSS to fall to {halfway} MiB, halfway from its {outagePeak} MiB peak back to its idle {idleRss} MiB; read every 25 ms: {string.Join(", ", readings.Where((_, i) => i % 200 == 0))} MiB",
+            TimeSpan.FromSeconds(60));
+        long settled = readings[^1];
+        output.WriteLine($"after the load: RSS {settled} MiB (idle {idleRss} MiB); peak over the whole run {peak.Mib} MiB");
+        Assert.False(agent.HasExited, agent.Output);
+    }
+
+    private static string WriteConfig(PodLogsToLokiSetup node, FakeLoki loki, int telemetryPort, int otlpPort)
+    {
+        string path = Path.Combine(node.Root, "overload.yaml");
+        File.WriteAllText(path, $$"""
+            receivers:
+              filelog:
+                include: ["{{node.Kubelet.PodsDirectory}}/*/*/*.log"]
+                start_at: beginning
+                storage: file_storage
+                operators: [{type: container}]
+                poll_interval: 50ms
+                max_batch_bytes: 65536
+                retry_backoff: 100ms
+              otlp:
+                max_in_flight_bytes_mib: 16
+                backpressure_timeout: 250ms
+                protocols:
+                  http:
+                    endpoint: 127.0.0.1:{{otlpPort}}
+            processors:
+              memory_limiter:
+                check_interval: 100ms
+                limit_mib: 160
+                spike_limit_mib: 40
+              batch:
+                timeout: 100ms
+            exporters:
+              loki:
+                endpoint: {{loki.PushUri}}
+                retry_on_failure:
+                  initial_interval: 100ms
+                  max_interval: 300ms
+                  max_elapsed_time: 0
+                sending_queue:
+                  queue_size: 16
+            extensions:
+              file_storage:
+                directory: {{Path.Combine(node.Root, "state")}}
+                create_directory: true
+            service:
+              extensions: [file_storage]
+              telemetry:
+                metrics:
+                  address: 127.0.0.1:{{telemetryPort}}
+              pipelines:
+                logs:
+                  receivers: [filelog, otlp]
+                  processors: [memory_limiter, batch]
+                  exporters: [loki]
+            """);
+        return path;
+    }
+
+    private static void WriteUntil(FakeContainer container, CancellationToken stop)
+    {
+        for (int n = 0; !stop.IsCancellationRequested; n++)
+        {
+            container.Write(LogStream.Stdout, $"file line {n:D8} {new string((char)('a' + (n % 26)), 250)}");
+        }
+    }
+
+    private static IEnumerable<string> RecordBodies(int request) =>
+        Enumerable.Range(0, RecordsPerRequest).Select(i => RecordBody(request, i));
+
+    private static string RecordBody(int request, int record) =>
+        string.Create(CultureInfo.InvariantCulture, $"otlp request {request:D6} record {record:D4} {new string('o', 1000)}");
+
+    private static async Task<double> GaugeAsync(int telemetryPort, string name)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        string text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{telemetryPort}/metrics"));
+        return PrometheusText.Parse(text).Samples.Where(s => s.Name == name).Sum(s => s.Value);
+    }
+
+    private static long RssMib(int pid)
+    {
+        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
+            }
+        }
+
+        throw new InvalidOperationException($"no VmRSS for process {pid}");
+    }
+
+    /// <summary>The highest RSS of a process, read every 50 ms on a timer of its own.</summary>
+    private sealed class PeakRss : IDisposable
+    {
+        private readonly Timer _timer;
+        private long _peak;
+
+        public PeakRss(int pid) => _timer = new Timer(_ => Observe(pid), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
+
+        public long Mib => Interlocked.Read(ref _peak);
+
+        public void Dispose() => _timer.Dispose();
+
+        private void Observe(int pid)
+        {
+            try
+            {
+                long rss = RssMib(pid);
+                long seen;
+                while (rss > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, rss, seen) != seen)
+                {
+                }
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException)
+            {
+                // The process ended: the assertions that follow say why.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Impatient OTLP/HTTP clients: each posts 1 MiB of log records at once, again 50 ms after a refusal (sooner
+    /// than the Retry-After asks), and remembers which requests were answered 200.
+    /// </summary>
+    private sealed class OtlpClients(int port)
+    {
+        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
+        private readonly List<int> _accepted = [];
+        private readonly List<string> _other = [];
+        private int _next = -1;
+        private int _retryAfter;
+        private long _bytes;
+
+        public IReadOnlyList<int> Accepted
+        {
+            get
+            {
+                lock (_accepted)
+                {
+                    return [.. _accepted];
+                }
+            }
+        }
+
+        public IReadOnlyList<string> OtherAnswers
+        {
+            get
+            {
+                lock (_other)
+                {
+                    return [.. _other];
+                }
+            }
+        }
+
+        public int RetryAfterAnswers => Volatile.Read(ref _retryAfter);
+
+        public long BytesSent => Interlocked.Read(ref _bytes);
+
+        public int Requests => Volatile.Read(ref _next) + 1;
+
+        public Task RunAsync(int clients, CancellationToken stop) =>
+            Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(() => SendUntilAsync(stop), CancellationToken.None)));
+
+        private async Task SendUntilAsync(CancellationToken stop)
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                int request = Interlocked.Increment(ref _next);
+                byte[] body = Request(request).ToByteArray();
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new("application/x-protobuf");
+                using var answer = await PostAsync(content);
+                Interlocked.Add(ref _bytes, body.Length);
+                if (answer is null)
+                {
+                    continue;
+                }
+
+                if (answer.StatusCode == HttpStatusCode.OK)
+                {
+                    lock (_accepted)
+                    {
+                        _accepted.Add(request);
+                    }
+                }
+                else if (answer.StatusCode == HttpStatusCode.ServiceUnavailable && answer.Headers.RetryAfter is not null)
+                {
+                    Interlocked.Increment(ref _retryAfter);
+                    await Task.Delay(50, CancellationToken.None);
+                }
+                else
+                {
+                    string why = $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync(CancellationToken.None)}";
+                    lock (_other)
+                    {
+                        _other.Add(why);
+                    }
+                }
+            }
+        }
+
+        /// <summary>The answer, or null when there was none (noted among the other answers).</summary>
+        private async Task<HttpResponseMessage?> PostAsync(HttpContent content)
+        {
+            var started = DateTime.UtcNow;
+            try
+            {
+                return await _http.PostAsync(new Uri($"http://127.0.0.1:{port}/v1/logs"), content, CancellationToken.None);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+            {
+                lock (_other)
+                {
+                    _other.Add($"no answer after {(DateTime.UtcNow - started).TotalSeconds:F1}s: {ex.Message}");
+                }
+
+                return null;
+            }
+        }
+
+        private static ExportLogsServiceRequest Request(int request)
+        {
+            var scope = new ScopeLogs();
+            for (int i = 0; i < RecordsPerRequest; i++)
+            {
+                scope.LogRecords.Add(new LogRecord { Body = new AnyValue { StringValue = RecordBody(request, i) } });
+            }
+
+            var logs = new ResourceLogs
+            {
+                Resource = new() { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "impatient" } } } },
+            };
+            logs.ScopeLogs.Add(scope);
+            return new ExportLogsServiceRequest { ResourceLogs = { logs } };
+        }
+    }
+}
