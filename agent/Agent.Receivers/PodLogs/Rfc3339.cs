@@ -8,6 +8,9 @@ internal static class Rfc3339
 {
     private const long NanosPerSecond = 1_000_000_000L;
 
+    // Seconds whose nanoseconds, fraction added, cannot overflow.
+    private const long SafeSeconds = (long.MaxValue / NanosPerSecond) - 1;
+
     /// <summary>Parses all of <paramref name="text"/>; false when it is not a complete timestamp.</summary>
     public static bool TryParse(ReadOnlySpan<byte> text, out long unixNanos)
     {
@@ -64,7 +67,20 @@ internal static class Rfc3339
 
         // A leap second (:60) is folded onto the next second, as Unix time has none.
         long seconds = (DaysFromCivil(year, month, day) * 86400L) + (hour * 3600L) + (minute * 60L) + second - offsetSeconds;
-        unixNanos = (seconds * NanosPerSecond) + fraction;
+        if (seconds is >= -SafeSeconds and <= SafeSeconds)
+        {
+            unixNanos = (seconds * NanosPerSecond) + fraction;
+            return true;
+        }
+
+        // Int64 nanoseconds end in 1677 and 2262: a time beyond is refused rather than wrapped around to another.
+        Int128 exact = ((Int128)seconds * NanosPerSecond) + fraction;
+        if (exact < long.MinValue || exact > long.MaxValue)
+        {
+            return false;
+        }
+
+        unixNanos = (long)exact;
         return true;
     }
 

@@ -132,7 +132,9 @@ internal sealed class ConfigBinder
             }
 
             var (ok, value) = BindValue(valueNode, property.PropertyType, keyPath, property.GetValue(target));
-            if (ok)
+
+            // A key written with no value (`scrape_configs:`) keeps its default where the option may not be null.
+            if (ok && (value is not null || OptionProperties.AcceptsNull(property)))
             {
                 property.SetValue(target, value);
             }

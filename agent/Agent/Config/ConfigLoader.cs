@@ -12,6 +12,8 @@ namespace Agent.Config;
 /// </summary>
 internal sealed class ConfigLoader
 {
+    private const string MissingKey = "a mapping entry has no key before its colon";
+
     private static readonly string[] TopLevelKeys = ["receivers", "processors", "exporters", "connectors", "extensions", "service"];
     private static readonly string[] ServiceKeys = ["extensions", "pipelines", "telemetry"];
     private static readonly string[] PipelineKeys = ["receivers", "processors", "exporters"];
@@ -77,6 +79,14 @@ internal sealed class ConfigLoader
             binder.Errors.Add(new ConfigError(source, line, column, "(yaml)", ex.InnerException?.Message ?? ex.Message));
             return null;
         }
+        catch (ArgumentException)
+        {
+            // YamlDotNet's node builder fails without a position on a block mapping entry with no key ("  : x").
+            var at = parser.Current?.Start ?? Mark.Empty;
+            var (line, column) = FirstMissingKey(text) ?? ((int)at.Line, (int)at.Column);
+            binder.Errors.Add(new ConfigError(source, line, column, "(yaml)", MissingKey));
+            return null;
+        }
         catch (InvalidOperationException)
         {
             // The scanner gives up on some unterminated constructs without a position: name the last token read.
@@ -98,6 +108,41 @@ internal sealed class ConfigLoader
         }
 
         return root;
+    }
+
+    /// <summary>The text of a mapping key; null, with an error, for an empty key or a sequence or mapping written as one.</summary>
+    private static string? KeyOf(YamlNode keyNode, string parentPath, ConfigBinder binder)
+    {
+        if (keyNode is not YamlScalarNode scalar)
+        {
+            binder.Error(keyNode, parentPath, $"expected a single value as a key, got a {ConfigBinder.Describe(keyNode)}");
+            return null;
+        }
+
+        if (string.IsNullOrEmpty(scalar.Value))
+        {
+            binder.Error(keyNode, parentPath, MissingKey);
+            return null;
+        }
+
+        return scalar.Value;
+    }
+
+    /// <summary>The line and column (1-based) of the first line whose text starts with a colon and a blank, if any.</summary>
+    private static (int Line, int Column)? FirstMissingKey(string text)
+    {
+        string[] lines = text.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].TrimEnd('\r');
+            int start = line.Length - line.TrimStart(' ', '-').Length;
+            if (start < line.Length && line[start] == ':' && (start + 1 == line.Length || line[start + 1] is ' ' or '\t'))
+            {
+                return (i + 1, start + 1);
+            }
+        }
+
+        return null;
     }
 
     /// <summary>The line and column (1-based) of the first tab among a line's leading blanks, if any.</summary>
@@ -130,7 +175,11 @@ internal sealed class ConfigLoader
         YamlNode? service = null;
         foreach (var (keyNode, valueNode) in root.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            if (KeyOf(keyNode, "(root)", binder) is not { } key)
+            {
+                continue;
+            }
+
             binder.Remember(key, keyNode);
             switch (key)
             {
@@ -174,7 +223,11 @@ internal sealed class ConfigLoader
 
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            string idText = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            if (KeyOf(keyNode, section, binder) is not { } idText)
+            {
+                continue;
+            }
+
             string path = $"{section}.{idText}";
             binder.Remember(path, keyNode);
             if (!ComponentId.TryParse(idText, out var id, out string? idError))
@@ -208,7 +261,11 @@ internal sealed class ConfigLoader
         bool sawPipelines = false;
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            if (KeyOf(keyNode, "service", binder) is not { } key)
+            {
+                continue;
+            }
+
             string path = $"service.{key}";
             binder.Remember(path, keyNode);
             switch (key)
@@ -246,7 +303,11 @@ internal sealed class ConfigLoader
 
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            string idText = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            if (KeyOf(keyNode, "service.pipelines", binder) is not { } idText)
+            {
+                continue;
+            }
+
             string path = $"service.pipelines.{idText}";
             binder.Remember(path, keyNode);
             int slash = idText.IndexOf('/', StringComparison.Ordinal);
@@ -277,7 +338,11 @@ internal sealed class ConfigLoader
         List<ComponentId> receivers = [], processors = [], exporters = [];
         foreach (var (keyNode, valueNode) in mapping.Children)
         {
-            string key = ((YamlScalarNode)keyNode).Value ?? string.Empty;
+            if (KeyOf(keyNode, path, binder) is not { } key)
+            {
+                continue;
+            }
+
             string keyPath = $"{path}.{key}";
             binder.Remember(keyPath, keyNode);
             switch (key)

@@ -19,6 +19,10 @@ internal static class OptionProperties
         type.IsClass && !ScalarConverter.IsScalarClass(type) && !typeof(RawNode).IsAssignableFrom(type) &&
         !IsList(type, out _) && !IsDictionary(type, out _);
 
+    /// <summary>False for a reference-type property declared non-nullable (<c>List&lt;T&gt;</c>, not <c>List&lt;T&gt;?</c>).</summary>
+    public static bool AcceptsNull(PropertyInfo property) =>
+        new NullabilityInfoContext().Create(property).WriteState != NullabilityState.NotNull;
+
     public static bool IsList(Type type, out Type element)
     {
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>))

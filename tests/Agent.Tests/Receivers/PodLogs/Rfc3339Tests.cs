@@ -19,6 +19,11 @@ public class Rfc3339Tests
         { "1999-12-31T23:59:59.999999999Z", Nanos(1999, 12, 31, 23, 59, 59, 0) + 999_999_999 },
         { "2024-06-30t10:11:12z", Nanos(2024, 6, 30, 10, 11, 12, 0) },
         { "2024-06-30T10:11:12.1234567891234Z", Nanos(2024, 6, 30, 10, 11, 12, 0) + 123_456_789 },
+
+        // The ends of int64 nanoseconds.
+        { "2262-04-11T23:47:16.854775807Z", long.MaxValue },
+        { "2262-04-12T01:47:16.854775807+02:00", long.MaxValue },
+        { "1677-09-21T00:12:43.145224192Z", long.MinValue },
     };
 
     public static TheoryData<string> Invalid => new()
@@ -39,6 +44,14 @@ public class Rfc3339Tests
         "2024-01-01T12:00:00ZZ",
         "2024-0a-01T12:00:00Z",
         "stdout",
+
+        // Beyond int64 nanoseconds: these wrapped around to times in another century before the fuzz tests found them.
+        "2262-04-11T23:47:16.854775808Z",
+        "2262-04-11T23:47:17Z",
+        "9999-12-31T23:59:59.999999999Z",
+        "1677-09-21T00:12:43.145224191Z",
+        "0001-01-01T00:00:00Z",
+        "0000-03-01T00:00:00-23:59",
     };
 
     [Theory]
