@@ -91,56 +91,58 @@ internal sealed class AgentInstance : IAsyncDisposable
     /// </summary>
     public async Task<bool> ReloadAsync(AgentConfig config, CancellationToken cancellationToken)
     {
-        var previousConfig = _config;
+        var (previousConfig, running) = (_config, _topology);
+        Topology next;
         try
         {
             await ReplaceTelemetryAsync(previousConfig, config, cancellationToken).ConfigureAwait(false);
+            _host.ForgetShared(ChangedComponents(previousConfig, config));
+            next = Topology.Build(config, _host, _logger, running);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            _logger.LogError(ex, "Configuration reload: the new telemetry address failed to open ({Error}); the previous configuration stays", ex.Message);
-            _telemetry = await StartTelemetryAsync(previousConfig, Metrics, Health, _loggerFactory, cancellationToken).ConfigureAwait(false);
+            // Nothing was stopped or started: the running topology goes on as it was.
+            _logger.LogError(ex, "Configuration reload: the new configuration cannot be set up ({Error}); the running one stays", ex.Message);
+            running.RegisterExtensions(_host);
+            await ReplaceTelemetryAsync(config, previousConfig, cancellationToken).ConfigureAwait(false);
             return false;
         }
 
-        var (failed, error) = await SwitchToAsync(previousConfig, config).ConfigureAwait(false);
-        if (failed is null)
+        var failure = await SwitchAsync(running, next, config).ConfigureAwait(false);
+        if (failure is null)
         {
             return true;
         }
 
-        _logger.LogError(failed, "Configuration reload: the new configuration failed to start ({Error}); starting the previous one again", error);
+        _logger.LogError(failure, "Configuration reload: the new configuration failed to start ({Error}); starting the previous one again", failure.Message);
         await ReplaceTelemetryAsync(config, previousConfig, cancellationToken).ConfigureAwait(false);
-        var (restoreFailed, _) = await SwitchToAsync(config, previousConfig).ConfigureAwait(false);
-        if (restoreFailed is not null)
+        _host.ForgetShared(ChangedComponents(config, previousConfig));
+        var restoreFailure = await SwitchAsync(next, Topology.Build(previousConfig, _host, _logger, next), previousConfig).ConfigureAwait(false);
+        if (restoreFailure is not null)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(restoreFailed);
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(restoreFailure);
         }
 
         return false;
     }
 
-    /// <summary>Builds the topology of <paramref name="to"/> over the running one and switches to it; the start failure, if any.</summary>
-    private async Task<(Exception? Failure, string? Message)> SwitchToAsync(AgentConfig from, AgentConfig to)
+    /// <summary>Switches from <paramref name="running"/> to <paramref name="next"/>, built over it; the start failure, if any.</summary>
+    private async Task<Exception?> SwitchAsync(Topology running, Topology next, AgentConfig config)
     {
-        _host.ForgetShared(ChangedComponents(from, to));
-        var running = _topology;
-        var next = Topology.Build(to, _host, _logger, running);
-
         // From here on a stop shuts down the new topology: everything of the old one not kept is stopped by the switch.
         _topology = next;
-        _config = to;
+        _config = config;
         try
         {
             var summary = await next.TakeOverAsync(running, _shutdownTimeout).ConfigureAwait(false);
             _logger.LogInformation(
                 "Configuration reload applied from {Source}: {Kept} components kept running, {Stopped} stopped, {Started} started; pipelines {Pipelines}",
-                to.Source, summary.Kept, summary.Stopped, summary.Started, string.Join(", ", to.Pipelines.Select(p => p.Id.ToString())));
-            return (null, null);
+                config.Source, summary.Kept, summary.Stopped, summary.Started, string.Join(", ", config.Pipelines.Select(p => p.Id.ToString())));
+            return null;
         }
         catch (Exception ex)
         {
-            return (ex, ex.Message);
+            return ex;
         }
     }
 

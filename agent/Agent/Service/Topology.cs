@@ -97,6 +97,15 @@ internal sealed partial class Topology
         return topology;
     }
 
+    /// <summary>Makes this topology's extensions the ones components find again (after a reload that could not be set up).</summary>
+    public void RegisterExtensions(ComponentHost host)
+    {
+        foreach (var (id, extension) in _extensions)
+        {
+            host.AddExtension(id, extension);
+        }
+    }
+
     /// <summary>Starts everything; on failure stops what already started and rethrows.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
