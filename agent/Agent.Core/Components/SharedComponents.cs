@@ -15,4 +15,13 @@ public sealed class SharedComponents
     public T GetOrAdd<T>(ComponentId id, Func<T> create)
         where T : class =>
         (T)_items.GetOrAdd((id, typeof(T)), static (_, make) => new Lazy<object>(make, LazyThreadSafetyMode.ExecutionAndPublication), (Func<object>)create).Value;
+
+    /// <summary>Drops what was made for <paramref name="id"/>, so the next request makes it anew (its configuration changed); holders keep theirs.</summary>
+    public void Forget(ComponentId id)
+    {
+        foreach (var key in _items.Keys.Where(k => k.Id == id))
+        {
+            _items.TryRemove(key, out _);
+        }
+    }
 }

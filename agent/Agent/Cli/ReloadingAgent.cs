@@ -7,21 +7,20 @@ namespace Agent.Cli;
 /// <summary>
 /// The running agent of <c>agent run</c> and its configuration reload on SIGHUP, as the Collector does it: the
 /// file is read and validated again; a configuration with errors is refused and the running one goes on; the same
-/// text again changes nothing; a changed one replaces the whole topology: the running pipelines drain as on SIGTERM
-/// (nothing accepted is lost), then the new ones start, with the agent's counters carried over.
+/// text again changes nothing; a changed one replaces only the components whose configuration (or whose downstream)
+/// changed: those drain as on SIGTERM (nothing accepted is lost) and their replacements start, while every other
+/// component keeps running untouched (see <see cref="AgentInstance.ReloadAsync"/>).
 /// </summary>
 internal sealed class ReloadingAgent(ConfigSource source, string dataDirectory, TimeSpan shutdownTimeout, ILoggerFactory loggerFactory) : IAsyncDisposable
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger("agent");
     private (string Name, string Text) _running;
-    private AgentConfig? _runningConfig;
     private AgentInstance? _agent;
 
     public async Task StartAsync((string Name, string Text) text, AgentConfig config, CancellationToken cancellationToken)
     {
         _agent = await AgentInstance.StartAsync(config, loggerFactory, dataDirectory, shutdownTimeout, cancellationToken).ConfigureAwait(false);
         _running = text;
-        _runningConfig = config;
     }
 
     /// <summary>Reloads the configuration; false when neither the new nor the old one could be started again.</summary>
@@ -45,31 +44,19 @@ internal sealed class ReloadingAgent(ConfigSource source, string dataDirectory, 
             return true;
         }
 
-        _logger.LogInformation("Configuration reload: {Source} changed; draining the running pipelines, then starting the new ones", text.Name);
-        var metrics = _agent!.Metrics;
-        await _agent.StopAsync().ConfigureAwait(false);
+        _logger.LogInformation("Configuration reload: {Source} changed; replacing the components whose configuration changed, the others keep running", text.Name);
         try
         {
-            _agent = await AgentInstance.StartAsync(config, loggerFactory, dataDirectory, shutdownTimeout, cancellationToken, metrics).ConfigureAwait(false);
-            _running = text;
-            _runningConfig = config;
-            return true;
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Valid but not startable (a port another process holds): go back to what ran before.
-            _logger.LogError(ex, "Configuration reload: the new configuration failed to start ({Error}); starting the previous one again", ex.Message);
-        }
+            if (await _agent!.ReloadAsync(config, cancellationToken).ConfigureAwait(false))
+            {
+                _running = text;
+            }
 
-        try
-        {
-            _agent = await AgentInstance.StartAsync(_runningConfig!, loggerFactory, dataDirectory, shutdownTimeout, cancellationToken, metrics).ConfigureAwait(false);
             return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             _logger.LogCritical(ex, "Configuration reload: the previous configuration failed to start again: {Error}", ex.Message);
-            _agent = null;
             return false;
         }
     }

@@ -3,8 +3,11 @@ using Agent.Core.Model;
 
 namespace Agent.Config;
 
-/// <summary>A configured component: its id, factory and bound options.</summary>
-internal sealed record ComponentConfig(ComponentId Id, IComponentFactory Factory, object Options);
+/// <summary>
+/// A configured component: its id, factory and bound options, and its configuration as written after environment
+/// substitution (<see cref="ConfigFingerprint"/>), which a reload compares to keep unchanged components running.
+/// </summary>
+internal sealed record ComponentConfig(ComponentId Id, IComponentFactory Factory, object Options, string Fingerprint);
 
 /// <summary>A pipeline's id: its signal and optional name (<c>logs/pods</c>).</summary>
 internal readonly record struct PipelineId(Signal Signal, string Name)

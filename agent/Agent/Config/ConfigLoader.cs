@@ -246,7 +246,7 @@ internal sealed class ConfigLoader
             var options = factory.CreateDefaultOptions();
             binder.BindObject(valueNode, options, path);
             OptionsValidator.Validate(options, path, binder);
-            config.Section(kind)[id.Value] = new ComponentConfig(id.Value, factory, options);
+            config.Section(kind)[id.Value] = new ComponentConfig(id.Value, factory, options, ConfigFingerprint.Of(valueNode, _environment));
         }
     }
 

@@ -29,6 +29,15 @@ internal sealed class ComponentHost : IComponentHost
     public T GetOrAddShared<T>(ComponentId id, Func<T> create)
         where T : class => _shared.GetOrAdd(id, create);
 
+    /// <summary>Drops the shared state of components whose configuration a reload changed, so their new instances get fresh state.</summary>
+    public void ForgetShared(IEnumerable<ComponentId> ids)
+    {
+        foreach (var id in ids)
+        {
+            _shared.Forget(id);
+        }
+    }
+
     public T? GetExtension<T>(ComponentId id)
         where T : class => _extensions.GetValueOrDefault(id) as T;
 

@@ -120,7 +120,7 @@ public sealed class SignalTests : IDisposable
         await before.WaitForRequestsAsync(1, TimeSpan.FromSeconds(20));
         WriteConfig(after);
         agent.Signal("HUP");
-        await WaitForOutputAsync(agent, "Agent started from", occurrences: 2);
+        await WaitForOutputAsync(agent, "Configuration reload applied");
         Assert.False(agent.HasExited, agent.Output);
 
         await SendAsync("sent-after-reload");

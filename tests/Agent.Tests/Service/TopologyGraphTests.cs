@@ -1,3 +1,4 @@
+using Agent.Core.Consumers;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
 using static Agent.Tests.Core.Model.TestBatches;
@@ -143,8 +144,11 @@ public class TopologyGraphTests
                 metrics: {receivers: [spancount], exporters: [record/counts]}
             """);
 
-        // Neither pipeline has processors: each receiver feeds the connector directly, and it is the same one.
-        Assert.Same(recorder.Receivers["manual/a"].Consumers.Traces, recorder.Receivers["manual/b"].Consumers.Traces);
-        Assert.IsAssignableFrom<Agent.Core.Components.IConnector<TracesBatch>>(recorder.Receivers["manual/a"].Consumers.Traces);
+        // Neither pipeline has processors: each receiver feeds the connector directly (behind the consumer a reload
+        // can switch), and it is the same one.
+        var a = ((SwappableConsumer<TracesBatch>)recorder.Receivers["manual/a"].Consumers.Traces!).Target;
+        var b = ((SwappableConsumer<TracesBatch>)recorder.Receivers["manual/b"].Consumers.Traces!).Target;
+        Assert.Same(a, b);
+        Assert.IsAssignableFrom<Agent.Core.Components.IConnector<TracesBatch>>(a);
     }
 }

@@ -1,0 +1,159 @@
+using Agent.Core.Model;
+
+namespace Agent.Core.Consumers;
+
+/// <summary>
+/// What a receiver hands its data to, so a configuration reload can replace the pipelines behind a receiver that
+/// keeps running (its listeners open, its tailers where they are). <see cref="PauseAsync"/> holds new batches at
+/// the door (callers wait, as under backpressure) and completes once every call into the old pipelines has
+/// returned, so those can then be drained and stopped; <see cref="Resume"/> sends the held and all later batches to
+/// the new ones. A call costs two interlocked operations and allocates nothing while the target answers at once.
+/// </summary>
+public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>
+    where TBatch : Batch
+{
+    private volatile Route _route;
+
+    public SwappableConsumer(IConsumer<TBatch> target) => _route = new Route(target);
+
+    /// <summary>The current target's answer; while paused, true, so a fan-out in front never shares data with it.</summary>
+    public bool MutatesData => _route.Target?.MutatesData ?? true;
+
+    /// <summary>Where batches go now; null while paused.</summary>
+    public IConsumer<TBatch>? Target => _route.Target;
+
+    public ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
+    {
+        var route = Enter();
+        if (route.Target is null)
+        {
+            route.Leave();
+            return WaitThenConsumeAsync(route, batch, cancellationToken);
+        }
+
+        ValueTask call;
+        try
+        {
+            call = route.Target.ConsumeAsync(batch, cancellationToken);
+        }
+        catch
+        {
+            route.Leave();
+            throw;
+        }
+
+        if (call.IsCompletedSuccessfully)
+        {
+            route.Leave();
+            return call;
+        }
+
+        return LeaveAfterAsync(route, call);
+    }
+
+    /// <summary>Holds later batches; completes when no call is still inside the target it had (at once when already paused).</summary>
+    public Task PauseAsync()
+    {
+        var old = _route;
+        if (old.Target is null)
+        {
+            return Task.CompletedTask;
+        }
+
+        _route = new Route(null);
+        return old.Retire();
+    }
+
+    /// <summary>Sends the held batches and every later one to <paramref name="target"/>.</summary>
+    public void Resume(IConsumer<TBatch> target)
+    {
+        var old = _route;
+        _route = new Route(target);
+        if (old.Target is not null)
+        {
+            // Switched without a pause: calls still inside the old target finish there.
+            _ = old.Retire();
+        }
+
+        old.Open();
+    }
+
+    private Route Enter()
+    {
+        while (true)
+        {
+            var route = _route;
+            Interlocked.Increment(ref route.Active);
+
+            // Counted before the check, so a pause that replaced the route after it waits for this call.
+            if (ReferenceEquals(route, _route))
+            {
+                return route;
+            }
+
+            route.Leave();
+        }
+    }
+
+    private async ValueTask WaitThenConsumeAsync(Route paused, TBatch batch, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await paused.Opened.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller handed the batch over: abandoning the wait completes it, as every consumer does.
+            batch.Complete(Delivery.DeliveryStatus.Errored);
+            throw;
+        }
+
+        await ConsumeAsync(batch, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async ValueTask LeaveAfterAsync(Route route, ValueTask call)
+    {
+        try
+        {
+            await call.ConfigureAwait(false);
+        }
+        finally
+        {
+            route.Leave();
+        }
+    }
+
+    /// <summary>One target and the calls inside it; a paused route has no target and opens when the next one is set.</summary>
+    private sealed class Route(IConsumer<TBatch>? target)
+    {
+        public int Active;
+        private int _retired;
+        private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public IConsumer<TBatch>? Target { get; } = target;
+
+        public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Leave()
+        {
+            if (Interlocked.Decrement(ref Active) == 0 && Volatile.Read(ref _retired) == 1)
+            {
+                _drained.TrySetResult();
+            }
+        }
+
+        public Task Retire()
+        {
+            // The exchange is a full fence: a call that entered before it is seen in Active below.
+            Interlocked.Exchange(ref _retired, 1);
+            if (Volatile.Read(ref Active) == 0)
+            {
+                _drained.TrySetResult();
+            }
+
+            return _drained.Task;
+        }
+
+        public void Open() => Opened.TrySetResult();
+    }
+}
