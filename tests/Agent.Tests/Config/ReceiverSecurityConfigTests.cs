@@ -66,7 +66,7 @@ public sealed class ReceiverSecurityConfigTests : IDisposable
     [Fact]
     public void Errors_never_show_the_token()
     {
-        string yaml = Config(_pki.ServerCertFile, "bearertokenauth/ingest").Replace("      token:", "      filename: /nonexistent/token\n      token:", StringComparison.Ordinal);
+        string yaml = Config(_pki.ServerCertFile, "bearertokenauth/ingest").Replace("    token:", "    filename: /nonexistent/token\n    token:", StringComparison.Ordinal);
 
         var error = Assert.Throws<ConfigException>(() => Load(yaml));
 

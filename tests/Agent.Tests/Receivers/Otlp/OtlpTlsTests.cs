@@ -105,7 +105,7 @@ public sealed class OtlpTlsTests : IDisposable
         await using var otlp = await OtlpTestReceiver.StartAsync(options => UseTls(options, tls));
         string first = await ServedThumbprintAsync(otlp.HttpsAddress);
 
-        using var rotated = _pki.WriteServerCertificate("agent test server, rotated");
+        using var rotated = _pki.WriteServerCertificate("agent test server rotated");
         Assert.NotEqual(first, rotated.Thumbprint);
         await Eventually.ReadUntilAsync(() => ServedThumbprintAsync(otlp.HttpsAddress), served => served == rotated.Thumbprint, "the rotated certificate is served");
 
