@@ -56,6 +56,9 @@ internal sealed class TestPki : IDisposable
     {
         var handler = new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(1) };
         handler.SslOptions.EnabledSslProtocols = protocols;
+
+        // A resumed session is not shown the server's current certificate: every connection does a full handshake.
+        handler.SslOptions.AllowTlsResume = false;
         handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
         {
             if (certificate is not X509Certificate2 leaf || (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) != 0)

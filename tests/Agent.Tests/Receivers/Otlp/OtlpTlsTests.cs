@@ -78,7 +78,9 @@ public sealed class OtlpTlsTests : IDisposable
         using (var channel = GrpcChannel.ForAddress(otlp.GrpcsAddress, new GrpcChannelOptions { HttpHandler = _pki.Handler() }))
         {
             var error = await Assert.ThrowsAsync<RpcException>(() => new TraceService.TraceServiceClient(channel).ExportAsync(OtlpSamples.Traces()).ResponseAsync);
-            Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+            // Under TLS 1.3 the server checks the client's certificate after the client finished its handshake, so the
+            // refusal reaches the client as a failed connection or a broken stream, depending on timing.
+            Assert.Contains(error.StatusCode, new[] { StatusCode.Unavailable, StatusCode.Internal });
         }
 
         Assert.Empty(otlp.Traces.Received);
