@@ -58,6 +58,12 @@ public sealed class EmbeddedHttpServer : IAsyncDisposable
             kestrel.AllowAlternateSchemes = true;
             kestrel.Limits.MaxRequestBodySize = options.MaxRequestBodySize;
             Action<ListenOptions> listener = options.ConfigureListener ?? (_ => { });
+            if (options.Tls is { } tls)
+            {
+                listener += listen => TlsListener.Apply(listen, tls);
+            }
+
+            options.ConfigureServer?.Invoke(kestrel);
             if (address is null)
             {
                 kestrel.ListenAnyIP(options.Endpoint.Port, listener);

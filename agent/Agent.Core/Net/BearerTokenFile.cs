@@ -5,7 +5,7 @@ namespace Agent.Core.Net;
 /// token rotates hourly). The file's timestamp and size are checked at most once per <see cref="CheckInterval"/>,
 /// and the token is read again when either changed. A read that fails keeps the previous token.
 /// </summary>
-internal sealed class BearerTokenFile
+public sealed class BearerTokenFile
 {
     public static readonly TimeSpan CheckInterval = TimeSpan.FromSeconds(5);
 

@@ -40,7 +40,7 @@ internal static class PemCertificates
         }
         catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException)
         {
-            throw new InvalidOperationException($"cannot read the client certificate \"{certFile}\" with key \"{keyFile}\": {ex.Message}", ex);
+            throw new InvalidOperationException($"cannot read the certificate \"{certFile}\" with key \"{keyFile}\": {ex.Message}", ex);
         }
     }
 }

@@ -13,6 +13,7 @@ public sealed class ReceiverTelemetry
     private readonly ICounter _truncatedLines;
     private readonly LabeledMetrics<string, ICounter> _skippedFiles;
     private readonly Lazy<FileTailingGauges> _tailing;
+    private readonly Lazy<ICounter> _tlsReloadFailures;
 
     public ReceiverTelemetry(ITelemetryRegistry registry, ComponentId receiver)
     {
@@ -34,6 +35,8 @@ public sealed class ReceiverTelemetry
 
         // Made on first use, so receivers that tail no files do not show these gauges.
         _tailing = new(() => new FileTailingGauges(registry, id));
+        _tlsReloadFailures = new(() => registry.Counter(
+            "agent_receiver_tls_reload_failures_total", "Times a server's changed certificate or key could not be loaded; the previous one stays in use.", ["receiver"], [id]));
     }
 
     public void Accepted(string transport, Signal signal, int items) => _accepted[(transport, signal)].Add(items);
@@ -46,6 +49,9 @@ public sealed class ReceiverTelemetry
     public void MalformedLine(string reason) => _malformedLines[reason].Add(1);
 
     public void TruncatedLine() => _truncatedLines.Add(1);
+
+    /// <summary>A changed certificate, key or client CA file could not be loaded; the listener keeps the previous ones.</summary>
+    public void TlsReloadFailed() => _tlsReloadFailures.Value.Add(1);
 
     /// <summary>A matched path a file receiver will not tail (a FIFO, a file it may not read).</summary>
     public void FileSkipped(string reason) => _skippedFiles[reason].Add(1);

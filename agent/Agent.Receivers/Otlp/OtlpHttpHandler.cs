@@ -89,7 +89,7 @@ internal sealed class OtlpHttpHandler
         {
             Reject("unsupported_encoding");
             await WriteStatusAsync(context, StatusCodes.Status415UnsupportedMediaType, StatusCode.InvalidArgument,
-                $"unsupported Content-Encoding \"{request.Headers.ContentEncoding}\", supported: gzip, deflate, identity", encoding).ConfigureAwait(false);
+                $"unsupported Content-Encoding \"{request.Headers.ContentEncoding}\", supported: gzip, deflate, zstd, identity", encoding).ConfigureAwait(false);
             return;
         }
 
@@ -202,7 +202,7 @@ internal sealed class OtlpHttpHandler
 
     private void Reject(string reason) => _ingest.Telemetry.RequestRejected(reason);
 
-    private static Task WriteStatusAsync(HttpContext context, int httpStatus, StatusCode code, string message, OtlpEncoding encoding) =>
+    internal static Task WriteStatusAsync(HttpContext context, int httpStatus, StatusCode code, string message, OtlpEncoding encoding) =>
         WriteAsync(context, httpStatus, OtlpPayload.ContentTypeOf(encoding), OtlpStatusBody.Encode(code, message, encoding));
 
     private static Task WriteTextAsync(HttpContext context, int httpStatus, string text) =>

@@ -1,6 +1,8 @@
 using System.IO.Pipelines;
 using System.Net;
 using Agent.Core.Components;
+using Agent.Core.Config;
+using Agent.Core.Net;
 using Agent.Core.Receiving;
 using Agent.Core.Telemetry;
 using Agent.Http;
@@ -22,6 +24,7 @@ namespace Agent.Receivers.Otlp;
 internal sealed class OtlpReceiver : IComponent
 {
     private readonly ComponentId _id;
+    private readonly IComponentHost _host;
     private readonly OtlpReceiverOptions _options;
     private readonly ReceiverConsumers _consumers;
     private readonly ILoggerFactory _loggerFactory;
@@ -34,6 +37,7 @@ internal sealed class OtlpReceiver : IComponent
     public OtlpReceiver(ComponentContext context, OtlpReceiverOptions options, ReceiverConsumers consumers)
     {
         _id = context.Id;
+        _host = context.Host;
         _options = options;
         _consumers = consumers;
         _loggerFactory = context.Host.LoggerFactory;
@@ -100,17 +104,25 @@ internal sealed class OtlpReceiver : IComponent
     {
         int limit = grpc.MaxRecvMsgSizeMib * 1024 * 1024;
         var telemetry = _ingest.Telemetry;
+        var authentication = AuthenticationFor(grpc.Auth, "grpc");
+        foreach (string key in grpc.Keepalive?.Unsupported() ?? [])
+        {
+            _logger.LogWarning("Receiver {Receiver}: protocols.grpc.keepalive.{Key} is not supported by the agent's server and is ignored", _id, key);
+        }
+
         return EmbeddedHttpServer.StartAsync(
             new EmbeddedHttpServerOptions(ListenEndpoint.Parse(grpc.Endpoint), _loggerFactory)
             {
                 ConfigureListener = listen => listen.Protocols = HttpProtocols.Http2,
+                Tls = CertificatesFor(grpc.Tls, "grpc"),
+                ConfigureServer = grpc.Keepalive is { } keepalive ? kestrel => GrpcKeepalive.Apply(keepalive, kestrel) : null,
                 Services = services =>
             {
                 services.AddRoutingCore();
                 services.AddGrpc(options =>
                 {
                     options.MaxReceiveMessageSize = limit;
-                    options.CompressionProviders = [new GrpcGzipProvider(limit, () => telemetry.RequestRejected("malformed"))];
+                    options.CompressionProviders = GrpcCappedCompression.All(limit, () => telemetry.RequestRejected("malformed"));
                 });
                 services.AddSingleton<OtlpGrpcService>();
                 services.AddSingleton<IServiceMethodProvider<OtlpGrpcService>>(new OtlpGrpcServices(_consumers, _ingest, grpc.IncludeMetadata));
@@ -118,6 +130,11 @@ internal sealed class OtlpReceiver : IComponent
                 Handlers = app =>
                 {
                     app.Use(CountOversizedAsync);
+                    if (authentication is not null)
+                    {
+                        app.Use(authentication.InvokeAsync);
+                    }
+
                     app.Use(HoldInFlightAsync);
                     app.MapGrpcService<OtlpGrpcService>();
                 },
@@ -128,14 +145,50 @@ internal sealed class OtlpReceiver : IComponent
     private Task<EmbeddedHttpServer> StartHttpAsync(OtlpHttpOptions http, CancellationToken cancellationToken)
     {
         var handler = new OtlpHttpHandler(http, _consumers, _ingest, _inFlight);
+        var authentication = AuthenticationFor(http.Auth, "http");
+        var tls = CertificatesFor(http.Tls, "http");
         return EmbeddedHttpServer.StartAsync(
             new EmbeddedHttpServerOptions(ListenEndpoint.Parse(http.Endpoint), _loggerFactory)
             {
-                ConfigureListener = H2cPriorKnowledge.Enable,
+                // Over TLS, ALPN chooses between HTTP/1.1 and HTTP/2; in cleartext, the first bytes do.
+                ConfigureListener = tls is null ? H2cPriorKnowledge.Enable : listen => listen.Protocols = HttpProtocols.Http1AndHttp2,
+                Tls = tls,
                 MaxRequestBodySize = http.MaxRequestBodySize + OtlpHttpHandler.DrainAllowance,
-                Handlers = app => app.Use((HttpContext context, RequestDelegate _) => handler.HandleAsync(context)),
+                Services = services => services.AddCors(),
+                Handlers = app =>
+                {
+                    // Preflights carry no credentials: CORS answers them before authentication.
+                    Cors.Use(app, http.Cors);
+                    if (authentication is not null)
+                    {
+                        app.Use(authentication.InvokeAsync);
+                    }
+
+                    app.Use((HttpContext context, RequestDelegate _) => handler.HandleAsync(context));
+                },
             },
             cancellationToken);
+    }
+
+    /// <summary>The protocol's certificates, loaded now; a reload that fails later is logged and counted, and the old ones stay.</summary>
+    private ServerCertificates? CertificatesFor(TlsServerOptions? tls, string protocol) =>
+        tls is null ? null : new ServerCertificates(tls, TimeProvider.System, ex =>
+        {
+            _ingest.Telemetry.TlsReloadFailed();
+            _logger.LogWarning("Receiver {Receiver} ({Protocol}): the changed TLS files could not be loaded, the previous certificate stays in use: {Error}", _id, protocol, ex.Message);
+        });
+
+    /// <summary>The check of the protocol's <c>auth</c> block; the loader already made sure the extension is configured.</summary>
+    private RequestAuthentication? AuthenticationFor(ServerAuthOptions? auth, string protocol)
+    {
+        if (auth is null)
+        {
+            return null;
+        }
+
+        var authenticator = _host.GetExtension<IServerAuthenticator>(auth.AuthenticatorId)
+            ?? throw new InvalidOperationException($"receiver {_id}: protocols.{protocol}.auth.authenticator \"{auth.Authenticator}\" names no running authenticator extension");
+        return new RequestAuthentication(authenticator, _ingest.Telemetry, grpc: protocol == "grpc");
     }
 
     /// <summary>gRPC refuses oversized messages before our code sees them; count them from the status it sent.</summary>

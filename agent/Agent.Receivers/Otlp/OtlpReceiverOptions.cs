@@ -1,4 +1,5 @@
 using Agent.Core.Config;
+using Agent.Core.Net;
 using Agent.Http;
 
 namespace Agent.Receivers.Otlp;
@@ -97,6 +98,15 @@ public sealed class OtlpGrpcOptions : IValidatable, IListeningOptions
     /// <summary>Keep the request's metadata (headers) with its batches, for processors that read them.</summary>
     public bool IncludeMetadata { get; set; }
 
+    /// <summary>Serve TLS (with <c>client_ca_file</c>, mutual TLS); null = cleartext HTTP/2.</summary>
+    public TlsServerOptions? Tls { get; set; }
+
+    /// <summary>The authenticator extension every call must satisfy; null = none.</summary>
+    public ServerAuthOptions? Auth { get; set; }
+
+    /// <summary>HTTP/2 pings and idle connections; null = Kestrel's defaults.</summary>
+    public GrpcKeepaliveOptions? Keepalive { get; set; }
+
     public IEnumerable<(string Key, string Message)> Validate()
     {
         if (!ListenEndpoint.TryParse(Endpoint, out _, out string? error))
@@ -133,6 +143,15 @@ public sealed class OtlpHttpOptions : IValidatable, IListeningOptions
 
     /// <summary>Keep the request's headers with its batches, for processors that read them.</summary>
     public bool IncludeMetadata { get; set; }
+
+    /// <summary>Serve HTTPS (with <c>client_ca_file</c>, mutual TLS); null = cleartext HTTP/1.1 and h2c.</summary>
+    public TlsServerOptions? Tls { get; set; }
+
+    /// <summary>The authenticator extension every request must satisfy; null = none.</summary>
+    public ServerAuthOptions? Auth { get; set; }
+
+    /// <summary>Which browser origins may send data; null or no origins = no CORS headers.</summary>
+    public CorsOptions? Cors { get; set; }
 
     public IEnumerable<(string Key, string Message)> Validate()
     {

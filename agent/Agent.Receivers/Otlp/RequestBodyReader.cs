@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using ZstdSharp;
 
 namespace Agent.Receivers.Otlp;
 
@@ -8,6 +9,7 @@ internal enum ContentCoding
     Identity,
     Gzip,
     Deflate,
+    Zstd,
 }
 
 internal enum BodyReadStatus
@@ -26,7 +28,7 @@ internal enum BodyReadStatus
 
 /// <summary>
 /// Reads a request body into a <see cref="SegmentedBuffer"/>, decompressing as it goes and stopping as soon as
-/// the decompressed size passes the limit, so a small gzip bomb never inflates beyond that limit in memory. What it
+/// the decompressed size passes the limit, so a small gzip or zstd bomb never inflates beyond that limit in memory. What it
 /// holds is counted against the receiver's in-flight budget as it grows, and reading stops when that is spent.
 /// </summary>
 internal static class RequestBodyReader
@@ -36,8 +38,12 @@ internal static class RequestBodyReader
         null or "" or "identity" => ContentCoding.Identity,
         "gzip" or "x-gzip" => ContentCoding.Gzip,
         "deflate" => ContentCoding.Deflate,
+        "zstd" => ContentCoding.Zstd,
         _ => null,
     };
+
+    /// <summary>What each decompressor throws on bytes that are not its format, or a frame cut short.</summary>
+    public static bool IsCorruptData(Exception ex) => ex is InvalidDataException or ZstdException or EndOfStreamException;
 
     public static async Task<BodyReadStatus> ReadAsync(
         Stream body, ContentCoding coding, long limit, SegmentedBuffer into, InFlightBytes.Lease lease, CancellationToken cancellationToken)
@@ -47,6 +53,7 @@ internal static class RequestBodyReader
         {
             ContentCoding.Gzip => new GZipStream(body, CompressionMode.Decompress, leaveOpen: true),
             ContentCoding.Deflate => new ZLibStream(body, CompressionMode.Decompress, leaveOpen: true),
+            ContentCoding.Zstd => new DecompressionStream(body, leaveOpen: true),
             _ => null,
         };
         var source = decompressor ?? body;
@@ -72,7 +79,7 @@ internal static class RequestBodyReader
                 }
             }
         }
-        catch (InvalidDataException) when (decompressor is not null)
+        catch (Exception ex) when (decompressor is not null && IsCorruptData(ex))
         {
             return BodyReadStatus.Corrupt;
         }

@@ -4,8 +4,9 @@ using Agent.Core.Config;
 namespace Agent.Config;
 
 /// <summary>
-/// Refuses, before anything starts, options that name a storage extension the configuration does not define or the
-/// service does not enable (otherwise the component would fail at start, after the others had begun).
+/// Refuses, before anything starts, options that name a storage extension (or a server's authenticator) the
+/// configuration does not define or the service does not enable (otherwise the component would fail at start,
+/// after the others had begun).
 /// </summary>
 internal static class StorageReferenceValidation
 {
@@ -20,6 +21,10 @@ internal static class StorageReferenceValidation
                     if (node is IStorageReference { Storage.Length: > 0 } reference && ComponentId.TryParse(reference.Storage, out var storage, out _))
                     {
                         Check(config, storage.Value, $"{path}.{reference.StorageKey}", binder);
+                    }
+                    else if (node is ServerAuthOptions auth && ComponentId.TryParse(auth.Authenticator, out var authenticator, out _))
+                    {
+                        Check(config, authenticator.Value, $"{path}.authenticator", binder);
                     }
                 });
             }

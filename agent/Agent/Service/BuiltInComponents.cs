@@ -45,5 +45,6 @@ internal static class BuiltInComponents
     [
         new HealthCheckFactory(),
         new FileStorageFactory(),
+        new Agent.Extensions.BearerTokenAuth.BearerTokenAuthFactory(),
     ];
 }

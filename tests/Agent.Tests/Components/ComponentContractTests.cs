@@ -43,6 +43,7 @@ public sealed class ComponentContractTests : IDisposable
         [(ComponentKind.Exporter, "prometheusremotewrite")] = "{endpoint: \"http://127.0.0.1:9/api/v1/write\"}",
         [(ComponentKind.Extension, "health_check")] = "{endpoint: \"127.0.0.1:0\"}",
         [(ComponentKind.Extension, "file_storage")] = $"{{directory: \"{_directory}/storage\", create_directory: true}}",
+        [(ComponentKind.Extension, "bearertokenauth")] = "{token: contract-test-token}",
         [(ComponentKind.Connector, "forward")] = "{}",
         [(ComponentKind.Connector, "spanmetrics")] = "{}",
     };

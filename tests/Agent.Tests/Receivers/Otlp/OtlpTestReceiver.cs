@@ -30,6 +30,12 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
 
     public Uri HttpAddress => AddressOf(Receiver.HttpEndPoints[0]);
 
+    /// <summary>The gRPC address over TLS (<c>tls</c> set on the protocol).</summary>
+    public Uri GrpcsAddress => new($"https://{Receiver.GrpcEndPoints[0]}");
+
+    /// <summary>The HTTP address over TLS.</summary>
+    public Uri HttpsAddress => new($"https://{Receiver.HttpEndPoints[0]}");
+
     /// <summary>The receiver answers only once the data was delivered (<c>acknowledgements: true</c>).</summary>
     public static void AnswerOnDelivery(OtlpReceiverOptions options) => options.Acknowledgements = true;
 
@@ -38,7 +44,8 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
         bool traces = true,
         bool metrics = true,
         bool logs = true,
-        ReceiverConsumers? consumers = null)
+        ReceiverConsumers? consumers = null,
+        TestHost? host = null)
     {
         var options = new OtlpReceiverOptions();
         options.Protocols.Grpc!.Endpoint = "127.0.0.1:0";
@@ -48,7 +55,7 @@ internal sealed class OtlpTestReceiver : IAsyncDisposable
         var id = new ComponentId("otlp", Guid.NewGuid().ToString("N"));
         var test = new OtlpTestReceiver(id.ToString());
         consumers ??= new ReceiverConsumers(traces ? test.Traces : null, metrics ? test.Metrics : null, logs ? test.Logs : null);
-        var component = new OtlpReceiverFactory().CreateReceiver(new ComponentContext(id, options, new TestHost()), consumers);
+        var component = new OtlpReceiverFactory().CreateReceiver(new ComponentContext(id, options, host ?? new TestHost()), consumers);
         test.Receiver = Assert.IsType<OtlpReceiver>(component);
         await component.StartAsync(CancellationToken.None);
         return test;

@@ -82,7 +82,8 @@ public class RequestBodyReaderTests
     [InlineData("x-gzip", "Gzip")]
     [InlineData("deflate", "Deflate")]
     [InlineData("br", null)]
-    [InlineData("zstd", null)]
+    [InlineData("zstd", "Zstd")]
+    [InlineData("ZSTD", "Zstd")]
     public void Content_encodings_are_recognised(string? header, string? expected)
     {
         Assert.Equal(expected, RequestBodyReader.CodingOf(header)?.ToString());
