@@ -13,6 +13,7 @@ public sealed class ReceiverTelemetry
     private readonly ICounter _truncatedLines;
     private readonly LabeledMetrics<string, ICounter> _skippedFiles;
     private readonly Lazy<FileTailingGauges> _tailing;
+    private readonly Lazy<ICounter> _watchFailures;
 
     public ReceiverTelemetry(ITelemetryRegistry registry, ComponentId receiver)
     {
@@ -34,6 +35,8 @@ public sealed class ReceiverTelemetry
 
         // Made on first use, so receivers that tail no files do not show these gauges.
         _tailing = new(() => new FileTailingGauges(registry, id));
+        _watchFailures = new(() => registry.Counter(
+            "agent_receiver_file_watch_failures_total", "Directories a file receiver could not watch for new and rotated files (inotify limits, errors); it polls them instead.", ["receiver"], [id]));
     }
 
     public void Accepted(string transport, Signal signal, int items) => _accepted[(transport, signal)].Add(items);
@@ -49,6 +52,9 @@ public sealed class ReceiverTelemetry
 
     /// <summary>A matched path a file receiver will not tail (a FIFO, a file it may not read).</summary>
     public void FileSkipped(string reason) => _skippedFiles[reason].Add(1);
+
+    /// <summary>A directory a file receiver could not watch for changes; it polls it instead.</summary>
+    public void FileWatchFailed() => _watchFailures.Value.Add(1);
 
     /// <summary>How far a file receiver is behind its files, as of its last poll.</summary>
     public void TailingLag(int files, long unreadBytes, long unacknowledgedBytes) => _tailing.Value.Set(files, unreadBytes, unacknowledgedBytes);
