@@ -33,7 +33,8 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
     private readonly ILogger _logger;
     private readonly ReceiverTelemetry _telemetry;
     private readonly TimeSpan _pollInterval;
-    private readonly Dictionary<string, IDisposable> _watches = new(StringComparer.Ordinal);
+    /// <summary>Per base directory, the directory watched for it (itself, or its nearest parent while it is missing).</summary>
+    private readonly Dictionary<string, (string Directory, IDisposable Watch)> _watches = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
     private HashSet<string> _changed = new(StringComparer.Ordinal);
     private bool _everywhere;
@@ -51,7 +52,11 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         _pollInterval = pollInterval;
     }
 
-    /// <summary>Starts the watches not running yet whose directory exists now (a base directory may appear later).</summary>
+    /// <summary>
+    /// Starts the watches not running yet. A base directory that does not exist yet (no pod has run on the node) is
+    /// waited for by watching its nearest existing parent: the event of its creation brings a full look, which
+    /// comes back here.
+    /// </summary>
     public void EnsureWatching()
     {
         if (_start is null)
@@ -61,17 +66,23 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
 
         foreach (var (directory, recursive) in _roots)
         {
+            string? target = Directory.Exists(directory) ? directory : ExistingParentOf(directory);
+            (string Directory, IDisposable Watch) stale;
             lock (_gate)
             {
-                if (_disposed || _watches.ContainsKey(directory) || _failed.Contains(directory) || !Directory.Exists(directory))
+                if (_disposed || _failed.Contains(directory) || target is null ||
+                    (_watches.TryGetValue(directory, out var current) && current.Directory == target))
                 {
                     continue;
                 }
+
+                _watches.Remove(directory, out stale);
             }
 
+            stale.Watch?.Dispose();
             try
             {
-                var watch = _start(directory, recursive, this);
+                var watch = _start(target, recursive && target == directory, this);
                 lock (_gate)
                 {
                     if (_disposed || _failed.Contains(directory))
@@ -80,7 +91,7 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
                         continue;
                     }
 
-                    _watches[directory] = watch;
+                    _watches[directory] = (target, watch);
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -125,18 +136,19 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
 
     public void Failed(string directory, Exception exception)
     {
-        IDisposable? watch;
+        (string Directory, IDisposable Watch) watch;
         lock (_gate)
         {
-            if (!_failed.Add(directory))
+            string root = _watches.FirstOrDefault(entry => entry.Value.Directory == directory).Key ?? directory;
+            if (!_failed.Add(root))
             {
                 return;
             }
 
-            _watches.Remove(directory, out watch);
+            _watches.Remove(root, out watch);
         }
 
-        watch?.Dispose();
+        watch.Watch?.Dispose();
         _telemetry.FileWatchFailed();
         LogWatchFailed(_logger, exception, directory, _pollInterval);
         Overflowed();
@@ -148,7 +160,7 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         lock (_gate)
         {
             _disposed = true;
-            watches = [.. _watches.Values];
+            watches = [.. _watches.Values.Select(entry => entry.Watch)];
             _watches.Clear();
         }
 
@@ -156,6 +168,19 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         {
             watch.Dispose();
         }
+    }
+
+    private static string? ExistingParentOf(string directory)
+    {
+        for (string? parent = Path.GetDirectoryName(directory); parent is not null; parent = Path.GetDirectoryName(parent))
+        {
+            if (parent != "/" && Directory.Exists(parent))
+            {
+                return parent;
+            }
+        }
+
+        return null;
     }
 
     private void Signal(Action<HashSet<string>> record, bool everywhere)

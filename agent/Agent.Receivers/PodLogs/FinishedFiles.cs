@@ -4,10 +4,15 @@ namespace Agent.Receivers.PodLogs;
 /// Files read to their end that may still lie beside their live path under a rotated name, so that a look at the
 /// rotated names does not read them again. Known by device and inode; a file whose size and modification time are
 /// still those it ended with needs no open to be recognised, one that changed is compared by fingerprint (a deleted
-/// file's inode is soon given to a new file). Forgotten once its name is gone from its directory.
+/// file's inode is soon given to a new file). Forgotten once its directory was looked at a few times without it: one
+/// listing may miss a name that is being renamed meanwhile (logrotate's <c>.1</c> → <c>.2</c>), and forgetting a file
+/// that is still there would read it again.
 /// </summary>
 internal sealed class FinishedFiles
 {
+    /// <summary>Looks at its directory without a file after which it is forgotten.</summary>
+    private const int MissesToForget = 3;
+
     private readonly Dictionary<(ulong Device, ulong Inode), Entry> _files = [];
 
     public int Count => _files.Count;
@@ -36,17 +41,32 @@ internal sealed class FinishedFiles
         return entry.Identity.SameFileAs(identity) ? entry.End : null;
     }
 
-    /// <summary>Forgets the files of the directories just looked at that were not among what was seen there.</summary>
+    /// <summary>Counts a miss for the files of the directories just looked at that were not seen there; forgets those missed often enough.</summary>
     public void Prune(HashSet<(ulong Device, ulong Inode)> seen, Func<string, bool>? lookedAt)
     {
         foreach (var (key, entry) in _files)
         {
-            if (!seen.Contains(key) && (lookedAt is null || lookedAt(entry.Directory)))
+            if (seen.Contains(key))
+            {
+                entry.Misses = 0;
+            }
+            else if ((lookedAt is null || lookedAt(entry.Directory)) && ++entry.Misses >= MissesToForget)
             {
                 _files.Remove(key);
             }
         }
     }
 
-    private sealed record Entry(FileIdentity Identity, long End, long Modified, string Directory);
+    private sealed class Entry(FileIdentity identity, long end, long modified, string directory)
+    {
+        public FileIdentity Identity { get; } = identity;
+
+        public long End { get; } = end;
+
+        public long Modified { get; } = modified;
+
+        public string Directory { get; } = directory;
+
+        public int Misses { get; set; }
+    }
 }
