@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Logging;
 using Agent.Core.Telemetry;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Receivers.PodLogs;
 
