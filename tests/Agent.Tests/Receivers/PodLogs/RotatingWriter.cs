@@ -65,8 +65,10 @@ internal sealed class RotatingWriter
                 file.Flush();
                 if (clock.Elapsed >= nextRotation)
                 {
+                    // A period from this rotation, not a catch-up: a writer held up by a busy machine must not rotate
+                    // several times in a row, which would delete files within milliseconds of their creation.
                     file = Rotate(file);
-                    nextRotation += period;
+                    nextRotation = clock.Elapsed + period;
                 }
 
                 // Pacing only: lines are due by the clock, however long this sleeps.
