@@ -14,6 +14,7 @@ public sealed class ReceiverTelemetry
     private readonly LabeledMetrics<string, ICounter> _skippedFiles;
     private readonly Lazy<FileTailingGauges> _tailing;
     private readonly Lazy<ICounter> _tlsReloadFailures;
+    private readonly Lazy<ICounter> _watchFailures;
 
     public ReceiverTelemetry(ITelemetryRegistry registry, ComponentId receiver)
     {
@@ -37,6 +38,8 @@ public sealed class ReceiverTelemetry
         _tailing = new(() => new FileTailingGauges(registry, id));
         _tlsReloadFailures = new(() => registry.Counter(
             "agent_receiver_tls_reload_failures_total", "Times a server's changed certificate or key could not be loaded; the previous one stays in use.", ["receiver"], [id]));
+        _watchFailures = new(() => registry.Counter(
+            "agent_receiver_file_watch_failures_total", "Directories a file receiver could not watch for new and rotated files (inotify limits, errors); it polls them instead.", ["receiver"], [id]));
     }
 
     public void Accepted(string transport, Signal signal, int items) => _accepted[(transport, signal)].Add(items);
@@ -55,6 +58,9 @@ public sealed class ReceiverTelemetry
 
     /// <summary>A matched path a file receiver will not tail (a FIFO, a file it may not read).</summary>
     public void FileSkipped(string reason) => _skippedFiles[reason].Add(1);
+
+    /// <summary>A directory a file receiver could not watch for changes; it polls it instead.</summary>
+    public void FileWatchFailed() => _watchFailures.Value.Add(1);
 
     /// <summary>How far a file receiver is behind its files, as of its last poll.</summary>
     public void TailingLag(int files, long unreadBytes, long unacknowledgedBytes) => _tailing.Value.Set(files, unreadBytes, unacknowledgedBytes);

@@ -1,9 +1,9 @@
 namespace Agent.Receivers.PodLogs;
 
 /// <summary>
-/// Lists the files to tail: those matching an include glob and no exclude glob. Rotated files are never tailed:
-/// compressed ones (<c>.gz</c>) and those with a suffix after <c>.log</c> (<c>0.log.20240101-120000</c>), because
-/// the tailer follows a file through its rename and reads it to its end itself.
+/// Lists the files to tail: those matching an include glob and no exclude glob. Rotated names are never tailed as
+/// live files (the tailer follows a file through its rename); the uncompressed ones whose live path matches are
+/// listed apart, so that one rotated away before the receiver finished it (or saw it at all) can still be read.
 /// </summary>
 internal sealed class FileDiscovery
 {
@@ -16,48 +16,85 @@ internal sealed class FileDiscovery
         _exclude = exclude.Select(glob => new GlobMatcher(glob)).ToArray();
     }
 
-    /// <summary>The matching files, in ordinal order.</summary>
-    public List<string> Find()
+    /// <summary>Where the include globs start, and whether they reach below it: the directories worth watching.</summary>
+    public IEnumerable<(string Directory, bool Recursive)> Roots =>
+        _include.GroupBy(glob => glob.BaseDirectory, StringComparer.Ordinal)
+            .Select(group => (group.Key, group.Any(glob => glob.Recursive || glob.Depth > 1)));
+
+    /// <summary>The matching files under every include glob, in ordinal order.</summary>
+    public DiscoveredFiles Find()
     {
-        var found = new SortedSet<string>(StringComparer.Ordinal);
+        var found = new DiscoveredFiles();
         foreach (var glob in _include)
         {
-            foreach (string path in Enumerate(glob))
+            foreach (string path in Enumerate(glob.BaseDirectory, Walk(glob)))
             {
-                if (!IsRotated(path) && glob.IsMatch(path) && !_exclude.Any(e => e.IsMatch(path)))
-                {
-                    found.Add(path);
-                }
+                Classify(path, found);
             }
         }
 
-        return [.. found];
+        return found;
     }
 
-    /// <summary>True for names a rotation produced, which are never tailed.</summary>
-    public static bool IsRotated(string path)
+    /// <summary>The matching files directly in <paramref name="directories"/>: a look at the places a change was seen.</summary>
+    public DiscoveredFiles FindIn(IEnumerable<string> directories)
     {
-        string name = Path.GetFileName(path);
-        return name.EndsWith(".gz", StringComparison.Ordinal) || name.Contains(".log.", StringComparison.Ordinal);
-    }
-
-    private static IEnumerable<string> Enumerate(GlobMatcher glob)
-    {
-        var options = new EnumerationOptions
+        var found = new DiscoveredFiles();
+        var options = new EnumerationOptions { IgnoreInaccessible = true, ReturnSpecialDirectories = false };
+        foreach (string directory in directories)
         {
-            RecurseSubdirectories = glob.Recursive || glob.Depth > 1,
-            MaxRecursionDepth = glob.Recursive ? int.MaxValue : Math.Max(0, glob.Depth - 1),
-            IgnoreInaccessible = true,
-            ReturnSpecialDirectories = false,
-        };
+            foreach (string path in Enumerate(directory, options))
+            {
+                Classify(path, found);
+            }
+        }
+
+        return found;
+    }
+
+    private void Classify(string path, DiscoveredFiles found)
+    {
+        if (!RotatedName.IsRotated(path))
+        {
+            if (Wanted(path))
+            {
+                found.Live.Add(path);
+            }
+        }
+        else if (RotatedName.LivePathOf(path) is { } live && Wanted(live))
+        {
+            found.Rotated.Add(path);
+        }
+    }
+
+    private bool Wanted(string path) => _include.Any(glob => glob.IsMatch(path)) && !_exclude.Any(glob => glob.IsMatch(path));
+
+    private static EnumerationOptions Walk(GlobMatcher glob) => new()
+    {
+        RecurseSubdirectories = glob.Recursive || glob.Depth > 1,
+        MaxRecursionDepth = glob.Recursive ? int.MaxValue : Math.Max(0, glob.Depth - 1),
+        IgnoreInaccessible = true,
+        ReturnSpecialDirectories = false,
+    };
+
+    private static List<string> Enumerate(string directory, EnumerationOptions options)
+    {
         try
         {
             // Materialised here so that a directory vanishing mid-walk (a deleted pod) ends this walk, not the receiver.
-            return Directory.EnumerateFiles(glob.BaseDirectory, "*", options).ToList();
+            return Directory.EnumerateFiles(directory, "*", options).ToList();
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return [];
         }
     }
+}
+
+/// <summary>What one look found: live files to tail, and rotated files beside them that may still need reading.</summary>
+internal sealed class DiscoveredFiles
+{
+    public SortedSet<string> Live { get; } = new(StringComparer.Ordinal);
+
+    public SortedSet<string> Rotated { get; } = new(StringComparer.Ordinal);
 }

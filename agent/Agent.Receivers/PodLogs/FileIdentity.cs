@@ -28,6 +28,14 @@ internal sealed class FileIdentity
         Device == other.Device && Inode == other.Inode &&
         (other.Fingerprint.AsSpan().StartsWith(Fingerprint) || Fingerprint.AsSpan().StartsWith(other.Fingerprint));
 
+    /// <summary>
+    /// True when <paramref name="other"/> starts with the same bytes, whatever its inode: a copy (copytruncate's rotated
+    /// file). Too short a fingerprint proves nothing, so both must hold at least <paramref name="minimum"/> bytes.
+    /// </summary>
+    public bool SameContentAs(FileIdentity other, int minimum) =>
+        Math.Min(Fingerprint.Length, other.Fingerprint.Length) >= minimum &&
+        (other.Fingerprint.AsSpan().StartsWith(Fingerprint) || Fingerprint.AsSpan().StartsWith(other.Fingerprint));
+
     /// <summary>Reads the identity of an open file: its device and inode and its first <paramref name="fingerprintSize"/> bytes.</summary>
     public static FileIdentity Read(SafeFileHandle handle, int fingerprintSize)
     {
@@ -64,10 +72,10 @@ internal sealed class FileIdentity
 }
 
 /// <summary>
-/// Device, inode, size, link count and type of a file, from Linux's <c>statx</c> (whose layout is the same on every
-/// architecture).
+/// Device, inode, size, link count, type and modification time (nanoseconds since the epoch) of a file, from Linux's
+/// <c>statx</c> (whose layout is the same on every architecture).
 /// </summary>
-internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size, uint Links, FileKind Kind = FileKind.Regular)
+internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size, uint Links, FileKind Kind = FileKind.Regular, long Modified = 0)
 {
     private const int AtEmptyPath = 0x1000;
     private const uint BasicStats = 0x7FF;
@@ -142,6 +150,12 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size,
         [FieldOffset(40)]
         public ulong Size;
 
+        [FieldOffset(112)]
+        public long ModifiedSeconds;
+
+        [FieldOffset(120)]
+        public uint ModifiedNanoseconds;
+
         [FieldOffset(136)]
         public uint DeviceMajor;
 
@@ -149,7 +163,7 @@ internal readonly record struct FileStatus(ulong Device, ulong Inode, long Size,
         public uint DeviceMinor;
 
         public readonly FileStatus ToStatus() =>
-            new(((ulong)DeviceMajor << 32) | DeviceMinor, Inode, (long)Size, Links, KindOf(Mode));
+            new(((ulong)DeviceMajor << 32) | DeviceMinor, Inode, (long)Size, Links, KindOf(Mode), (ModifiedSeconds * 1_000_000_000) + ModifiedNanoseconds);
 
         /// <summary>The file type bits of <c>st_mode</c> (<c>S_IFMT</c>).</summary>
         private static FileKind KindOf(ushort mode) => (mode & 0xF000) switch

@@ -25,6 +25,7 @@ internal sealed partial class FileTailer
     private async Task<CycleOutcome> ReadCycleAsync(CancellationToken stopping)
     {
         var status = FileStatus.Of(_handle);
+        LastStatus = status;
         ObserveSize(status.Size);
         if (status.Size < _readOffset)
         {
@@ -120,6 +121,7 @@ internal sealed partial class FileTailer
         LogTruncated(_logger, Path, _readOffset);
         await SettleAllAsync(stopping).ConfigureAwait(false);
         _store.Remove(Identity);
+        TruncatedIdentity = Identity;
         Identity = FileIdentity.Read(_handle, _settings.FingerprintSize);
         _window.ResetTo(Identity, TailPosition.Start);
         Restart(TailPosition.Start);

@@ -33,6 +33,7 @@ internal sealed partial class FileTailer
     private long _readOffset;
     private long _goneAtTicks = -1;
     private volatile bool _replaced;
+    private TaskCompletionSource _wake = NewWake();
     private Task _run = Task.CompletedTask;
 
     public FileTailer(
@@ -68,11 +69,20 @@ internal sealed partial class FileTailer
 
     public FileIdentity Identity { get; private set; }
 
+    /// <summary>The identity the file had before it was last truncated (copytruncate), whose copy may lie beside it.</summary>
+    public FileIdentity? TruncatedIdentity { get; private set; }
+
     /// <summary>Completes when this file was read to its end after it went away, so the file that replaced it may start.</summary>
     public Task ReadingDone => _readingDone.Task;
 
     /// <summary>Completes when the tailer has stopped and released the file.</summary>
     public Task Completion => _run;
+
+    /// <summary>True once the file was read to its end after it went away and all of it was settled.</summary>
+    public bool Finished { get; private set; }
+
+    /// <summary>The file as the last read cycle saw it; when finished, its size is where reading ended.</summary>
+    public FileStatus LastStatus { get; private set; }
 
     public void Start(CancellationToken stopping, CancellationToken abandon) =>
         _run = Task.Run(() => RunAsync(stopping, abandon), CancellationToken.None);
@@ -85,7 +95,11 @@ internal sealed partial class FileTailer
     {
         Interlocked.CompareExchange(ref _goneAtTicks, _time.GetTimestamp(), -1);
         _replaced |= replaced;
+        Wake();
     }
+
+    /// <summary>Cuts the current idle wait short: something about the file changed.</summary>
+    public void Wake() => Volatile.Read(ref _wake).TrySetResult();
 
     private async Task RunAsync(CancellationToken stopping, CancellationToken abandon)
     {
@@ -133,6 +147,7 @@ internal sealed partial class FileTailer
                 if (_window.Count == 0)
                 {
                     _store.Remove(Identity);
+                    Finished = true;
                     return;
                 }
 
@@ -158,10 +173,29 @@ internal sealed partial class FileTailer
             }
             else
             {
-                await Task.Delay(_settings.PollInterval, _time, stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+                await IdleAsync(stopping).ConfigureAwait(false);
             }
         }
     }
+
+    /// <summary>Waits a poll interval, or less when woken.</summary>
+    private async Task IdleAsync(CancellationToken stopping)
+    {
+        var wake = Volatile.Read(ref _wake);
+        if (!wake.Task.IsCompleted)
+        {
+            // The delay is left to run out when woken: cheaper than a cancellation source per wait.
+            await Task.WhenAny(wake.Task, Task.Delay(_settings.PollInterval, _time, stopping)).ConfigureAwait(false);
+        }
+
+        if (wake.Task.IsCompleted)
+        {
+            // A wake after this swap completes the new source; one before it is what ended this wait.
+            Volatile.Write(ref _wake, NewWake());
+        }
+    }
+
+    private static TaskCompletionSource NewWake() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private bool ShouldRelease()
     {

@@ -47,7 +47,7 @@ internal sealed partial class PodLogsReceiver
     }
 
     /// <summary>A skipped path that no longer matches is forgotten, so that something appearing there later is judged anew.</summary>
-    private void ForgetSkippedGone(HashSet<string> matched)
+    private void ForgetSkippedGone(IReadOnlySet<string> matched)
     {
         if (_skipped.Count == 0)
         {

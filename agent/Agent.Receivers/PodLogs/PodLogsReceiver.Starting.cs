@@ -62,7 +62,7 @@ internal sealed partial class PodLogsReceiver
         try
         {
             return Directory.EnumerateFiles(directory, Path.GetFileName(path) + ".*")
-                .Where(name => !name.EndsWith(".gz", StringComparison.Ordinal))
+                .Where(name => RotatedName.LivePathOf(name) == path)
                 .Order(StringComparer.Ordinal)
                 .ToList();
         }

@@ -22,6 +22,7 @@ internal sealed partial class PodLogsReceiver : IComponent
     private readonly TimeProvider _time;
     private readonly TailerSettings _settings;
     private readonly FileDiscovery _discovery;
+    private readonly FileChanges _changes;
     private readonly Dictionary<string, FileTailer> _active = new(StringComparer.Ordinal);
     private readonly List<FileTailer> _retiring = [];
     private readonly CancellationTokenSource _stopping = new();
@@ -33,7 +34,13 @@ internal sealed partial class PodLogsReceiver : IComponent
     private bool _firstPoll = true;
 
     /// <param name="open">Opens a file for reading; tests replace it to make a file fail to open (root reads anything).</param>
-    public PodLogsReceiver(ComponentContext context, IConsumer<LogsBatch> consumer, TimeProvider? time = null, Func<string, SafeFileHandle>? open = null)
+    /// <param name="watch">Watches a directory for changes; tests replace it to make watching fail (default: inotify).</param>
+    public PodLogsReceiver(
+        ComponentContext context,
+        IConsumer<LogsBatch> consumer,
+        TimeProvider? time = null,
+        Func<string, SafeFileHandle>? open = null,
+        StartWatch? watch = null)
     {
         _open = open ?? LogFileOpener.Open;
         _context = context;
@@ -44,6 +51,8 @@ internal sealed partial class PodLogsReceiver : IComponent
         _receiving = new ReceiverHelper(context, _logger);
         _settings = TailerSettings.From(_receiving, _options);
         _discovery = new FileDiscovery(_options.Include, _options.Exclude);
+        _changes = new FileChanges(
+            _discovery.Roots.Where(root => root.Directory != "/"), _options.Watch ? watch ?? InotifyWatch.Start : null, _logger, _receiving.Telemetry, _options.PollInterval);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -59,6 +68,7 @@ internal sealed partial class PodLogsReceiver : IComponent
     {
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _changes.Dispose();
         List<Task> running;
         lock (_active)
         {
@@ -73,19 +83,38 @@ internal sealed partial class PodLogsReceiver : IComponent
         SaveCheckpoints();
     }
 
+    /// <summary>
+    /// Looks everywhere every poll interval, and in between at the directories a watch reported a change in, at once:
+    /// a file rotated every 50 ms is seen before it is rotated again.
+    /// </summary>
     private async Task PollLoopAsync()
     {
+        var tick = Task.Delay(_options.PollInterval, _time, _stopping.Token);
         while (!_stopping.IsCancellationRequested)
         {
-            await Task.Delay(_options.PollInterval, _time, _stopping.Token).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await Task.WhenAny(tick, _changes.NextAsync()).ConfigureAwait(false);
             if (_stopping.IsCancellationRequested)
             {
                 return;
             }
 
+            bool everywhere = tick.IsCompleted;
+            if (everywhere)
+            {
+                tick = Task.Delay(_options.PollInterval, _time, _stopping.Token);
+            }
+
+            var changed = _changes.Take(out bool overflowed);
             try
             {
-                PollOnce();
+                if (everywhere || overflowed)
+                {
+                    PollOnce();
+                }
+                else
+                {
+                    Reconcile(_discovery.FindIn(changed), changed.Contains);
+                }
             }
             catch (Exception ex)
             {
@@ -94,10 +123,26 @@ internal sealed partial class PodLogsReceiver : IComponent
         }
     }
 
-    /// <summary>One discovery pass: new files get a tailer, vanished or replaced ones are told, checkpoints are saved.</summary>
+    /// <summary>One discovery pass everywhere; checkpoints are saved after it.</summary>
     private void PollOnce()
     {
-        var paths = _discovery.Find();
+        _changes.EnsureWatching();
+        Reconcile(_discovery.Find(), inScope: null);
+        if (_firstPoll)
+        {
+            _firstPoll = false;
+            _store!.DropUnclaimed();
+        }
+
+        SaveCheckpoints();
+    }
+
+    /// <summary>
+    /// New files get a tailer, vanished or replaced ones are told, rotated files not read to their end are finished.
+    /// <paramref name="inScope"/> says which directories were looked at (null: all of them).
+    /// </summary>
+    private void Reconcile(DiscoveredFiles found, Func<string, bool>? inScope)
+    {
         lock (_active)
         {
             ForgetStopped();
@@ -106,29 +151,27 @@ internal sealed partial class PodLogsReceiver : IComponent
                 FinishRotatedWhileStopped();
             }
 
-            var seen = new HashSet<string>(paths, StringComparer.Ordinal);
-            ForgetSkippedGone(seen);
-            foreach (var (path, tailer) in _active.Where(entry => !seen.Contains(entry.Key)).ToList())
+            if (inScope is null)
+            {
+                ForgetSkippedGone(found.Live);
+            }
+
+            foreach (var (path, tailer) in _active.Where(entry => !found.Live.Contains(entry.Key) && InScope(entry.Key)).ToList())
             {
                 // Renamed or deleted, and nothing at the path yet: late writes may still come within the grace period.
                 Retire(path, tailer);
             }
 
-            foreach (string path in paths)
+            foreach (string path in found.Live)
             {
                 ConsiderPath(path);
             }
 
+            FinishRotated(found.Rotated, inScope);
             ReportLag();
         }
 
-        if (_firstPoll)
-        {
-            _firstPoll = false;
-            _store!.DropUnclaimed();
-        }
-
-        SaveCheckpoints();
+        bool InScope(string path) => inScope is null || inScope(Path.GetDirectoryName(path) ?? path);
     }
 
     private void ConsiderPath(string path)
@@ -240,13 +283,28 @@ internal sealed partial class PodLogsReceiver : IComponent
         _retiring.Add(tailer);
     }
 
-    /// <summary>Drops tailers that stopped; one that stopped without finishing its file hands its position back.</summary>
+    /// <summary>
+    /// Drops tailers that stopped; one that stopped without finishing its file hands its position back, one that read
+    /// its file to the end is remembered, so that its rotated name is not read again.
+    /// </summary>
     private void ForgetStopped()
     {
         foreach (var (path, tailer) in _active.Where(entry => entry.Value.Completion.IsCompleted).ToList())
         {
             _active.Remove(path);
             _store!.Release(tailer.Identity);
+        }
+
+        foreach (var tailer in _retiring.Where(tailer => tailer.Completion.IsCompleted))
+        {
+            if (tailer.Finished)
+            {
+                _finished.Add(tailer.Identity, tailer.LastStatus, Path.GetDirectoryName(tailer.Path) ?? tailer.Path);
+            }
+            else
+            {
+                _store!.Release(tailer.Identity);
+            }
         }
 
         _retiring.RemoveAll(tailer => tailer.Completion.IsCompleted);

@@ -54,6 +54,12 @@ public sealed class PodLogsReceiverOptions : IValidatable
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
+    /// Watches the include globs' directories (inotify) so that new and rotated files are seen at once, not at the
+    /// next poll; polling goes on either way, and is all there is when this is off or the watch fails.
+    /// </summary>
+    public bool Watch { get; set; } = true;
+
+    /// <summary>
     /// The longest log record in bytes (the Collector's default, 1 MiB); joined partial lines beyond it are cut and
     /// flagged truncated.
     /// </summary>

@@ -40,7 +40,7 @@ public class LimitsTests
     public async Task A_grpc_message_that_inflates_past_the_limit_fails_with_resource_exhausted()
     {
         int corrupt = 0;
-        var provider = new GrpcGzipProvider(Limit, () => corrupt++);
+        var provider = GrpcCappedCompression.All(Limit, () => corrupt++).Single(p => p.EncodingName == "gzip");
         using var inflating = provider.CreateDecompressionStream(new MemoryStream(Compress(ContentCoding.Gzip, BombSize)));
 
         var error = await Assert.ThrowsAsync<RpcException>(() => inflating.CopyToAsync(Stream.Null));
@@ -54,7 +54,7 @@ public class LimitsTests
     public async Task A_corrupt_grpc_message_is_invalid_and_counted()
     {
         int corrupt = 0;
-        var provider = new GrpcGzipProvider(Limit, () => corrupt++);
+        var provider = GrpcCappedCompression.All(Limit, () => corrupt++).Single(p => p.EncodingName == "gzip");
         byte[] broken = Compress(ContentCoding.Gzip, 4096);
         broken[12] ^= 0xFF;
         using var inflating = provider.CreateDecompressionStream(new MemoryStream(broken));

@@ -20,8 +20,8 @@ public class PodLogsReceiverTests
         using var sidecar = kubelet.StartContainer("infra", "agent-x", "11111111-aaaa-bbbb-cccc-000000000003", "proxy", docker: false);
         var doomed = kubelet.StartContainer("tmp", "job-1", "11111111-aaaa-bbbb-cccc-000000000004", "task", docker: false);
 
-        // A file rotated away before the receiver ever saw it is not followed (rotated names are never tailed):
-        // let the receiver find the four files first, as it would within a poll interval on a real node.
+        // Let the receiver find the four files first (a file rotated before it is opened is finished under its
+        // rotated name, which the rotation storm tests pin), so that this test follows each file from its start.
         // Each of the four files is open twice once found: by the fake kubelet, which writes it, and by the receiver.
         await Eventually.UntilAsync(() => OpenFiles.Under(kubelet.PodsDirectory).Count == 8, "the four files to be found");
 

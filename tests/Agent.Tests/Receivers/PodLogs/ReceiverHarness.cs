@@ -37,10 +37,14 @@ internal sealed class ReceiverHarness : IAsyncDisposable
 
     /// <summary>Starts a receiver; tests that read its metrics give it a name of their own, as tests run in parallel.</summary>
     public async Task<PodLogsReceiver> StartAsync(
-        RecordingConsumer<LogsBatch> consumer, PodLogsReceiverOptions? options = null, string name = "test", Func<string, SafeFileHandle>? open = null)
+        RecordingConsumer<LogsBatch> consumer,
+        PodLogsReceiverOptions? options = null,
+        string name = "test",
+        Func<string, SafeFileHandle>? open = null,
+        StartWatch? watch = null)
     {
         Assert.Empty((options ??= NewOptions()).Validate());
-        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer, open: open);
+        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer, open: open, watch: watch);
         await _receiver.StartAsync(CancellationToken.None);
         return _receiver;
     }
