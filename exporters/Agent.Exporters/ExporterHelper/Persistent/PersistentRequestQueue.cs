@@ -45,6 +45,12 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
     /// lowered) are still read, by the shard they fold onto.
     /// </summary>
     public PersistentRequestQueue(string directory, SendingQueueOptions options, int shards, Signal signal, ExporterTelemetry telemetry, ILogger logger, TimeProvider? time = null, long? segmentBytes = null)
+        : this(options.Fsync == "never" ? DiskSync.FilesOnly : DiskSync.Durable, directory, options, shards, signal, telemetry, logger, time, segmentBytes)
+    {
+    }
+
+    /// <summary>The same, with <paramref name="sync"/> doing the fsyncs (a test watches them).</summary>
+    internal PersistentRequestQueue(DiskSync sync, string directory, SendingQueueOptions options, int shards, Signal signal, ExporterTelemetry telemetry, ILogger logger, TimeProvider? time, long? segmentBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
         _sizer = options.Sizer;
@@ -65,7 +71,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         {
             for (int i = 0; i < _logs.Length; i++)
             {
-                _logs[i] = ShardLog.Open(Path.Combine(directory, "shard-" + i.ToString(CultureInfo.InvariantCulture)), segment, options.Fsync != "never", (path, bytes) =>
+                _logs[i] = ShardLog.Open(Path.Combine(directory, "shard-" + i.ToString(CultureInfo.InvariantCulture)), segment, options.Fsync != "never", sync, (path, bytes) =>
                 {
                     logger.LogWarning("Sending queue: cut a torn or corrupt tail of {Bytes} bytes off {Segment}", bytes, path);
                     telemetry.QueueTruncated(signal);

@@ -11,11 +11,15 @@ namespace Agent.Exporters.ExporterHelper.Persistent;
 internal sealed class QueueSegment : IDisposable
 {
     private const string Extension = ".seg";
+    private readonly string _directory;
+    private readonly DiskSync _sync;
     private SafeFileHandle? _handle;
     private bool _writable;
 
-    public QueueSegment(string directory, long id, long length)
+    public QueueSegment(string directory, long id, long length, DiskSync sync)
     {
+        _directory = directory;
+        _sync = sync;
         Id = id;
         Path = PathOf(directory, id);
         Length = length;
@@ -41,11 +45,12 @@ internal sealed class QueueSegment : IDisposable
             && long.TryParse(System.IO.Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out id);
     }
 
-    /// <summary>Creates the file empty, to be appended to.</summary>
+    /// <summary>Creates the file empty, to be appended to, and makes its name durable before anything is written to it.</summary>
     public void Create()
     {
         _handle = File.OpenHandle(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         _writable = true;
+        _sync.Directory(_directory);
     }
 
     public void Append(ReadOnlySpan<byte> frame)
@@ -78,7 +83,7 @@ internal sealed class QueueSegment : IDisposable
     {
         if (Dirty && _handle is { } handle)
         {
-            RandomAccess.FlushToDisk(handle);
+            _sync.File(handle, Path);
             Dirty = false;
         }
     }
@@ -90,7 +95,7 @@ internal sealed class QueueSegment : IDisposable
         using (var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite))
         {
             RandomAccess.SetLength(handle, length);
-            RandomAccess.FlushToDisk(handle);
+            _sync.File(handle, Path);
         }
 
         Length = length;
@@ -111,6 +116,7 @@ internal sealed class QueueSegment : IDisposable
     {
         Close();
         File.Delete(Path);
+        _sync.Directory(_directory);
     }
 
     public void Dispose() => Close();

@@ -13,6 +13,7 @@ internal sealed class ShardLog : IDisposable
     private readonly string _directory;
     private readonly long _segmentBytes;
     private readonly bool _flushSealed;
+    private readonly DiskSync _sync;
     private readonly List<QueueSegment> _segments = [];
     private readonly Queue<QueuedRecord> _unread = new();
     private readonly Queue<PendingAck> _pending = new();
@@ -20,8 +21,9 @@ internal sealed class ShardLog : IDisposable
     private QueueSegment _ackSegment = null!;
     private long _ackOffset;
 
-    private ShardLog(string directory, long segmentBytes, bool flushSealed)
+    private ShardLog(string directory, long segmentBytes, bool flushSealed, DiskSync sync)
     {
+        _sync = sync;
         _flushSealed = flushSealed;
         _directory = directory;
         _segmentBytes = segmentBytes;
@@ -48,10 +50,11 @@ internal sealed class ShardLog : IDisposable
     /// says are acknowledged, cuts any torn or corrupt tail (told to <paramref name="truncated"/> with the bytes
     /// cut), queues every intact record after the cursor, and starts a new segment to append to.
     /// </summary>
-    public static ShardLog Open(string directory, long segmentBytes, bool flushSealed, Action<string, long> truncated)
+    public static ShardLog Open(string directory, long segmentBytes, bool flushSealed, DiskSync sync, Action<string, long> truncated)
     {
         Directory.CreateDirectory(directory);
-        var log = new ShardLog(directory, segmentBytes, flushSealed);
+        sync.Directory(Path.GetDirectoryName(Path.GetFullPath(directory))!);
+        var log = new ShardLog(directory, segmentBytes, flushSealed, sync);
         try
         {
             log.Recover(truncated);
@@ -154,7 +157,7 @@ internal sealed class ShardLog : IDisposable
         foreach (long id in ids)
         {
             lastId = Math.Max(lastId, id);
-            var segment = new QueueSegment(_directory, id, new FileInfo(QueueSegment.PathOf(_directory, id)).Length);
+            var segment = new QueueSegment(_directory, id, new FileInfo(QueueSegment.PathOf(_directory, id)).Length, _sync);
             if (stored is { } acknowledged && id < acknowledged.Segment)
             {
                 // Acknowledged whole before the process stopped, but not yet deleted.
@@ -179,7 +182,7 @@ internal sealed class ShardLog : IDisposable
             _segments.Add(segment);
         }
 
-        var active = new QueueSegment(_directory, lastId + 1, 0);
+        var active = new QueueSegment(_directory, lastId + 1, 0, _sync);
         active.Create();
         _segments.Add(active);
         (_ackSegment, _ackOffset) = _unread.TryPeek(out var first) ? (first.Segment, first.Offset) : (active, 0);
@@ -247,7 +250,7 @@ internal sealed class ShardLog : IDisposable
     {
         var sealedSegment = _segments[^1];
         sealedSegment.Seal(_flushSealed);
-        var next = new QueueSegment(_directory, sealedSegment.Id + 1, 0);
+        var next = new QueueSegment(_directory, sealedSegment.Id + 1, 0, _sync);
         next.Create();
         _segments.Add(next);
         Reclaim();
