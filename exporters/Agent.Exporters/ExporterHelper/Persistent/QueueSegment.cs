@@ -88,6 +88,30 @@ internal sealed class QueueSegment : IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes the unflushed writes out for a flush done outside the queue's lock: the handle is kept open (even if
+    /// the segment is sealed or deleted meanwhile) until <see cref="EndFlush"/>. Null when nothing is unflushed.
+    /// </summary>
+    public SafeFileHandle? BeginFlush()
+    {
+        if (!Dirty || _handle is not { } handle)
+        {
+            return null;
+        }
+
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        Dirty = false;
+        return handle;
+    }
+
+    /// <summary>Ends <see cref="BeginFlush"/>; a flush that failed leaves the segment unflushed.</summary>
+    public void EndFlush(SafeFileHandle handle, bool flushed)
+    {
+        handle.DangerousRelease();
+        Dirty |= !flushed;
+    }
+
     /// <summary>Cuts the file after its last whole record (a torn or corrupt tail).</summary>
     public void Truncate(long length)
     {

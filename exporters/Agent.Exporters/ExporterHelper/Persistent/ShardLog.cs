@@ -135,6 +135,9 @@ internal sealed class ShardLog : IDisposable
     /// <summary>Forces the segment being written to disk.</summary>
     public void Flush() => _segments[^1].Flush();
 
+    /// <summary>The segment being written to (the only one that can hold unflushed records: sealing flushes).</summary>
+    public QueueSegment Active => _segments[^1];
+
     public void Dispose()
     {
         foreach (var segment in _segments)

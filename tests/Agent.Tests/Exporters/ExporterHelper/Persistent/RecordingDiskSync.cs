@@ -17,9 +17,15 @@ internal sealed class RecordingDiskSync() : DiskSync(directories: true)
     /// <summary>Runs inside each file flush, after it is written down (a test holds a flush open with it).</summary>
     public Action? DuringFileFlush { get; set; }
 
+    /// <summary>Per segment file name, the longest length a finished flush covered.</summary>
+    public ConcurrentDictionary<string, long> Covered { get; } = new();
+
     public override void File(SafeFileHandle handle, string path)
     {
+        // What was written before the flush started is what it covers.
+        long length = RandomAccess.GetLength(handle);
         base.File(handle, path);
+        Covered.AddOrUpdate(Path.GetFileName(path), length, (_, before) => Math.Max(before, length));
         Interlocked.Increment(ref _files);
         Calls.Enqueue("file " + Path.GetFileName(path));
         DuringFileFlush?.Invoke();
