@@ -267,6 +267,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
             foreach (var log in _logs)
             {
                 log.Flush();
+                log.SyncCursor();
             }
         }
     }

@@ -10,6 +10,15 @@ namespace Agent.Exporters.ExporterHelper.Persistent;
 /// </summary>
 internal sealed class ShardLog : IDisposable
 {
+    /// <summary>
+    /// The cursor is written at every acknowledgement (so a killed process resends nothing acknowledged) and forced
+    /// to disk at least every this many acknowledgements or <see cref="CursorSyncInterval"/>: what a power cut can
+    /// send again beyond the records in flight.
+    /// </summary>
+    public const int CursorSyncAcknowledgements = 64;
+
+    public static readonly TimeSpan CursorSyncInterval = TimeSpan.FromSeconds(1);
+
     private readonly string _directory;
     private readonly long _segmentBytes;
     private readonly bool _flushSealed;
@@ -20,6 +29,8 @@ internal sealed class ShardLog : IDisposable
     private readonly AckCursorFile _cursor;
     private QueueSegment _ackSegment = null!;
     private long _ackOffset;
+    private int _acknowledgedSinceSync;
+    private long _cursorSyncedAt = Environment.TickCount64;
 
     private ShardLog(string directory, long segmentBytes, bool flushSealed, DiskSync sync)
     {
@@ -27,7 +38,7 @@ internal sealed class ShardLog : IDisposable
         _flushSealed = flushSealed;
         _directory = directory;
         _segmentBytes = segmentBytes;
-        _cursor = new AckCursorFile(Path.Combine(directory, "ack"));
+        _cursor = new AckCursorFile(Path.Combine(directory, "ack"), sync);
     }
 
     /// <summary>Records appended and not taken yet.</summary>
@@ -130,6 +141,21 @@ internal sealed class ShardLog : IDisposable
         {
             Reclaim();
         }
+
+        // Only a durable queue syncs (flushSealed is fsync: always or interval).
+        if (_flushSealed && (++_acknowledgedSinceSync >= CursorSyncAcknowledgements
+            || Environment.TickCount64 - _cursorSyncedAt >= (long)CursorSyncInterval.TotalMilliseconds))
+        {
+            SyncCursor();
+        }
+    }
+
+    /// <summary>Forces the stored cursor to disk.</summary>
+    public void SyncCursor()
+    {
+        _cursor.Flush();
+        _acknowledgedSinceSync = 0;
+        _cursorSyncedAt = Environment.TickCount64;
     }
 
     /// <summary>Forces the segment being written to disk.</summary>
@@ -140,6 +166,11 @@ internal sealed class ShardLog : IDisposable
 
     public void Dispose()
     {
+        if (_acknowledgedSinceSync > 0)
+        {
+            SyncCursor();
+        }
+
         foreach (var segment in _segments)
         {
             segment.Dispose();
