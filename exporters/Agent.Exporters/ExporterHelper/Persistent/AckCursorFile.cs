@@ -13,9 +13,13 @@ internal sealed class AckCursorFile : IDisposable
     private const int Bytes = 20;
     private readonly SafeFileHandle _handle;
     private readonly byte[] _buffer = new byte[Bytes];
+    private readonly string _path;
+    private readonly DiskSync _sync;
 
-    public AckCursorFile(string path)
+    public AckCursorFile(string path, DiskSync sync)
     {
+        _path = path;
+        _sync = sync;
         _handle = File.OpenHandle(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read);
     }
 
@@ -45,7 +49,8 @@ internal sealed class AckCursorFile : IDisposable
         RandomAccess.Write(_handle, span, 0);
     }
 
-    public void Flush() => RandomAccess.FlushToDisk(_handle);
+    /// <summary>Forces the cursor to disk (a write alone survives a killed process, not a power cut).</summary>
+    public void Flush() => _sync.File(_handle, _path);
 
     public void Dispose() => _handle.Dispose();
 }

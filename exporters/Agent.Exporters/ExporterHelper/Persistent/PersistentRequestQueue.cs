@@ -5,6 +5,7 @@ using Agent.Core.Config;
 using Agent.Core.Model;
 using Agent.Core.Telemetry;
 using Microsoft.Extensions.Logging;
+using Microsoft.Win32.SafeHandles;
 
 namespace Agent.Exporters.ExporterHelper.Persistent;
 
@@ -31,6 +32,14 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
     private readonly Signal _signal;
     private readonly ExporterTelemetry _telemetry;
     private readonly ITimer? _flushTimer;
+    private readonly DiskSync _sync;
+
+    // Group commit (fsync: always): appends are numbered under _gate; one flush at a time, outside _gate, covers
+    // every append numbered before it started, so appenders that queued up behind a flush share the next one.
+    private readonly SemaphoreSlim _flushTurn = new(1, 1);
+    private readonly List<(QueueSegment Segment, SafeFileHandle Handle)> _flushing = [];
+    private long _appended;
+    private long _synced;
     private long _nextSequence;
     private long _units;
     private long _bytes;
@@ -45,8 +54,15 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
     /// lowered) are still read, by the shard they fold onto.
     /// </summary>
     public PersistentRequestQueue(string directory, SendingQueueOptions options, int shards, Signal signal, ExporterTelemetry telemetry, ILogger logger, TimeProvider? time = null, long? segmentBytes = null)
+        : this(options.Fsync == "never" ? DiskSync.FilesOnly : DiskSync.Durable, directory, options, shards, signal, telemetry, logger, time, segmentBytes)
+    {
+    }
+
+    /// <summary>The same, with <paramref name="sync"/> doing the fsyncs (a test watches them).</summary>
+    internal PersistentRequestQueue(DiskSync sync, string directory, SendingQueueOptions options, int shards, Signal signal, ExporterTelemetry telemetry, ILogger logger, TimeProvider? time, long? segmentBytes)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shards, 1);
+        _sync = sync;
         _sizer = options.Sizer;
         Capacity = options.QueueSize;
         _capacityBytes = options.MaxSizeMib * 1024 * 1024;
@@ -65,7 +81,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         {
             for (int i = 0; i < _logs.Length; i++)
             {
-                _logs[i] = ShardLog.Open(Path.Combine(directory, "shard-" + i.ToString(CultureInfo.InvariantCulture)), segment, options.Fsync != "never", (path, bytes) =>
+                _logs[i] = ShardLog.Open(Path.Combine(directory, "shard-" + i.ToString(CultureInfo.InvariantCulture)), segment, options.Fsync != "never", sync, (path, bytes) =>
                 {
                     logger.LogWarning("Sending queue: cut a torn or corrupt tail of {Bytes} bytes off {Segment}", bytes, path);
                     telemetry.QueueTruncated(signal);
@@ -124,6 +140,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
 
     public bool TryEnqueue(ExportRequest request, int shard)
     {
+        long appended;
         lock (_gate)
         {
             if (_completed || !MakeRoom(Serialize(request), request.Items))
@@ -131,7 +148,13 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
                 return false;
             }
 
-            Append(request, shard);
+            appended = Append(request, shard);
+        }
+
+        if (_flushEachAppend)
+        {
+            _flushTurn.Wait();
+            FlushTurn(appended);
         }
 
         ReportStorage();
@@ -140,6 +163,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
 
     public async ValueTask EnqueueAsync(ExportRequest request, int shard, CancellationToken cancellationToken)
     {
+        long appended;
         while (true)
         {
             Task roomFreed;
@@ -153,7 +177,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
 
                 if (MakeRoom(Serialize(request), request.Items))
                 {
-                    Append(request, shard);
+                    appended = Append(request, shard);
                     break;
                 }
 
@@ -161,6 +185,13 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
             }
 
             await roomFreed.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        // Not cancellable: the record is in the queue already, and the wait is one fsync at most.
+        if (_flushEachAppend)
+        {
+            await _flushTurn.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+            FlushTurn(appended);
         }
 
         ReportStorage();
@@ -236,6 +267,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
             foreach (var log in _logs)
             {
                 log.Flush();
+                log.SyncCursor();
             }
         }
     }
@@ -307,7 +339,8 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         return true;
     }
 
-    private void Append(ExportRequest request, int shard)
+    /// <summary>Appends the serialized request to its shard; returns the append's number, for the group commit.</summary>
+    private long Append(ExportRequest request, int shard)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         long sequence = _nextSequence++;
@@ -315,13 +348,65 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         // The header is in place in the writer's buffer, in front of the payload.
         RecordFrame.WriteHeader(MemoryMarshal.AsMemory(_frame.WrittenMemory).Span, sequence);
         var record = _logs[shard].Append(_frame.WrittenSpan, sequence, request.Items);
-        if (_flushEachAppend)
-        {
-            _logs[shard].Flush();
-        }
-
         Hold(record);
         _wakeups.ShardFilled(shard);
+        return ++_appended;
+    }
+
+    /// <summary>
+    /// With the flush turn held (released here): returns once append number <paramref name="appended"/> is on
+    /// disk, flushing every segment with unflushed records unless a flush since has covered it already.
+    /// </summary>
+    private void FlushTurn(long appended)
+    {
+        try
+        {
+            if (_synced >= appended)
+            {
+                return;
+            }
+
+            long upTo;
+            lock (_gate)
+            {
+                ObjectDisposedException.ThrowIf(_disposed, this);
+                upTo = _appended;
+                foreach (var log in _logs)
+                {
+                    if (log.Active.BeginFlush() is { } handle)
+                    {
+                        _flushing.Add((log.Active, handle));
+                    }
+                }
+            }
+
+            int flushed = 0;
+            try
+            {
+                for (; flushed < _flushing.Count; flushed++)
+                {
+                    _sync.File(_flushing[flushed].Handle, _flushing[flushed].Segment.Path);
+                }
+
+                _synced = upTo;
+            }
+            finally
+            {
+                lock (_gate)
+                {
+                    for (int i = 0; i < _flushing.Count; i++)
+                    {
+                        _flushing[i].Segment.EndFlush(_flushing[i].Handle, i < flushed);
+                    }
+                }
+
+                _flushing.Clear();
+            }
+        }
+        finally
+        {
+            _flushTurn.Release();
+        }
     }
 
     /// <summary>The shard's next request, from its own directory or one folded onto it; skips (and counts) records whose bytes are damaged.</summary>

@@ -11,11 +11,15 @@ namespace Agent.Exporters.ExporterHelper.Persistent;
 internal sealed class QueueSegment : IDisposable
 {
     private const string Extension = ".seg";
+    private readonly string _directory;
+    private readonly DiskSync _sync;
     private SafeFileHandle? _handle;
     private bool _writable;
 
-    public QueueSegment(string directory, long id, long length)
+    public QueueSegment(string directory, long id, long length, DiskSync sync)
     {
+        _directory = directory;
+        _sync = sync;
         Id = id;
         Path = PathOf(directory, id);
         Length = length;
@@ -41,11 +45,12 @@ internal sealed class QueueSegment : IDisposable
             && long.TryParse(System.IO.Path.GetFileNameWithoutExtension(path), NumberStyles.None, CultureInfo.InvariantCulture, out id);
     }
 
-    /// <summary>Creates the file empty, to be appended to.</summary>
+    /// <summary>Creates the file empty, to be appended to, and makes its name durable before anything is written to it.</summary>
     public void Create()
     {
         _handle = File.OpenHandle(Path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
         _writable = true;
+        _sync.Directory(_directory);
     }
 
     public void Append(ReadOnlySpan<byte> frame)
@@ -78,9 +83,33 @@ internal sealed class QueueSegment : IDisposable
     {
         if (Dirty && _handle is { } handle)
         {
-            RandomAccess.FlushToDisk(handle);
+            _sync.File(handle, Path);
             Dirty = false;
         }
+    }
+
+    /// <summary>
+    /// Takes the unflushed writes out for a flush done outside the queue's lock: the handle is kept open (even if
+    /// the segment is sealed or deleted meanwhile) until <see cref="EndFlush"/>. Null when nothing is unflushed.
+    /// </summary>
+    public SafeFileHandle? BeginFlush()
+    {
+        if (!Dirty || _handle is not { } handle)
+        {
+            return null;
+        }
+
+        bool added = false;
+        handle.DangerousAddRef(ref added);
+        Dirty = false;
+        return handle;
+    }
+
+    /// <summary>Ends <see cref="BeginFlush"/>; a flush that failed leaves the segment unflushed.</summary>
+    public void EndFlush(SafeFileHandle handle, bool flushed)
+    {
+        handle.DangerousRelease();
+        Dirty |= !flushed;
     }
 
     /// <summary>Cuts the file after its last whole record (a torn or corrupt tail).</summary>
@@ -90,7 +119,7 @@ internal sealed class QueueSegment : IDisposable
         using (var handle = File.OpenHandle(Path, FileMode.Open, FileAccess.ReadWrite))
         {
             RandomAccess.SetLength(handle, length);
-            RandomAccess.FlushToDisk(handle);
+            _sync.File(handle, Path);
         }
 
         Length = length;
@@ -111,6 +140,7 @@ internal sealed class QueueSegment : IDisposable
     {
         Close();
         File.Delete(Path);
+        _sync.Directory(_directory);
     }
 
     public void Dispose() => Close();

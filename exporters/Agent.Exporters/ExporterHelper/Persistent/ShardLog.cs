@@ -10,22 +10,35 @@ namespace Agent.Exporters.ExporterHelper.Persistent;
 /// </summary>
 internal sealed class ShardLog : IDisposable
 {
+    /// <summary>
+    /// The cursor is written at every acknowledgement (so a killed process resends nothing acknowledged) and forced
+    /// to disk at least every this many acknowledgements or <see cref="CursorSyncInterval"/>: what a power cut can
+    /// send again beyond the records in flight.
+    /// </summary>
+    public const int CursorSyncAcknowledgements = 64;
+
+    public static readonly TimeSpan CursorSyncInterval = TimeSpan.FromSeconds(1);
+
     private readonly string _directory;
     private readonly long _segmentBytes;
     private readonly bool _flushSealed;
+    private readonly DiskSync _sync;
     private readonly List<QueueSegment> _segments = [];
     private readonly Queue<QueuedRecord> _unread = new();
     private readonly Queue<PendingAck> _pending = new();
     private readonly AckCursorFile _cursor;
     private QueueSegment _ackSegment = null!;
     private long _ackOffset;
+    private int _acknowledgedSinceSync;
+    private long _cursorSyncedAt = Environment.TickCount64;
 
-    private ShardLog(string directory, long segmentBytes, bool flushSealed)
+    private ShardLog(string directory, long segmentBytes, bool flushSealed, DiskSync sync)
     {
+        _sync = sync;
         _flushSealed = flushSealed;
         _directory = directory;
         _segmentBytes = segmentBytes;
-        _cursor = new AckCursorFile(Path.Combine(directory, "ack"));
+        _cursor = new AckCursorFile(Path.Combine(directory, "ack"), sync);
     }
 
     /// <summary>Records appended and not taken yet.</summary>
@@ -48,10 +61,11 @@ internal sealed class ShardLog : IDisposable
     /// says are acknowledged, cuts any torn or corrupt tail (told to <paramref name="truncated"/> with the bytes
     /// cut), queues every intact record after the cursor, and starts a new segment to append to.
     /// </summary>
-    public static ShardLog Open(string directory, long segmentBytes, bool flushSealed, Action<string, long> truncated)
+    public static ShardLog Open(string directory, long segmentBytes, bool flushSealed, DiskSync sync, Action<string, long> truncated)
     {
         Directory.CreateDirectory(directory);
-        var log = new ShardLog(directory, segmentBytes, flushSealed);
+        sync.Directory(Path.GetDirectoryName(Path.GetFullPath(directory))!);
+        var log = new ShardLog(directory, segmentBytes, flushSealed, sync);
         try
         {
             log.Recover(truncated);
@@ -127,13 +141,36 @@ internal sealed class ShardLog : IDisposable
         {
             Reclaim();
         }
+
+        // Only a durable queue syncs (flushSealed is fsync: always or interval).
+        if (_flushSealed && (++_acknowledgedSinceSync >= CursorSyncAcknowledgements
+            || Environment.TickCount64 - _cursorSyncedAt >= (long)CursorSyncInterval.TotalMilliseconds))
+        {
+            SyncCursor();
+        }
+    }
+
+    /// <summary>Forces the stored cursor to disk.</summary>
+    public void SyncCursor()
+    {
+        _cursor.Flush();
+        _acknowledgedSinceSync = 0;
+        _cursorSyncedAt = Environment.TickCount64;
     }
 
     /// <summary>Forces the segment being written to disk.</summary>
     public void Flush() => _segments[^1].Flush();
 
+    /// <summary>The segment being written to (the only one that can hold unflushed records: sealing flushes).</summary>
+    public QueueSegment Active => _segments[^1];
+
     public void Dispose()
     {
+        if (_acknowledgedSinceSync > 0)
+        {
+            SyncCursor();
+        }
+
         foreach (var segment in _segments)
         {
             segment.Dispose();
@@ -154,7 +191,7 @@ internal sealed class ShardLog : IDisposable
         foreach (long id in ids)
         {
             lastId = Math.Max(lastId, id);
-            var segment = new QueueSegment(_directory, id, new FileInfo(QueueSegment.PathOf(_directory, id)).Length);
+            var segment = new QueueSegment(_directory, id, new FileInfo(QueueSegment.PathOf(_directory, id)).Length, _sync);
             if (stored is { } acknowledged && id < acknowledged.Segment)
             {
                 // Acknowledged whole before the process stopped, but not yet deleted.
@@ -179,7 +216,7 @@ internal sealed class ShardLog : IDisposable
             _segments.Add(segment);
         }
 
-        var active = new QueueSegment(_directory, lastId + 1, 0);
+        var active = new QueueSegment(_directory, lastId + 1, 0, _sync);
         active.Create();
         _segments.Add(active);
         (_ackSegment, _ackOffset) = _unread.TryPeek(out var first) ? (first.Segment, first.Offset) : (active, 0);
@@ -247,7 +284,7 @@ internal sealed class ShardLog : IDisposable
     {
         var sealedSegment = _segments[^1];
         sealedSegment.Seal(_flushSealed);
-        var next = new QueueSegment(_directory, sealedSegment.Id + 1, 0);
+        var next = new QueueSegment(_directory, sealedSegment.Id + 1, 0, _sync);
         next.Create();
         _segments.Add(next);
         Reclaim();
