@@ -55,10 +55,10 @@ public sealed class RotationStormTests(ITestOutputHelper output)
         });
 
         // Polling alone cannot promise to see a file that lives 200 ms on a busy machine (a stalled poll loses it:
-        // the reason for the watch); rotating every 500 ms, files live two seconds, which a 20 ms poll always sees.
-        var writer = await RunStormAsync(root, RotationNaming.Numbered, TimeSpan.FromMilliseconds(500));
+        // the reason for the watch); rotating every 400 ms for 6 s, files live 1.6 s, which a 20 ms poll sees.
+        var writer = await RunStormAsync(root, RotationNaming.Numbered, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(6));
 
-        await AssertEveryLineOnceInOrderAsync(writer, lines, "rotation every 500 ms, no watch, poll 20 ms");
+        await AssertEveryLineOnceInOrderAsync(writer, lines, "rotation every 400 ms, no watch, poll 20 ms");
 
         // Tried once, counted and logged once, then only polled (many polls ran meanwhile).
         Assert.Equal(1, attempts);
@@ -130,12 +130,12 @@ public sealed class RotationStormTests(ITestOutputHelper output)
         return lines;
     }
 
-    private static async Task<RotatingWriter> RunStormAsync(TempDirectory root, RotationNaming naming, TimeSpan period)
+    private static async Task<RotatingWriter> RunStormAsync(TempDirectory root, RotationNaming naming, TimeSpan period, TimeSpan? duration = null)
     {
         string directory = root.Combine("pods", "ns_storm_u1", "app");
         Directory.CreateDirectory(directory);
         var writer = new RotatingWriter(Path.Combine(directory, "0.log"), naming, Keep);
-        await writer.RunAsync(LinesPerSecond, period, TimeSpan.FromSeconds(3));
+        await writer.RunAsync(LinesPerSecond, period, duration ?? TimeSpan.FromSeconds(3));
         return writer;
     }
 
