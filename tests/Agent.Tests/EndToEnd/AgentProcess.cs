@@ -100,6 +100,24 @@ internal sealed class AgentProcess : IAsyncDisposable
         Assert.Fail($"the agent was not ready within {timeout}: {Output}");
     }
 
+    /// <summary>
+    /// The sum of every sample named <paramref name="name"/> on the agent's own /metrics at
+    /// <paramref name="telemetryPort"/>; 0 while nothing listens there yet.
+    /// </summary>
+    public static async Task<double> MetricSumAsync(int telemetryPort, string name)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            string text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{telemetryPort}/metrics"));
+            return PrometheusText.Parse(text).Samples.Where(s => s.Name == name).Sum(s => s.Value);
+        }
+        catch (HttpRequestException)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>Sends SIGTERM, as the kubelet does when a pod stops.</summary>
     public void Terminate() => Signal("TERM");
 

@@ -56,7 +56,7 @@ public sealed class OverloadEndToEndTests(ITestOutputHelper output)
             var writing = Task.Run(() => WriteUntil(container, load.Token));
             var sending = clients.RunAsync(8, load.Token);
             double unread = await Eventually.ReadUntilAsync(
-                () => GaugeAsync(telemetryPort, "agent_receiver_unread_bytes"),
+                () => AgentProcess.MetricSumAsync(telemetryPort, "agent_receiver_unread_bytes"),
                 bytes => bytes >= UnreadBytesDuringOutage,
                 "the tailer to leave the growing file unread",
                 seconds: 90);
@@ -162,13 +162,6 @@ public sealed class OverloadEndToEndTests(ITestOutputHelper output)
 
     private static string RecordBody(int request, int record) =>
         string.Create(CultureInfo.InvariantCulture, $"otlp request {request:D6} record {record:D4} {new string('o', 1000)}");
-
-    private static async Task<double> GaugeAsync(int telemetryPort, string name)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        string text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{telemetryPort}/metrics"));
-        return PrometheusText.Parse(text).Samples.Where(s => s.Name == name).Sum(s => s.Value);
-    }
 
     private static long RssMib(int pid)
     {

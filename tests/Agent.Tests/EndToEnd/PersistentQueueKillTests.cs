@@ -31,7 +31,7 @@ public sealed class PersistentQueueKillTests(ITestOutputHelper output)
         try
         {
             // The positive signal that lines were acknowledged with Loki down: requests wait in the queue.
-            queuedAtKill = await Eventually.ReadUntilAsync(() => QueuedRequestsAsync(node.TelemetryPort), queued => queued >= 20, "requests in the persistent queue");
+            queuedAtKill = await Eventually.ReadUntilAsync(() => AgentProcess.MetricSumAsync(node.TelemetryPort, "agent_exporter_queue_requests"), queued => queued >= 20, "requests in the persistent queue");
             Assert.False(first.HasExited, first.Output);
         }
         finally
@@ -50,20 +50,6 @@ public sealed class PersistentQueueKillTests(ITestOutputHelper output)
         output.WriteLine($"queued requests at the kill: {queuedAtKill}; lines written {written.Count}, received {received.Count} ({received.Count - received.Distinct().Count()} duplicates)");
         Assert.Empty(written.Except(received));
         Assert.Empty(received.Except(written));
-    }
-
-    private static async Task<double> QueuedRequestsAsync(int telemetryPort)
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        try
-        {
-            string text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{telemetryPort}/metrics"));
-            return PrometheusText.Parse(text).Samples.Where(s => s.Name == "agent_exporter_queue_requests").Sum(s => s.Value);
-        }
-        catch (HttpRequestException)
-        {
-            return 0;
-        }
     }
 
     /// <summary>Lines 0 to <paramref name="count"/> of each container, in bursts of 50, like a busy node.</summary>
