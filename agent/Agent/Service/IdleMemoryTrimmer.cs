@@ -1,4 +1,3 @@
-using System.Runtime;
 using Agent.Core.Memory;
 using Microsoft.Extensions.Logging;
 
@@ -61,8 +60,7 @@ internal sealed partial class IdleMemoryTrimmer : IDisposable
             return;
         }
 
-        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        MemoryReturn.CollectAndDecommit();
         long after = GC.GetGCMemoryInfo().TotalCommittedBytes;
         LogTrimmed(_logger, info.TotalCommittedBytes / (1024 * 1024), after / (1024 * 1024));
         _allocatedAtLastLook = GC.GetTotalAllocatedBytes();

@@ -1,4 +1,4 @@
-using System.Runtime;
+using Agent.Core.Memory;
 
 namespace Agent.Processors.MemoryLimiter;
 
@@ -15,10 +15,5 @@ public sealed class GcMemorySource : IMemorySource
 
     public long UsedBytes() => GC.GetTotalMemory(forceFullCollection: false);
 
-    public void Collect()
-    {
-        // Aggressive compacts the large-object heap too and decommits what is free, so RSS follows the heap down.
-        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
-    }
+    public void Collect() => MemoryReturn.CollectAndDecommit();
 }
