@@ -46,7 +46,7 @@ public sealed class OverloadEndToEndTests(ITestOutputHelper output)
             ["run", "--config", WriteConfig(node, loki, telemetryPort, otlpPort), "--shutdown-timeout", "20s"],
             new Dictionary<string, string> { ["AGENT_DATA_DIR"] = Path.Combine(node.Root, "data") });
         await agent.WaitUntilReadyAsync(telemetryPort, TimeSpan.FromSeconds(30));
-        long idleRss = RssMib(agent.Id);
+        long idleRss = ProcessRss.Mib(agent.Id);
         using var peak = new PeakRss(agent.Id);
 
         // The outage: the file grows, the clients send, until each proof is in.
@@ -88,7 +88,7 @@ public sealed class OverloadEndToEndTests(ITestOutputHelper output)
         long halfway = idleRss + ((outagePeak - idleRss) / 2);
         var readings = new List<long>();
         await PodLogsToLokiSetup.EventuallyAsync(
-            () => { readings.Add(RssMib(agent.Id)); return readings[^1] <= halfway; },
+            () => { readings.Add(ProcessRss.Mib(agent.Id)); return readings[^1] <= halfway; },
             () => $"RSS to fall to {halfway} MiB, halfway from its {outagePeak} MiB peak back to its idle {idleRss} MiB; read every 25 ms: {string.Join(", ", readings.Where((_, i) => i % 200 == 0))} MiB",
             TimeSpan.FromSeconds(60));
         long settled = readings[^1];
@@ -162,48 +162,6 @@ public sealed class OverloadEndToEndTests(ITestOutputHelper output)
 
     private static string RecordBody(int request, int record) =>
         string.Create(CultureInfo.InvariantCulture, $"otlp request {request:D6} record {record:D4} {new string('o', 1000)}");
-
-    private static long RssMib(int pid)
-    {
-        foreach (string line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith("VmRSS:", StringComparison.Ordinal))
-            {
-                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024;
-            }
-        }
-
-        throw new InvalidOperationException($"no VmRSS for process {pid}");
-    }
-
-    /// <summary>The highest RSS of a process, read every 50 ms on a timer of its own.</summary>
-    private sealed class PeakRss : IDisposable
-    {
-        private readonly Timer _timer;
-        private long _peak;
-
-        public PeakRss(int pid) => _timer = new Timer(_ => Observe(pid), null, TimeSpan.Zero, TimeSpan.FromMilliseconds(50));
-
-        public long Mib => Interlocked.Read(ref _peak);
-
-        public void Dispose() => _timer.Dispose();
-
-        private void Observe(int pid)
-        {
-            try
-            {
-                long rss = RssMib(pid);
-                long seen;
-                while (rss > (seen = Interlocked.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, rss, seen) != seen)
-                {
-                }
-            }
-            catch (Exception ex) when (ex is IOException or InvalidOperationException)
-            {
-                // The process ended: the assertions that follow say why.
-            }
-        }
-    }
 
     /// <summary>
     /// Impatient OTLP/HTTP clients: each posts 1 MiB of log records at once, again 50 ms after a refusal (sooner
