@@ -11,18 +11,23 @@ namespace Agent.Core.Receiving;
 /// The receiver helper (the Collector's <c>receiverhelper</c>): what every receiver does with a batch it built. It
 /// attaches a fresh <see cref="BatchNotifier"/>, sets the client's <see cref="Batch.Context"/>, hands the batch to
 /// the next consumer and awaits it (backpressure: a full pipeline makes the receiver wait, up to
-/// <c>backpressureTimeout</c>), optionally waits for delivery, and counts the items in
+/// <c>backpressureTimeout</c>; once one wait ran out, later batches of that signal are refused at once while one
+/// probe waits, see <see cref="PipelineSaturation"/>), optionally waits for delivery, and counts the items in
 /// <c>otelcol_receiver_accepted_*</c> (the pipeline took them) or <c>otelcol_receiver_refused_*</c> (it did not) under the
 /// receiver's id and the transport.
 /// Every wait gives up when the receiver's shutdown deadline passes (<see cref="AbandonWhen"/>).
 /// </summary>
 public sealed class ReceiverHelper
 {
+    /// <summary>The answer to a batch refused because the pipeline stayed full.</summary>
+    public const string PipelineFull = "the pipeline is full; retry later";
+
     private readonly string _receiver;
     private readonly ILogger _logger;
     private readonly bool _awaitDelivery;
     private readonly TimeSpan _backpressureTimeout;
     private readonly CancellationTokenSource _abandon = new();
+    private readonly PipelineSaturation[] _saturation = [new(), new(), new()];
 
     /// <param name="context">The receiver's id and host: counts go under its id.</param>
     /// <param name="logger">The receiver's logger.</param>
@@ -42,6 +47,13 @@ public sealed class ReceiverHelper
 
     /// <summary>The receiver's own counters, for what it counts itself (requests refused before decoding, ...).</summary>
     public ReceiverTelemetry Telemetry { get; }
+
+    /// <summary>
+    /// True while a batch of <paramref name="signal"/> would be refused at once as the pipeline is full, so a
+    /// receiver may refuse a request before reading its body (counting it as a rejected request, as items are unknown).
+    /// </summary>
+    public bool RefusesAtOnce(Signal signal) =>
+        _backpressureTimeout != Timeout.InfiniteTimeSpan && _saturation[(int)signal].RefusesNow;
 
     /// <summary>Fires once the shutdown deadline passed: sources still waiting on the pipeline give up.</summary>
     public CancellationToken Abandoned => _abandon.Token;
@@ -94,9 +106,30 @@ public sealed class ReceiverHelper
         where TBatch : Batch
     {
         // Without a backpressure timeout the wait ends only with the source's own token: no extra source per batch.
-        using var room = _backpressureTimeout == Timeout.InfiniteTimeSpan ? null : CancellationTokenSource.CreateLinkedTokenSource(waiting);
-        room?.CancelAfter(_backpressureTimeout);
-        var giveUp = room?.Token ?? waiting;
+        if (_backpressureTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return await TryConsumeAsync(next, batch, waiting, waiting).ConfigureAwait(false);
+        }
+
+        var saturation = _saturation[(int)batch.Signal];
+        var admission = saturation.Admit();
+        if (admission == PipelineSaturation.Admission.RefuseNow)
+        {
+            batch.Complete(DeliveryStatus.Errored);
+            batch.ReleaseData();
+            return (ReceiveOutcome.Retryable, PipelineFull);
+        }
+
+        using var room = CancellationTokenSource.CreateLinkedTokenSource(waiting);
+        room.CancelAfter(_backpressureTimeout);
+        var notTaken = await TryConsumeAsync(next, batch, room.Token, waiting).ConfigureAwait(false);
+        saturation.Ended(admission, taken: notTaken is null, timedOut: room.IsCancellationRequested && !waiting.IsCancellationRequested);
+        return notTaken;
+    }
+
+    private async Task<(ReceiveOutcome, string)?> TryConsumeAsync<TBatch>(IConsumer<TBatch> next, TBatch batch, CancellationToken giveUp, CancellationToken waiting)
+        where TBatch : Batch
+    {
         try
         {
             await next.ConsumeAsync(batch, giveUp).ConfigureAwait(false);
@@ -106,7 +139,7 @@ public sealed class ReceiverHelper
         {
             return (ReceiveOutcome.Retryable, waiting.IsCancellationRequested
                 ? "the request was cancelled before the pipeline took it"
-                : "the pipeline is full; retry later");
+                : PipelineFull);
         }
         catch (PermanentException ex)
         {

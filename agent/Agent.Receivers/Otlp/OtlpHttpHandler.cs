@@ -34,11 +34,13 @@ internal sealed class OtlpHttpHandler
     private readonly InFlightBytes _inFlight;
     private readonly long _limit;
     private readonly bool _includeMetadata;
-    private readonly Dictionary<string, Func<HttpContext, OtlpEncoding, SegmentedBuffer, Task>> _routes = new(StringComparer.Ordinal);
+    private readonly FullPipelineDoor _door;
+    private readonly Dictionary<string, (Signal Signal, Func<HttpContext, OtlpEncoding, SegmentedBuffer, Task> Export)> _routes = new(StringComparer.Ordinal);
 
-    public OtlpHttpHandler(OtlpHttpOptions options, ReceiverConsumers consumers, OtlpIngest ingest, InFlightBytes inFlight)
+    public OtlpHttpHandler(OtlpHttpOptions options, ReceiverConsumers consumers, OtlpIngest ingest, InFlightBytes inFlight, FullPipelineDoor door)
     {
         _ingest = ingest;
+        _door = door;
         _inFlight = inFlight;
         _limit = options.MaxRequestBodySize;
         _includeMetadata = options.IncludeMetadata;
@@ -46,24 +48,24 @@ internal sealed class OtlpHttpHandler
         // A signal no pipeline takes gets no path, so its requests are answered 404 as by the Collector.
         if (consumers.Traces is { } traces)
         {
-            _routes[OtlpHttpOptions.NormalizePath(options.TracesUrlPath)] = (c, e, b) => ExportAsync(c, OtlpSignals.Traces, traces, e, b);
+            _routes[OtlpHttpOptions.NormalizePath(options.TracesUrlPath)] = (Signal.Traces, (c, e, b) => ExportAsync(c, OtlpSignals.Traces, traces, e, b));
         }
 
         if (consumers.Metrics is { } metrics)
         {
-            _routes[OtlpHttpOptions.NormalizePath(options.MetricsUrlPath)] = (c, e, b) => ExportAsync(c, OtlpSignals.Metrics, metrics, e, b);
+            _routes[OtlpHttpOptions.NormalizePath(options.MetricsUrlPath)] = (Signal.Metrics, (c, e, b) => ExportAsync(c, OtlpSignals.Metrics, metrics, e, b));
         }
 
         if (consumers.Logs is { } logs)
         {
-            _routes[OtlpHttpOptions.NormalizePath(options.LogsUrlPath)] = (c, e, b) => ExportAsync(c, OtlpSignals.Logs, logs, e, b);
+            _routes[OtlpHttpOptions.NormalizePath(options.LogsUrlPath)] = (Signal.Logs, (c, e, b) => ExportAsync(c, OtlpSignals.Logs, logs, e, b));
         }
     }
 
     public async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        if (!_routes.TryGetValue(request.Path.Value ?? string.Empty, out var export))
+        if (!_routes.TryGetValue(request.Path.Value ?? string.Empty, out var route))
         {
             await WriteTextAsync(context, StatusCodes.Status404NotFound, "404 page not found").ConfigureAwait(false);
             return;
@@ -93,6 +95,12 @@ internal sealed class OtlpHttpHandler
             return;
         }
 
+        if (_door.Refuses(route.Signal))
+        {
+            await WriteRetryableAsync(context, ReceiverHelper.PipelineFull, encoding).ConfigureAwait(false);
+            return;
+        }
+
         // The lease is held until the pipeline took the data: undecoded bytes, then the decoded message.
         using var lease = _inFlight.Open();
         using var body = new SegmentedBuffer();
@@ -113,7 +121,7 @@ internal sealed class OtlpHttpHandler
             return;
         }
 
-        await export(context, encoding, body).ConfigureAwait(false);
+        await route.Export(context, encoding, body).ConfigureAwait(false);
     }
 
     private Task RefuseBodyAsync(HttpContext context, BodyReadStatus read, OtlpEncoding encoding)

@@ -31,6 +31,7 @@ internal sealed class OtlpReceiver : IComponent
     private readonly ILogger _logger;
     private readonly ReceiverHelper _helper;
     private readonly OtlpIngest _ingest;
+    private readonly FullPipelineDoor _door;
     private readonly InFlightBytes _inFlight;
     private readonly List<EmbeddedHttpServer> _servers = [];
 
@@ -44,6 +45,7 @@ internal sealed class OtlpReceiver : IComponent
         _logger = context.CreateLogger<OtlpReceiver>();
         _helper = new ReceiverHelper(context, _logger, awaitDelivery: options.Acknowledgements, options.BackpressureTimeout);
         _ingest = new OtlpIngest(_helper);
+        _door = new FullPipelineDoor(_helper);
         _inFlight = new InFlightBytes((long)options.MaxInFlightBytesMib * 1024 * 1024);
     }
 
@@ -135,6 +137,7 @@ internal sealed class OtlpReceiver : IComponent
                         app.Use(authentication.InvokeAsync);
                     }
 
+                    app.Use(_door.InvokeGrpcAsync);
                     app.Use(HoldInFlightAsync);
                     app.MapGrpcService<OtlpGrpcService>();
                 },
@@ -144,7 +147,7 @@ internal sealed class OtlpReceiver : IComponent
 
     private Task<EmbeddedHttpServer> StartHttpAsync(OtlpHttpOptions http, CancellationToken cancellationToken)
     {
-        var handler = new OtlpHttpHandler(http, _consumers, _ingest, _inFlight);
+        var handler = new OtlpHttpHandler(http, _consumers, _ingest, _inFlight, _door);
         var authentication = AuthenticationFor(http.Auth, "http");
         var tls = CertificatesFor(http.Tls, "http");
         return EmbeddedHttpServer.StartAsync(

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Agent.Core.Components;
 using Agent.Core.Telemetry;
 using Grpc.Core;
@@ -24,23 +23,12 @@ internal sealed class RequestAuthentication(IServerAuthenticator authenticator, 
         }
 
         telemetry.RequestRejected("unauthenticated");
-        return grpc ? RefuseGrpcAsync(context) : RefuseHttpAsync(context);
+        return grpc ? GrpcTrailersOnly.WriteAsync(context, StatusCode.Unauthenticated, Refusal) : RefuseHttpAsync(context);
     }
 
     private static Task RefuseHttpAsync(HttpContext context)
     {
         var encoding = OtlpPayload.EncodingOf(context.Request.ContentType) ?? OtlpEncoding.Protobuf;
         return OtlpHttpHandler.WriteStatusAsync(context, StatusCodes.Status401Unauthorized, StatusCode.Unauthenticated, Refusal, encoding);
-    }
-
-    /// <summary>A trailers-only gRPC answer: the status travels in the response headers, with no message.</summary>
-    private static Task RefuseGrpcAsync(HttpContext context)
-    {
-        var response = context.Response;
-        response.StatusCode = StatusCodes.Status200OK;
-        response.ContentType = "application/grpc";
-        response.Headers["grpc-status"] = ((int)StatusCode.Unauthenticated).ToString(CultureInfo.InvariantCulture);
-        response.Headers["grpc-message"] = Refusal;
-        return Task.CompletedTask;
     }
 }

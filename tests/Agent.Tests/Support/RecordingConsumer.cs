@@ -8,7 +8,7 @@ namespace Agent.Tests.Support;
 /// <summary>
 /// The one pipeline end for tests: keeps every batch it is given and completes it at once with the status
 /// <see cref="Decide"/> gives the n-th batch (<c>completeWith</c> by default; null leaves it to the test), or holds it
-/// until <see cref="ReleaseHeld"/>, or plays a full queue (<see cref="Full"/>).
+/// until <see cref="ReleaseHeld"/>, or plays a full queue (<see cref="Full"/>, <see cref="Room"/>).
 /// </summary>
 internal sealed class RecordingConsumer<TBatch>(bool mutatesData = false, DeliveryStatus? completeWith = DeliveryStatus.Delivered) : IConsumer<TBatch>
     where TBatch : Batch
@@ -17,8 +17,11 @@ internal sealed class RecordingConsumer<TBatch>(bool mutatesData = false, Delive
     private readonly List<TBatch> _received = [];
     private readonly ConcurrentQueue<(TBatch Batch, DeliveryStatus? Status)> _held = new();
     private readonly TaskCompletionSource _firstBatch = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static readonly Task Never = new TaskCompletionSource().Task;
+
     private volatile bool _hold;
     private volatile bool _full;
+    private int _waitedForRoom;
 
     public bool MutatesData => mutatesData;
 
@@ -44,6 +47,12 @@ internal sealed class RecordingConsumer<TBatch>(bool mutatesData = false, Delive
         get => _full;
         set => _full = value;
     }
+
+    /// <summary>When set, each batch first waits for this task (room appearing in a full queue), or until the caller gives up.</summary>
+    public Task? Room { get; set; }
+
+    /// <summary>Batches that began to wait for room (<see cref="Full"/> or <see cref="Room"/>).</summary>
+    public int WaitedForRoom => Volatile.Read(ref _waitedForRoom);
 
     public IReadOnlyList<TBatch> Received
     {
@@ -74,9 +83,9 @@ internal sealed class RecordingConsumer<TBatch>(bool mutatesData = false, Delive
 
     public async ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
     {
-        if (Full)
+        if ((Full ? Never : Room) is { } room)
         {
-            await WaitForRoomAsync(batch, cancellationToken);
+            await WaitForRoomAsync(batch, room, cancellationToken);
         }
 
         if (OnConsume is not null)
@@ -118,11 +127,12 @@ internal sealed class RecordingConsumer<TBatch>(bool mutatesData = false, Delive
         }
     }
 
-    private static async Task WaitForRoomAsync(TBatch batch, CancellationToken cancellationToken)
+    private async Task WaitForRoomAsync(TBatch batch, Task room, CancellationToken cancellationToken)
     {
+        Interlocked.Increment(ref _waitedForRoom);
         try
         {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
+            await room.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {

@@ -53,7 +53,7 @@ public class ReceiverHelperTests
     public async Task A_full_pipeline_is_retryable_after_the_backpressure_timeout_and_counted_as_refused()
     {
         var context = Context();
-        var next = new RecordingConsumer<LogsBatch> { OnConsume = WaitForRoomForeverAsync };
+        var next = new RecordingConsumer<LogsBatch> { Full = true };
         var helper = new ReceiverHelper(context, NullLogger.Instance, backpressureTimeout: TimeSpan.FromMilliseconds(50));
 
         var result = await helper.ReceiveAsync(next, Logs(("a", 2)), Transport, ClientContext.Empty, CancellationToken.None);
@@ -63,6 +63,58 @@ public class ReceiverHelperTests
         Assert.Equal(DeliveryStatus.Errored, await result.Delivery);
         Assert.Equal(2, Refused(context, Signal.Logs));
         Assert.Equal(0, Accepted(context, Signal.Logs));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Once_a_wait_for_room_ran_out_the_next_batches_are_refused_at_once_while_one_probe_waits()
+    {
+        var context = Context();
+        var room = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var next = new RecordingConsumer<LogsBatch> { Room = room.Task };
+        var helper = new ReceiverHelper(context, NullLogger.Instance, backpressureTimeout: TimeSpan.FromSeconds(1));
+
+        var first = await helper.ReceiveAsync(next, Logs(("a", 1)), Transport, ClientContext.Empty, CancellationToken.None);
+        var probe = helper.ReceiveAsync(next, Logs(("a", 2)), Transport, ClientContext.Empty, CancellationToken.None);
+        var refusedAtOnce = helper.ReceiveAsync(next, Logs(("a", 3)), Transport, ClientContext.Empty, CancellationToken.None);
+
+        // The third batch never reached the pipeline: answered while the probe still waits, its data released.
+        Assert.True(refusedAtOnce.IsCompleted);
+        var refused = await refusedAtOnce;
+        Assert.False(probe.IsCompleted);
+        Assert.Equal(2, next.WaitedForRoom);
+        Assert.Equal((ReceiveOutcome.Retryable, ReceiveOutcome.Retryable), (first.Outcome, refused.Outcome));
+        Assert.Contains("full", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(DeliveryStatus.Errored, await refused.Delivery);
+
+        // Room again: the probe is taken, and the door is open to the next batch without a probe.
+        room.SetResult();
+        Assert.Equal(ReceiveOutcome.Accepted, (await probe).Outcome);
+        var after = await helper.ReceiveAsync(next, Logs(("a", 4)), Transport, ClientContext.Empty, CancellationToken.None);
+        Assert.Equal(ReceiveOutcome.Accepted, after.Outcome);
+        Assert.Equal(1 + 3, Refused(context, Signal.Logs));
+        Assert.Equal(2 + 4, Accepted(context, Signal.Logs));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task A_probe_that_runs_out_too_hands_the_probe_to_the_next_batch()
+    {
+        var context = Context();
+        var room = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var next = new RecordingConsumer<LogsBatch> { Room = room.Task };
+        var helper = new ReceiverHelper(context, NullLogger.Instance, backpressureTimeout: TimeSpan.FromMilliseconds(50));
+
+        for (int i = 0; i < 3; i++)
+        {
+            // One after the other: each finds no probe waiting, so each becomes the probe and reaches the pipeline.
+            var result = await helper.ReceiveAsync(next, Logs(("a", 1)), Transport, ClientContext.Empty, CancellationToken.None);
+            Assert.Equal(ReceiveOutcome.Retryable, result.Outcome);
+        }
+
+        Assert.Equal(3, next.WaitedForRoom);
+        room.SetResult();
+        var taken = await helper.ReceiveAsync(next, Logs(("a", 1)), Transport, ClientContext.Empty, CancellationToken.None);
+        Assert.Equal(ReceiveOutcome.Accepted, taken.Outcome);
+        Assert.Equal(3, Refused(context, Signal.Logs));
     }
 
     [Theory(Timeout = TestTimeouts.Default)]
@@ -144,19 +196,6 @@ public class ReceiverHelperTests
         Assert.Equal(ReceiveOutcome.Retryable, result.Outcome);
         Assert.Contains("shutting down", result.Message, StringComparison.Ordinal);
         Assert.True(helper.Abandoned.IsCancellationRequested);
-    }
-
-    private static async ValueTask WaitForRoomForeverAsync(LogsBatch batch, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await Task.Delay(Timeout.Infinite, cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            batch.Complete(DeliveryStatus.Errored);
-            throw;
-        }
     }
 
     private static ComponentContext Context() => new TestHost().Context(new ComponentId("test_receiver", Guid.NewGuid().ToString("N")), new object());
