@@ -26,6 +26,9 @@ internal sealed class LokiRequestBuilder : IDisposable
 {
     private const int MaxCachedResources = 1024;
 
+    /// <summary>What a builder's body and compression buffers keep between batches.</summary>
+    private const int KeptBufferBytes = 64 * 1024;
+
     /// <summary>Room for what closes a stream and a push (JSON's brackets) after the last entry.</summary>
     private const int ClosingBytes = 8;
 
@@ -108,6 +111,19 @@ internal sealed class LokiRequestBuilder : IDisposable
         }
 
         OrderByShardAndTenant();
+
+        // One rent of about the size the pushes need, rather than doubling from the small size kept between batches.
+        _body.Reserve((int)Math.Min(batch.ByteSize + ClosingBytes, _maxRequestBytes + (long)ClosingBytes));
+    }
+
+    /// <summary>
+    /// Gives back the large arrays the last batch needed (to the pool that lets them go once a burst is over), so a
+    /// builder waiting for the next batch holds only small buffers.
+    /// </summary>
+    public void ShedBuffers()
+    {
+        _body.Shrink(KeptBufferBytes);
+        _compressed.Shrink(KeptBufferBytes);
     }
 
     /// <summary>Writes the next push of the planned batch; false when every entry has been written.</summary>

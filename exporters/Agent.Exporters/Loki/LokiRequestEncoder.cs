@@ -41,6 +41,7 @@ internal sealed class LokiRequestEncoder : IRequestEncoder<LogsBatch>, IDisposab
         }
         finally
         {
+            builder.ShedBuffers();
             _builders.Add(builder);
         }
     }

@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Globalization;
+using Agent.Core.Memory;
 using Agent.Core.Model;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.Loki.Encoding;
@@ -132,7 +132,7 @@ internal sealed class WriteRequestWriter : IDisposable
     /// <summary>The body so far as a snappy-compressed request on <paramref name="partitionKey"/>'s shard; the writer starts afresh.</summary>
     public ExportRequest Finish(ulong partitionKey)
     {
-        byte[] rented = ArrayPool<byte>.Shared.Rent(Snappy.GetMaxCompressedLength(_body.Length));
+        byte[] rented = HandOffPool<byte>.Shared.Rent(Snappy.GetMaxCompressedLength(_body.Length));
         int length = Snappy.Compress(_body.WrittenSpan, rented);
         var request = ExportRequest.FromRented(Signal.Metrics, Points, rented, length, RemoteWriteSender.ContentType, partitionKey: partitionKey);
         Reset();

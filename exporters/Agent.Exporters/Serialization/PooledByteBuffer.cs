@@ -1,23 +1,32 @@
 using System.Buffers;
+using System.Numerics;
 using System.Runtime.CompilerServices;
+using Agent.Core.Memory;
 
 namespace Agent.Exporters.Serialization;
 
 /// <summary>
-/// A growable byte buffer rented from the shared pool, reused from one request to the next, with the protobuf
-/// primitives the push encoder needs (varints, tags, length-delimited fields). Writing never allocates once the
-/// buffer has grown to the size of the largest request.
+/// A growable byte buffer rented from a pool, reused from one request to the next, with the protobuf primitives the
+/// push encoder needs (varints, tags, length-delimited fields). Writing never allocates once the buffer has grown to
+/// the size of the largest request. Small arrays come from the runtime's shared pool (fast per thread); large ones
+/// from <see cref="HandOffPool{T}"/>, which lets go of them once a burst is over, where the shared pool would keep
+/// them until a full collection the idle agent never runs.
 /// </summary>
 internal sealed class PooledByteBuffer : IDisposable
 {
     /// <summary>Room kept for a length prefix written after its content: a varint of up to 2^35.</summary>
     public const int ReservedLengthBytes = 5;
 
+    /// <summary>From this length (a power of two) arrays come from and go back to the hand-off pool.</summary>
+    private const int LargeLength = 64 * 1024;
+
+    private readonly int _initialSize;
     private byte[] _buffer;
 
     public PooledByteBuffer(int initialSize = 64 * 1024)
     {
-        _buffer = ArrayPool<byte>.Shared.Rent(initialSize);
+        _initialSize = initialSize;
+        _buffer = Rent(initialSize);
     }
 
     /// <summary>Bytes written so far.</summary>
@@ -140,11 +149,34 @@ internal sealed class PooledByteBuffer : IDisposable
     /// <summary>The size of a length-delimited field with a one-byte tag and <paramref name="length"/> bytes of content.</summary>
     public static int LengthDelimitedSize(int length) => 1 + VarintSize((uint)length) + length;
 
+    /// <summary>Makes room for <paramref name="capacity"/> bytes in one step, instead of doubling through the sizes below.</summary>
+    public void Reserve(int capacity)
+    {
+        if (_buffer.Length < capacity)
+        {
+            Grow(capacity - Length);
+        }
+    }
+
+    /// <summary>
+    /// Empties the buffer and, when it grew past <paramref name="keepBytes"/>, swaps it for one of its first size, so
+    /// a buffer kept between requests does not hold the largest request's array for ever.
+    /// </summary>
+    public void Shrink(int keepBytes)
+    {
+        Length = 0;
+        if (_buffer.Length > keepBytes)
+        {
+            Return(_buffer);
+            _buffer = Rent(_initialSize);
+        }
+    }
+
     private void Grow(int size)
     {
-        var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(_buffer.Length * 2, Length + size));
+        var bigger = Rent(Math.Max(_buffer.Length * 2, Length + size));
         _buffer.AsSpan(0, Length).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(_buffer);
+        Return(_buffer);
         _buffer = bigger;
     }
 
@@ -152,10 +184,27 @@ internal sealed class PooledByteBuffer : IDisposable
     {
         if (_buffer.Length > 0)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            Return(_buffer);
             _buffer = [];
         }
 
         Length = 0;
+    }
+
+    private static byte[] Rent(int minimumLength) =>
+        BitOperations.RoundUpToPowerOf2((uint)Math.Max(minimumLength, 1)) >= LargeLength
+            ? HandOffPool<byte>.Shared.Rent(minimumLength)
+            : ArrayPool<byte>.Shared.Rent(minimumLength);
+
+    private static void Return(byte[] array)
+    {
+        if (array.Length >= LargeLength)
+        {
+            HandOffPool<byte>.Shared.Return(array);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
     }
 }
