@@ -3,13 +3,19 @@ using Microsoft.Extensions.Logging;
 namespace Agent.Exporters.ExporterHelper;
 
 /// <summary>
-/// Tells the log when an exporter's sends start failing (one warning at the first failed attempt), while they keep
-/// failing (at most one warning per <see cref="Interval"/>, with the count since the last line) and when a send
-/// succeeds again (one information line), so an outage is visible from its start without a line per retry.
+/// Tells the log when an exporter's sends (or its queue's writes) start failing (one line at the first failure),
+/// while they keep failing (at most one line per <see cref="Interval"/>, with the count since the last line) and
+/// when one succeeds again (one information line), so an outage is visible from its start without a line per retry.
 /// </summary>
-internal sealed class FailureLog(string exporter, ILogger logger, TimeProvider time)
+internal sealed class FailureLog(FailureLines lines, TimeProvider time)
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
+
+    /// <summary>The log of an exporter's sends.</summary>
+    public FailureLog(string exporter, ILogger logger, TimeProvider time)
+        : this(new SendFailureLines(exporter, logger), time)
+    {
+    }
 
     private readonly Lock _lock = new();
     private volatile bool _failing;
@@ -30,15 +36,14 @@ internal sealed class FailureLog(string exporter, ILogger logger, TimeProvider t
                 _outageStart = now;
                 _lastLine = now;
                 _failuresSinceLine = 0;
-                logger.LogWarning("Exporter {Exporter} cannot send, retrying: {Error}", exporter, error.Message);
+                lines.Started(error);
                 return;
             }
 
             _failuresSinceLine++;
             if (now - _lastLine >= Interval)
             {
-                logger.LogWarning("Exporter {Exporter} still cannot send: {Failures} failed attempts in the last {Seconds:0}s; last error: {Error}",
-                    exporter, _failuresSinceLine, (now - _lastLine).TotalSeconds, error.Message);
+                lines.Continuing(_failuresSinceLine, (now - _lastLine).TotalSeconds, error);
                 _lastLine = now;
                 _failuresSinceLine = 0;
             }
@@ -61,8 +66,7 @@ internal sealed class FailureLog(string exporter, ILogger logger, TimeProvider t
             }
 
             _failing = false;
-            logger.LogInformation("Exporter {Exporter} sends again after {Failures} failed attempts over {Seconds:0.#}s",
-                exporter, _failuresInOutage, (time.GetUtcNow() - _outageStart).TotalSeconds);
+            lines.Ended(_failuresInOutage, (time.GetUtcNow() - _outageStart).TotalSeconds);
             _failuresInOutage = 0;
         }
     }

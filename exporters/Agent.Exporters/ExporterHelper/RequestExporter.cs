@@ -30,6 +30,7 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
     private readonly RetrySender _sender;
     private readonly SendOutcomes _outcomes;
     private readonly ILogger _logger;
+    private readonly FailureLog _queueWrites;
     private readonly CancellationTokenSource _stopSending = new();
     private readonly List<Task> _consumers = [];
     private Signal? _signal;
@@ -59,6 +60,7 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
         _queue = storage is null ? new MemoryRequestQueue(queue, _partitioner.Shards) : null;
         var clock = time ?? TimeProvider.System;
         _sender = new RetrySender(sender, retry, timeout, clock, () => _stopSending.IsCancellationRequested, new FailureLog(exporter.ToString(), logger, clock));
+        _queueWrites = new FailureLog(new QueueWriteFailureLines(exporter.ToString(), logger), clock);
         _outcomes = new SendOutcomes(exporter, telemetry, logger);
     }
 
@@ -131,17 +133,12 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
                 if (queue.Durable)
                 {
                     // On disk it survives a restart: its sources may move on (checkpoint, answer the client).
+                    _queueWrites.Succeeded();
                     request.Complete(DeliveryStatus.Delivered);
                 }
             }
             catch (Exception ex) when (ex is OperationCanceledException or InvalidOperationException or IOException)
             {
-                if (ex is IOException)
-                {
-                    // A persistent queue could not write (a full disk): refused like any enqueue failure.
-                    _logger.LogError(ex, "Exporter {Exporter} could not write to its sending queue", _exporter);
-                }
-
                 // Nothing from here on was queued: the caller hears of it and the sources are told.
                 for (int j = i; j < requests.Count; j++)
                 {
@@ -149,6 +146,14 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent
                 }
 
                 ReportQueue();
+                if (ex is IOException)
+                {
+                    // A persistent queue could not write (a full disk): refused like any enqueue failure, as "not
+                    // now" (the sources retry), and logged when it starts and ends rather than at every refusal.
+                    _queueWrites.Failed(ex);
+                    throw new RetryableException($"the sending queue cannot write: {ex.Message}", inner: ex);
+                }
+
                 throw;
             }
         }

@@ -276,6 +276,12 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>
         {
             throw;
         }
+        catch (RetryableException ex)
+        {
+            // A stage said "not now" on purpose (a full queue, its disk, the memory limiter) and counts or logs it
+            // itself: no warning per batch here.
+            _logger.LogDebug("Processor {Processor} could not pass on {Items} {Signal} for now: {Error}", _name, items, batch.Signal.ItemName(), ex.Message);
+        }
         catch (Exception ex)
         {
             // The next stage completed the batch as it failed; the sources hear of it through their notifiers.

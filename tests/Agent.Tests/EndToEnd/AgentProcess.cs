@@ -89,9 +89,9 @@ internal sealed class AgentProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too busy starting to answer within the client's timeout.
             }
 
             await Task.Delay(100);
@@ -104,17 +104,22 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// The sum of every sample named <paramref name="name"/> on the agent's own /metrics at
     /// <paramref name="telemetryPort"/>; 0 while nothing listens there yet.
     /// </summary>
-    public static async Task<double> MetricSumAsync(int telemetryPort, string name)
+    public static async Task<double> MetricSumAsync(int telemetryPort, string name) =>
+        (await MetricSamplesAsync(telemetryPort, sample => sample == name)).Sum(s => s.Value);
+
+    /// <summary>The samples on the agent's own /metrics whose name <paramref name="named"/> accepts; none while it does not answer.</summary>
+    public static async Task<IReadOnlyList<PrometheusSample>> MetricSamplesAsync(int telemetryPort, Func<string, bool> named)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
         try
         {
             string text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{telemetryPort}/metrics"));
-            return PrometheusText.Parse(text).Samples.Where(s => s.Name == name).Sum(s => s.Value);
+            return PrometheusText.Parse(text).Samples.Where(s => named(s.Name)).ToList();
         }
-        catch (HttpRequestException)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return 0;
+            // Not listening (yet, or any more), or too busy to answer in time: the callers read again.
+            return [];
         }
     }
 

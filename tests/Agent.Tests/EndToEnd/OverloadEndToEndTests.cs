@@ -1,12 +1,6 @@
-using System.Globalization;
-using System.Net;
 using Agent.Core.Model;
 using Agent.Tests.Fakes;
 using Agent.Tests.Receivers.PodLogs;
-using Google.Protobuf;
-using OpenTelemetry.Proto.Collector.Logs.V1;
-using OpenTelemetry.Proto.Common.V1;
-using OpenTelemetry.Proto.Logs.V1;
 using Xunit.Abstractions;
 
 namespace Agent.Tests.EndToEnd;
@@ -50,7 +44,7 @@ public sealed class OverloadEndToEndTests(ITestOutputHelper output)
         using var peak = new PeakRss(agent.Id);
 
         // The outage: the file grows, the clients send, until each proof is in.
-        var clients = new OtlpClients(otlpPort);
+        var clients = new OtlpLogClients(otlpPort, RecordsPerRequest, recordPadding: 1000);
         using (var load = new CancellationTokenSource())
         {
             var writing = Task.Run(() => WriteUntil(container, load.Token));
@@ -77,7 +71,7 @@ public sealed class OverloadEndToEndTests(ITestOutputHelper output)
 
         // Loki is back: nothing the agent acknowledged (a line it checkpointed past, a record it answered 200) is lost.
         loki.StopFailing();
-        var expected = node.Kubelet.Written.Select(w => w.Text).Concat(clients.Accepted.SelectMany(RecordBodies)).ToHashSet(StringComparer.Ordinal);
+        var expected = node.Kubelet.Written.Select(w => w.Text).Concat(clients.AcceptedBodies()).ToHashSet(StringComparer.Ordinal);
         await Eventually.UntilAsync(
             () => expected.IsSubsetOf(loki.Entries.Select(e => e.Line)),
             $"Loki to hold the {expected.Count} lines and records acknowledged (it has {loki.Entries.Count} entries)",
@@ -154,130 +148,6 @@ public sealed class OverloadEndToEndTests(ITestOutputHelper output)
         for (int n = 0; !stop.IsCancellationRequested; n++)
         {
             container.Write(LogStream.Stdout, $"file line {n:D8} {new string((char)('a' + (n % 26)), 250)}");
-        }
-    }
-
-    private static IEnumerable<string> RecordBodies(int request) =>
-        Enumerable.Range(0, RecordsPerRequest).Select(i => RecordBody(request, i));
-
-    private static string RecordBody(int request, int record) =>
-        string.Create(CultureInfo.InvariantCulture, $"otlp request {request:D6} record {record:D4} {new string('o', 1000)}");
-
-    /// <summary>
-    /// Impatient OTLP/HTTP clients: each posts 1 MiB of log records at once, again 50 ms after a refusal (sooner
-    /// than the Retry-After asks), and remembers which requests were answered 200.
-    /// </summary>
-    private sealed class OtlpClients(int port)
-    {
-        private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
-        private readonly List<int> _accepted = [];
-        private readonly List<string> _other = [];
-        private int _next = -1;
-        private int _retryAfter;
-        private long _bytes;
-
-        public IReadOnlyList<int> Accepted
-        {
-            get
-            {
-                lock (_accepted)
-                {
-                    return [.. _accepted];
-                }
-            }
-        }
-
-        public IReadOnlyList<string> OtherAnswers
-        {
-            get
-            {
-                lock (_other)
-                {
-                    return [.. _other];
-                }
-            }
-        }
-
-        public int RetryAfterAnswers => Volatile.Read(ref _retryAfter);
-
-        public long BytesSent => Interlocked.Read(ref _bytes);
-
-        public int Requests => Volatile.Read(ref _next) + 1;
-
-        public Task RunAsync(int clients, CancellationToken stop) =>
-            Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(() => SendUntilAsync(stop), CancellationToken.None)));
-
-        private async Task SendUntilAsync(CancellationToken stop)
-        {
-            while (!stop.IsCancellationRequested)
-            {
-                int request = Interlocked.Increment(ref _next);
-                byte[] body = Request(request).ToByteArray();
-                using var content = new ByteArrayContent(body);
-                content.Headers.ContentType = new("application/x-protobuf");
-                using var answer = await PostAsync(content);
-                Interlocked.Add(ref _bytes, body.Length);
-                if (answer is null)
-                {
-                    continue;
-                }
-
-                if (answer.StatusCode == HttpStatusCode.OK)
-                {
-                    lock (_accepted)
-                    {
-                        _accepted.Add(request);
-                    }
-                }
-                else if (answer.StatusCode == HttpStatusCode.ServiceUnavailable && answer.Headers.RetryAfter is not null)
-                {
-                    Interlocked.Increment(ref _retryAfter);
-                    await Task.Delay(50, CancellationToken.None);
-                }
-                else
-                {
-                    string why = $"{(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync(CancellationToken.None)}";
-                    lock (_other)
-                    {
-                        _other.Add(why);
-                    }
-                }
-            }
-        }
-
-        /// <summary>The answer, or null when there was none (noted among the other answers).</summary>
-        private async Task<HttpResponseMessage?> PostAsync(HttpContent content)
-        {
-            var started = DateTime.UtcNow;
-            try
-            {
-                return await _http.PostAsync(new Uri($"http://127.0.0.1:{port}/v1/logs"), content, CancellationToken.None);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
-            {
-                lock (_other)
-                {
-                    _other.Add($"no answer after {(DateTime.UtcNow - started).TotalSeconds:F1}s: {ex.Message}");
-                }
-
-                return null;
-            }
-        }
-
-        private static ExportLogsServiceRequest Request(int request)
-        {
-            var scope = new ScopeLogs();
-            for (int i = 0; i < RecordsPerRequest; i++)
-            {
-                scope.LogRecords.Add(new LogRecord { Body = new AnyValue { StringValue = RecordBody(request, i) } });
-            }
-
-            var logs = new ResourceLogs
-            {
-                Resource = new() { Attributes = { new KeyValue { Key = "service.name", Value = new AnyValue { StringValue = "impatient" } } } },
-            };
-            logs.ScopeLogs.Add(scope);
-            return new ExportLogsServiceRequest { ResourceLogs = { logs } };
         }
     }
 }

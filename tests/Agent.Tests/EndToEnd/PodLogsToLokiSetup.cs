@@ -29,11 +29,22 @@ internal sealed class PodLogsToLokiSetup : IDisposable
     public int TelemetryPort { get; private set; }
 
     /// <summary>Starts `agent run` on this node's config with a fresh telemetry port and waits until it is ready.</summary>
-    public async Task<AgentProcess> StartAgentAsync(FakeLoki loki, int maxBatchBytes = 128 * 1024, bool persistentQueue = false)
+    public Task<AgentProcess> StartAgentAsync(FakeLoki loki, int maxBatchBytes = 128 * 1024, bool persistentQueue = false) =>
+        StartAgentAsync(loki, new PodLogsAgentOptions { MaxBatchBytes = maxBatchBytes, PersistentQueue = persistentQueue });
+
+    /// <summary>Starts `agent run` on this node's config, as <paramref name="options"/> shape it.</summary>
+    public Task<AgentProcess> StartAgentAsync(FakeLoki loki, PodLogsAgentOptions options) =>
+        StartAgentAsync(telemetry => WriteConfig(loki, telemetry, options));
+
+    /// <summary>
+    /// Starts `agent run` on the config file <paramref name="writeConfig"/> writes for a fresh telemetry port, with
+    /// this node's data directory, and waits until it is ready.
+    /// </summary>
+    public async Task<AgentProcess> StartAgentAsync(Func<int, string> writeConfig)
     {
         int telemetry = FakeOtlpBackend.FreePort();
         TelemetryPort = telemetry;
-        string config = WriteConfig(loki, telemetry, maxBatchBytes, persistentQueue);
+        string config = writeConfig(telemetry);
         var agent = AgentProcess.Start(
             ["run", "--config", config, "--shutdown-timeout", "20s"],
             new Dictionary<string, string> { ["AGENT_DATA_DIR"] = Path.Combine(_root, "data") });
@@ -47,6 +58,14 @@ internal sealed class PodLogsToLokiSetup : IDisposable
             await agent.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Writes <paramref name="yaml"/> to <paramref name="name"/> in this node's root; returns its path.</summary>
+    public string WriteFile(string name, string yaml)
+    {
+        string path = Path.Combine(_root, name);
+        File.WriteAllText(path, yaml);
+        return path;
     }
 
     public static async Task EventuallyAsync(Func<bool> condition, Func<string> what, TimeSpan timeout)
@@ -89,14 +108,46 @@ internal sealed class PodLogsToLokiSetup : IDisposable
             timeout);
     }
 
+    /// <summary>Two containers of two pods, one writing in CRI format and one in docker's.</summary>
+    public FakeContainer[] StartTwoContainers() =>
+    [
+        Kubelet.StartContainer("shop", "web-7d9f", "0b8e5c2a-1111-2222-3333-444455556666", "nginx", docker: false),
+        Kubelet.StartContainer("jobs", "worker-0", "5f0c1d2e-aaaa-bbbb-cccc-ddddeeeeffff", "worker", docker: true),
+    ];
+
+    /// <summary>Lines 0 to <paramref name="count"/> of each container, in bursts of 50 with a pause between, like a busy node.</summary>
+    public static void WriteSteadily(FakeContainer[] containers, int count, int pauseMs)
+    {
+        for (int i = 0; i < count; i += 50)
+        {
+            foreach (var container in containers)
+            {
+                for (int n = i; n < i + 50; n++)
+                {
+                    container.Write(LogStream.Stdout, $"{container.Key.Container} line {n:D6} {new string((char)('a' + (n % 26)), 150)}");
+                }
+            }
+
+            Thread.Sleep(pauseMs);
+        }
+    }
+
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private string WriteConfig(FakeLoki loki, int telemetryPort, int maxBatchBytes, bool persistentQueue)
+    private string WriteConfig(FakeLoki loki, int telemetryPort, PodLogsAgentOptions options)
     {
         // Retrying for ever keeps every record in the queue until Loki takes it.
-        string queue = persistentQueue ? "\n      max_elapsed_time: 0\n    sending_queue: {storage: file_storage}" : string.Empty;
-        string path = Path.Combine(_root, "agent.yaml");
-        File.WriteAllText(path, $$"""
+        string queue = (options.PersistentQueue, options.QueueDirectory) switch
+        {
+            (_, not null) => "\n      max_elapsed_time: 0\n    sending_queue: {storage: file_storage/queue}",
+            (true, null) => "\n      max_elapsed_time: 0\n    sending_queue: {storage: file_storage}",
+            _ => string.Empty,
+        };
+        string queueExtension = options.QueueDirectory is { } directory ? $"\n  file_storage/queue: {{directory: {directory}}}" : string.Empty;
+        string kubernetes = options.KubernetesApi is { } api
+            ? $"\n  k8sattributes:\n    auth_type: none\n    endpoint: {api}\n    extract:\n      labels: [{{key: app}}]"
+            : string.Empty;
+        return WriteFile("agent.yaml", $$"""
             receivers:
               filelog:
                 include: ["{{Kubelet.PodsDirectory}}/*/*/*.log"]
@@ -105,9 +156,9 @@ internal sealed class PodLogsToLokiSetup : IDisposable
                 operators: [{type: container}]
                 poll_interval: 50ms
                 max_batches_in_flight: {{MaxBatchesInFlight}}
-                max_batch_bytes: {{maxBatchBytes}}
+                max_batch_bytes: {{options.MaxBatchBytes}}
                 retry_backoff: 100ms
-            processors:
+            processors:{{kubernetes}}
               batch:
                 timeout: 100ms
             exporters:
@@ -119,18 +170,32 @@ internal sealed class PodLogsToLokiSetup : IDisposable
             extensions:
               file_storage:
                 directory: {{Path.Combine(_root, "state")}}
-                create_directory: true
+                create_directory: true{{queueExtension}}
             service:
-              extensions: [file_storage]
+              extensions: [file_storage{{(options.QueueDirectory is null ? "" : ", file_storage/queue")}}]
               telemetry:
                 metrics:
                   address: 127.0.0.1:{{telemetryPort}}
               pipelines:
                 logs:
                   receivers: [filelog]
-                  processors: [batch]
+                  processors: [{{(options.KubernetesApi is null ? "" : "k8sattributes, ")}}batch]
                   exporters: [loki]
             """);
-        return path;
     }
+}
+
+/// <summary>What a pod-logs-to-Loki agent's config adds to the plain tailer.</summary>
+internal sealed record PodLogsAgentOptions
+{
+    public int MaxBatchBytes { get; init; } = 128 * 1024;
+
+    /// <summary>The Loki exporter's queue on disk, in the checkpoints' <c>file_storage</c>.</summary>
+    public bool PersistentQueue { get; init; }
+
+    /// <summary>The Loki exporter's queue on disk in this directory of its own (<c>file_storage/queue</c>).</summary>
+    public string? QueueDirectory { get; init; }
+
+    /// <summary><c>k8sattributes</c> on this API (no auth), adding the pod label <c>app</c> (Loki's <c>app</c> label).</summary>
+    public Uri? KubernetesApi { get; init; }
 }

@@ -51,6 +51,29 @@ public sealed class FailureLogTests
         Assert.Contains("cannot send, retrying: reset", logger.Entries[3].Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_queue_that_cannot_write_logs_one_error_while_its_disk_stays_full_and_one_line_when_it_writes_again()
+    {
+        var time = new FakeTimeProvider();
+        var logger = new RecordingLogger();
+        var log = new FailureLog(new QueueWriteFailureLines("loki", logger), time);
+
+        for (int i = 0; i < 50; i++)
+        {
+            time.Advance(TimeSpan.FromMilliseconds(100));
+            log.Failed(new IOException("No space left on device : '/var/lib/agent/queue/exporter_loki/logs/shard-0/00000000000000000001.seg'"));
+        }
+
+        var first = Assert.Single(logger.Entries);
+        Assert.Equal(LogLevel.Error, first.Level);
+        Assert.Contains("loki cannot write to its sending queue and refuses data until it can (the sources retry): No space left on device", first.Message, StringComparison.Ordinal);
+
+        log.Succeeded();
+        Assert.Equal(2, logger.Entries.Count);
+        Assert.Equal(LogLevel.Information, logger.Entries[1].Level);
+        Assert.Contains("loki writes to its sending queue again after 50 failed writes over 4.9s", logger.Entries[1].Message, StringComparison.Ordinal);
+    }
+
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_request_retried_then_sent_counts_as_sent_only_and_logs_the_outage_and_the_recovery()
     {
