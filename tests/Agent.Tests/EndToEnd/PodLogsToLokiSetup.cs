@@ -34,19 +34,10 @@ internal sealed class PodLogsToLokiSetup : IDisposable
         int telemetry = FakeOtlpBackend.FreePort();
         TelemetryPort = telemetry;
         string config = WriteConfig(loki, telemetry, maxBatchBytes, persistentQueue);
-        var agent = AgentProcess.Start(
+        return await AgentProcess.StartReadyAsync(
             ["run", "--config", config, "--shutdown-timeout", "20s"],
-            new Dictionary<string, string> { ["AGENT_DATA_DIR"] = Path.Combine(_root, "data") });
-        try
-        {
-            await agent.WaitUntilReadyAsync(telemetry, TimeSpan.FromSeconds(30));
-            return agent;
-        }
-        catch
-        {
-            await agent.DisposeAsync();
-            throw;
-        }
+            new Dictionary<string, string> { ["AGENT_DATA_DIR"] = Path.Combine(_root, "data") },
+            telemetry);
     }
 
     public static async Task EventuallyAsync(Func<bool> condition, Func<string> what, TimeSpan timeout)
