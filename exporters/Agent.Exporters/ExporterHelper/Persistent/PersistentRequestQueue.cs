@@ -106,6 +106,15 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         }
 
         _nextSequence++;
+        if (existing > 0 && existing != shards && _count > 0)
+        {
+            // Keys are spread by the shard count: what is queued under the old count and what comes under the new
+            // one may leave through two shards side by side.
+            logger.LogWarning(
+                "Sending queue in {Directory} holds records of {Existing} shards, but now has {Shards} (num_consumers changed): records of one key may go out of order once",
+                directory, existing, shards);
+        }
+
         var clock = time ?? TimeProvider.System;
         if (options.Fsync == "interval")
         {
