@@ -1,9 +1,7 @@
-using Agent.Core.Components;
-
 namespace Agent.Core.Config;
 
 /// <summary>The Collector's exporter <c>sending_queue</c> block, plus a byte cap that always applies.</summary>
-public sealed class SendingQueueOptions : IValidatable, IStorageReference
+public sealed class SendingQueueOptions : BoundedQueueOptions, IValidatable
 {
     /// <summary>Off: the exporter sends inline, on the caller's time.</summary>
     public bool Enabled { get; set; } = true;
@@ -16,30 +14,7 @@ public sealed class SendingQueueOptions : IValidatable, IStorageReference
     /// <summary><c>requests</c> (batches, the Collector's default), <c>items</c> or <c>bytes</c>.</summary>
     public string Sizer { get; set; } = "requests";
 
-    /// <summary>Whatever the sizer, the queue never holds more than this many MiB of encoded data.</summary>
-    public long MaxSizeMib { get; set; } = 64;
-
-    /// <summary>Wait for room (<c>true</c>, backpressure) or refuse at once and count the drop.</summary>
-    public bool BlockOnOverflow { get; set; } = true;
-
-    /// <summary>The id of a storage extension (<c>file_storage</c>) that keeps the queue on disk; empty: in memory.</summary>
-    public string Storage { get; set; } = string.Empty;
-
-    /// <summary>
-    /// When appended records are forced to disk: <c>always</c> (before the batch counts as accepted), <c>interval</c>
-    /// (every <see cref="FsyncInterval"/>; a killed process loses nothing, a power cut at most that long), <c>never</c>.
-    /// </summary>
-    public string Fsync { get; set; } = "interval";
-
-    public TimeSpan FsyncInterval { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>With storage, what a full queue does: <c>block</c> (wait for room) or <c>drop_oldest</c> (make room).</summary>
-    public string Overflow { get; set; } = "block";
-
-    string IStorageReference.StorageKey => "storage";
-
-    /// <summary>True when the queue lives in a storage extension and survives restarts.</summary>
-    public bool Persistent => Storage.Length > 0;
+    protected override bool QueueEnabled => Enabled;
 
     public IEnumerable<(string Key, string Message)> Validate()
     {
@@ -58,45 +33,9 @@ public sealed class SendingQueueOptions : IValidatable, IStorageReference
             yield return ("sizer", $"must be requests, items or bytes, not \"{Sizer}\"");
         }
 
-        if (MaxSizeMib < 1)
-        {
-            yield return ("max_size_mib", "must be at least 1");
-        }
-
-        foreach (var error in ValidatePersistence())
+        foreach (var error in ValidateBoundsAndStorage())
         {
             yield return error;
-        }
-    }
-
-    private IEnumerable<(string Key, string Message)> ValidatePersistence()
-    {
-        if (Fsync is not ("always" or "interval" or "never"))
-        {
-            yield return ("fsync", $"must be always, interval or never, not \"{Fsync}\"");
-        }
-
-        if (FsyncInterval <= TimeSpan.Zero)
-        {
-            yield return ("fsync_interval", "must be positive");
-        }
-
-        if (Overflow is not ("block" or "drop_oldest"))
-        {
-            yield return ("overflow", $"must be block or drop_oldest, not \"{Overflow}\"");
-        }
-        else if (Overflow == "drop_oldest" && !Persistent)
-        {
-            yield return ("overflow", "drop_oldest needs storage: a queue in memory refuses the newest (block_on_overflow: false)");
-        }
-
-        if (Persistent && !ComponentId.TryParse(Storage, out _, out string? error))
-        {
-            yield return ("storage", error);
-        }
-        else if (Persistent && !Enabled)
-        {
-            yield return ("storage", "needs enabled: true (a disabled queue sends inline and stores nothing)");
         }
     }
 }

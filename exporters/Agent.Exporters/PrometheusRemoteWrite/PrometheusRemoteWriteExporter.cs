@@ -11,7 +11,9 @@ namespace Agent.Exporters.PrometheusRemoteWrite;
 /// Sends metrics to a Prometheus remote-write endpoint. Each batch is translated and encoded once into requests by
 /// series shard, so a series' samples leave in order while shards go in parallel; 429 and 5xx are retried with the
 /// same bytes. A timer feeds the exporter an empty batch now and then, which encodes the staleness markers due;
-/// on shutdown every series sent is marked stale before the queue drains.
+/// on shutdown every series sent is marked stale before the queue drains. With <c>remote_write_queue.storage</c>
+/// the encoded requests wait on disk, shard by shard, so after a restart they (and the markers of a graceful
+/// stop) go out before anything newer of their series.
 /// </summary>
 public sealed class PrometheusRemoteWriteExporter : IExporter
 {
@@ -36,7 +38,8 @@ public sealed class PrometheusRemoteWriteExporter : IExporter
         _http = http ?? HttpHandlerBuilder.CreateClient(options);
         _encoder = new RemoteWriteEncoder(options, telemetry, _time);
         var sender = new RemoteWriteSender(_name, _endpoint, _http, options.Headers, telemetry, _logger);
-        _queue = new RequestExporter<MetricsBatch>(context.Id, telemetry, options.SendingQueue(), options.RetryOnFailure, options.Timeout, _encoder, sender, _logger, _time);
+        var queue = options.SendingQueue();
+        _queue = new RequestExporter<MetricsBatch>(context.Id, telemetry, queue, options.RetryOnFailure, options.Timeout, _encoder, sender, _logger, _time, QueueStorage.Locate(context, queue, "remote_write_queue"));
 
         // Check for silent series four times per silence, but not more than once a second nor less than every 30s.
         var after = options.StaleMarkers.After;

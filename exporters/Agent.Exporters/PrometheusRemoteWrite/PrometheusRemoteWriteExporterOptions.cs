@@ -53,13 +53,7 @@ public sealed class PrometheusRemoteWriteExporterOptions : HttpClientOptions
     public StaleMarkerOptions StaleMarkers { get; set; } = new();
 
     /// <summary>The sending queue the exporter helper runs, from <see cref="RemoteWriteQueue"/>.</summary>
-    public SendingQueueOptions SendingQueue() => new()
-    {
-        Enabled = RemoteWriteQueue.Enabled,
-        QueueSize = RemoteWriteQueue.QueueSize,
-        NumConsumers = RemoteWriteQueue.NumConsumers,
-        Sizer = "requests",
-    };
+    public SendingQueueOptions SendingQueue() => RemoteWriteQueue.ToSendingQueue();
 
     public override IEnumerable<(string Key, string Message)> Validate()
     {

@@ -8,8 +8,12 @@ public sealed class SwitchOptions
     public bool Enabled { get; set; }
 }
 
-/// <summary>The Collector's <c>remote_write_queue</c>: a bounded queue of requests and its consumers.</summary>
-public sealed class RemoteWriteQueueOptions : IValidatable
+/// <summary>
+/// The Collector's <c>remote_write_queue</c>: a bounded queue of requests and its consumers. Beyond the Collector's
+/// three keys it takes the other keys of <c>sending_queue</c> but <c>sizer</c> (a byte cap, overflow, and a
+/// persistent queue: <c>storage</c>, <c>fsync</c>, <c>fsync_interval</c>, <c>overflow</c>), with the same meaning.
+/// </summary>
+public sealed class RemoteWriteQueueOptions : BoundedQueueOptions, IValidatable
 {
     public bool Enabled { get; set; } = true;
 
@@ -19,18 +23,25 @@ public sealed class RemoteWriteQueueOptions : IValidatable
     /// <summary>Consumers, one per shard: a series always goes through the same one, so its samples stay in order.</summary>
     public int NumConsumers { get; set; } = 5;
 
-    public IEnumerable<(string Key, string Message)> Validate()
-    {
-        if (QueueSize < 1)
-        {
-            yield return ("queue_size", "must be at least 1");
-        }
+    protected override bool QueueEnabled => Enabled;
 
-        if (NumConsumers < 1)
-        {
-            yield return ("num_consumers", "must be at least 1");
-        }
-    }
+    /// <summary>The exporter helper's queue options these keys stand for (sized in requests, as the Collector's).</summary>
+    public SendingQueueOptions ToSendingQueue() => new()
+    {
+        Enabled = Enabled,
+        QueueSize = QueueSize,
+        NumConsumers = NumConsumers,
+        Sizer = "requests",
+        MaxSizeMib = MaxSizeMib,
+        BlockOnOverflow = BlockOnOverflow,
+        Storage = Storage,
+        Fsync = Fsync,
+        FsyncInterval = FsyncInterval,
+        Overflow = Overflow,
+    };
+
+    /// <summary>The keys are <c>sending_queue</c>'s, so are their rules.</summary>
+    public IEnumerable<(string Key, string Message)> Validate() => ToSendingQueue().Validate();
 }
 
 /// <summary>

@@ -46,6 +46,28 @@ public class StorageReferenceValidationTests
     public void A_storage_the_service_enables_is_accepted() =>
         Assert.NotNull(Load(Config("file_storage/queue", "file_storage/queue")));
 
+    [Fact]
+    public void A_remote_write_queue_storage_is_checked_under_its_own_key()
+    {
+        string yaml = """
+            exporters:
+              prometheusremotewrite:
+                endpoint: http://localhost:9090/api/v1/write
+                remote_write_queue: {storage: file_storage/nope}
+            service:
+              pipelines:
+                metrics: {receivers: [otlp], exporters: [prometheusremotewrite]}
+            receivers:
+              otlp: {protocols: {http: {endpoint: "localhost:0"} } }
+            """;
+
+        var error = Assert.Throws<ConfigException>(() => Load(yaml));
+
+        Assert.Equal(
+            "agent.yaml:4:26: exporters.prometheusremotewrite.remote_write_queue.storage: names extension \"file_storage/nope\", which is not configured under extensions",
+            Assert.Single(error.Errors).ToString());
+    }
+
     [Theory]
     [InlineData("overflow: drop_oldest", "sending_queue.overflow: drop_oldest needs storage")]
     [InlineData("fsync: sometimes", "sending_queue.fsync: must be always, interval or never")]

@@ -57,6 +57,22 @@ internal sealed class AgentProcess : IAsyncDisposable
         return new AgentProcess(Process.Start(start)!);
     }
 
+    /// <summary>Starts `agent` and waits until its /readyz answers on <paramref name="telemetryPort"/>; kills it if it does not.</summary>
+    public static async Task<AgentProcess> StartReadyAsync(IEnumerable<string> arguments, IDictionary<string, string> environment, int telemetryPort)
+    {
+        var agent = Start(arguments, environment);
+        try
+        {
+            await agent.WaitUntilReadyAsync(telemetryPort, TimeSpan.FromSeconds(30));
+            return agent;
+        }
+        catch
+        {
+            await agent.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Runs a command to completion and returns its exit code and everything it printed.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
     {

@@ -45,19 +45,10 @@ internal sealed class PodLogsToLokiSetup : IDisposable
         int telemetry = FakeOtlpBackend.FreePort();
         TelemetryPort = telemetry;
         string config = writeConfig(telemetry);
-        var agent = AgentProcess.Start(
+        return await AgentProcess.StartReadyAsync(
             ["run", "--config", config, "--shutdown-timeout", "20s"],
-            new Dictionary<string, string> { ["AGENT_DATA_DIR"] = Path.Combine(_root, "data") });
-        try
-        {
-            await agent.WaitUntilReadyAsync(telemetry, TimeSpan.FromSeconds(30));
-            return agent;
-        }
-        catch
-        {
-            await agent.DisposeAsync();
-            throw;
-        }
+            new Dictionary<string, string> { ["AGENT_DATA_DIR"] = Path.Combine(_root, "data") },
+            telemetry);
     }
 
     /// <summary>Writes <paramref name="yaml"/> to <paramref name="name"/> in this node's root; returns its path.</summary>

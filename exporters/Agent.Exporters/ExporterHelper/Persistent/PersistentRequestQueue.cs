@@ -32,6 +32,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
     private readonly Signal _signal;
     private readonly ExporterTelemetry _telemetry;
     private readonly ITimer? _flushTimer;
+    private readonly ITimer? _cursorTimer;
     private readonly DiskSync _sync;
 
     // Group commit (fsync: always): appends are numbered under _gate; one flush at a time, outside _gate, covers
@@ -47,6 +48,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
     private int _count;
     private bool _completed;
     private bool _disposed;
+    private bool _cursorTimerArmed;
 
     /// <summary>
     /// Opens (or creates) the queue in <paramref name="directory"/> with <paramref name="shards"/> ordered shards,
@@ -104,9 +106,25 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         }
 
         _nextSequence++;
+        if (existing > 0 && existing != shards && _count > 0)
+        {
+            // Keys are spread by the shard count: what is queued under the old count and what comes under the new
+            // one may leave through two shards side by side.
+            logger.LogWarning(
+                "Sending queue in {Directory} holds records of {Existing} shards, but now has {Shards} (num_consumers changed): records of one key may go out of order once",
+                directory, existing, shards);
+        }
+
+        var clock = time ?? TimeProvider.System;
         if (options.Fsync == "interval")
         {
-            _flushTimer = (time ?? TimeProvider.System).CreateTimer(_ => FlushOnTimer(logger), null, options.FsyncInterval, options.FsyncInterval);
+            _flushTimer = clock.CreateTimer(_ => FlushOnTimer(logger), null, options.FsyncInterval, options.FsyncInterval);
+        }
+
+        if (options.Fsync != "never")
+        {
+            // Armed by an acknowledgement that leaves a cursor unsynced, so a last one is not left to the next.
+            _cursorTimer = clock.CreateTimer(_ => SyncCursorsOnTimer(logger), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
 
         ReportStorage();
@@ -240,6 +258,11 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
 
             taken.Log.Acknowledge(taken.Pending);
             Release(taken.Pending.Record);
+            if (!_cursorTimerArmed && taken.Log.CursorUnsynced && _cursorTimer is not null)
+            {
+                _cursorTimerArmed = true;
+                _cursorTimer.Change(ShardLog.CursorSyncInterval, Timeout.InfiniteTimeSpan);
+            }
         }
 
         ReportStorage();
@@ -267,8 +290,9 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
             foreach (var log in _logs)
             {
                 log.Flush();
-                log.SyncCursor();
             }
+
+            SyncCursors();
         }
     }
 
@@ -276,6 +300,7 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
     {
         Complete();
         _flushTimer?.Dispose();
+        _cursorTimer?.Dispose();
         lock (_gate)
         {
             if (_disposed)
@@ -467,6 +492,40 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         catch (IOException ex)
         {
             logger.LogError(ex, "Sending queue: forcing appended records to disk failed");
+        }
+    }
+
+    /// <summary>Under the lock: forces every cursor written since its last fsync.</summary>
+    private void SyncCursors()
+    {
+        foreach (var log in _logs)
+        {
+            if (log.CursorUnsynced)
+            {
+                log.SyncCursor();
+            }
+        }
+    }
+
+    /// <summary>The cursor timer: what acknowledgements left unsynced goes to disk now (a failure is logged, as the flush timer's).</summary>
+    private void SyncCursorsOnTimer(ILogger logger)
+    {
+        lock (_gate)
+        {
+            _cursorTimerArmed = false;
+            if (_disposed)
+            {
+                return;
+            }
+
+            try
+            {
+                SyncCursors();
+            }
+            catch (IOException ex)
+            {
+                logger.LogError(ex, "Sending queue: forcing the acknowledgement cursor to disk failed");
+            }
         }
     }
 

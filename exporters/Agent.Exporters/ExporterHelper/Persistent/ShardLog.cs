@@ -12,8 +12,9 @@ internal sealed class ShardLog : IDisposable
 {
     /// <summary>
     /// The cursor is written at every acknowledgement (so a killed process resends nothing acknowledged) and forced
-    /// to disk at least every this many acknowledgements or <see cref="CursorSyncInterval"/>: what a power cut can
-    /// send again beyond the records in flight.
+    /// to disk at least every this many acknowledgements, and by the queue's timer within
+    /// <see cref="CursorSyncInterval"/> of an acknowledgement: what a power cut can send again beyond the records in
+    /// flight.
     /// </summary>
     public const int CursorSyncAcknowledgements = 64;
 
@@ -30,7 +31,7 @@ internal sealed class ShardLog : IDisposable
     private QueueSegment _ackSegment = null!;
     private long _ackOffset;
     private int _acknowledgedSinceSync;
-    private long _cursorSyncedAt = Environment.TickCount64;
+    private bool _cursorUnsynced;
 
     private ShardLog(string directory, long segmentBytes, bool flushSealed, DiskSync sync)
     {
@@ -52,6 +53,9 @@ internal sealed class ShardLog : IDisposable
 
     /// <summary>The records still to send when the shard opened, oldest first.</summary>
     public IEnumerable<QueuedRecord> Recovered => _unread;
+
+    /// <summary>True when the stored cursor was written since it was last forced to disk (never, with <c>fsync: never</c>).</summary>
+    public bool CursorUnsynced => _flushSealed && _cursorUnsynced;
 
     /// <summary>Bytes of segment files on disk.</summary>
     public long DiskBytes => _segments.Sum(segment => segment.Length);
@@ -142,9 +146,8 @@ internal sealed class ShardLog : IDisposable
             Reclaim();
         }
 
-        // Only a durable queue syncs (flushSealed is fsync: always or interval).
-        if (_flushSealed && (++_acknowledgedSinceSync >= CursorSyncAcknowledgements
-            || Environment.TickCount64 - _cursorSyncedAt >= (long)CursorSyncInterval.TotalMilliseconds))
+        // Only a durable queue syncs (flushSealed is fsync: always or interval); the queue's timer covers a pause.
+        if (_flushSealed && ++_acknowledgedSinceSync >= CursorSyncAcknowledgements)
         {
             SyncCursor();
         }
@@ -155,7 +158,7 @@ internal sealed class ShardLog : IDisposable
     {
         _cursor.Flush();
         _acknowledgedSinceSync = 0;
-        _cursorSyncedAt = Environment.TickCount64;
+        _cursorUnsynced = false;
     }
 
     /// <summary>Forces the segment being written to disk.</summary>
@@ -166,7 +169,7 @@ internal sealed class ShardLog : IDisposable
 
     public void Dispose()
     {
-        if (_acknowledgedSinceSync > 0)
+        if (CursorUnsynced)
         {
             SyncCursor();
         }
@@ -313,6 +316,7 @@ internal sealed class ShardLog : IDisposable
         }
 
         _cursor.Write(_ackSegment.Id, _ackOffset);
+        _cursorUnsynced = true;
     }
 }
 

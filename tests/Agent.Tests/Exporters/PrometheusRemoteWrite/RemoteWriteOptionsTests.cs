@@ -52,6 +52,31 @@ public class RemoteWriteOptionsTests
     }
 
     [Fact]
+    public void The_remote_write_queue_takes_the_persistent_queue_keys_of_sending_queue()
+    {
+        var queue = Load("""
+            endpoint: http://prometheus:9090/api/v1/write
+            remote_write_queue: {storage: file_storage, max_size_mib: 256, fsync: always, fsync_interval: 2s, overflow: drop_oldest, block_on_overflow: false}
+            """).SendingQueue();
+
+        Assert.True(queue.Persistent);
+        Assert.Equal(("file_storage", 256L, "always", TimeSpan.FromSeconds(2), "drop_oldest", false), (queue.Storage, queue.MaxSizeMib, queue.Fsync, queue.FsyncInterval, queue.Overflow, queue.BlockOnOverflow));
+        Assert.Equal(("requests", 10_000L, 5), (queue.Sizer, queue.QueueSize, queue.NumConsumers));
+    }
+
+    [Fact]
+    public void Persistent_queue_keys_are_checked_as_in_sending_queue()
+    {
+        var options = new PrometheusRemoteWriteExporterOptions { Endpoint = "http://prometheus:9090/api/v1/write" };
+        options.RemoteWriteQueue.Fsync = "sometimes";
+        options.RemoteWriteQueue.Overflow = "drop_oldest";
+
+        Assert.Equal(
+            [("fsync", "must be always, interval or never, not \"sometimes\""), ("overflow", "drop_oldest needs storage: a queue in memory refuses the newest (block_on_overflow: false)")],
+            options.RemoteWriteQueue.Validate());
+    }
+
+    [Fact]
     public void Bad_values_are_named_by_their_keys()
     {
         var options = new PrometheusRemoteWriteExporterOptions
@@ -76,7 +101,10 @@ public class RemoteWriteOptionsTests
             exporters:
               prometheusremotewrite:
             {{indented}}
+            extensions:
+              file_storage: {directory: ""}
             service:
+              extensions: [file_storage]
               pipelines:
                 metrics: {receivers: [otlp], exporters: [prometheusremotewrite]}
 

@@ -5,6 +5,7 @@ using Agent.Core.Model;
 using Agent.Core.Telemetry;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.ExporterHelper.Persistent;
+using Agent.Tests.Receivers.PodLogs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Tests.Exporters.ExporterHelper.Persistent;
@@ -46,6 +47,22 @@ public sealed class PersistentRequestQueueTests : IDisposable
         Assert.Equal(5, reopened.Count);
         Assert.Equal(new[] { 3, 4, 5 }, await TakeAll(reopened, 0, 3));
         Assert.Equal(new[] { 11, 12 }, await TakeAll(reopened, 1, 2));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Reopening_with_another_shard_count_while_records_wait_warns_and_still_reads_every_shard()
+    {
+        using (var queue = Open(shards: 3))
+        {
+            Assert.True(queue.TryEnqueue(Request(1), 0));
+            Assert.True(queue.TryEnqueue(Request(2), 2));
+        }
+
+        var logger = new ListLoggerProvider().CreateLogger("queue");
+        using var reopened = new PersistentRequestQueue(_directory, new SendingQueueOptions { Storage = "file_storage" }, 2, Signal.Logs, new ExporterTelemetry(SelfMetrics.Registry, _id), logger);
+
+        Assert.Contains(ListLoggerProvider.Lines, line => line.Contains($"Sending queue in {_directory} holds records of 3 shards, but now has 2", StringComparison.Ordinal));
+        Assert.Equal(new[] { 1, 2 }, await TakeAll(reopened, 0, 2));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
