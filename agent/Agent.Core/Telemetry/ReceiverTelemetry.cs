@@ -9,6 +9,7 @@ public sealed class ReceiverTelemetry
     private readonly LabeledMetrics<(string Transport, Signal Signal), ICounter> _accepted;
     private readonly LabeledMetrics<(string Transport, Signal Signal), ICounter> _refused;
     private readonly LabeledMetrics<string, ICounter> _rejectedRequests;
+    private readonly LabeledMetrics<string, ICounter> _limitedAttributes;
     private readonly LabeledMetrics<string, ICounter> _malformedLines;
     private readonly ICounter _truncatedLines;
     private readonly LabeledMetrics<string, ICounter> _skippedFiles;
@@ -27,6 +28,8 @@ public sealed class ReceiverTelemetry
             $"otelcol_receiver_refused_{key.Signal.ItemName()}_total", "Items the receiver could not push into the pipeline.", signalLabels, [id, key.Transport]));
         _rejectedRequests = new(reason => registry.Counter(
             "agent_receiver_requests_rejected_total", "Requests refused before decoding, by reason (bad content, too large, ...).", reasonLabels, [id, reason]));
+        _limitedAttributes = new(reason => registry.Counter(
+            "agent_receiver_attributes_limited_total", "Attributes a receiver dropped past its attribute count limit (reason=count) or whose value it cut to its length limit (reason=length).", reasonLabels, [id, reason]));
         _malformedLines = new(reason => registry.Counter(
             "agent_receiver_malformed_lines_total", "Log lines a file receiver skipped because it could not parse them, by reason.", reasonLabels, [id, reason]));
         _truncatedLines = registry.Counter(
@@ -48,6 +51,9 @@ public sealed class ReceiverTelemetry
 
     /// <summary>A request refused before its data was decoded (malformed, too large, wrong content type).</summary>
     public void RequestRejected(string reason) => _rejectedRequests[reason].Add(1);
+
+    /// <summary>Attributes dropped (<c>count</c>) or cut (<c>length</c>) by the receiver's attribute limits.</summary>
+    public void AttributesLimited(string reason, int attributes) => _limitedAttributes[reason].Add(attributes);
 
     public void MalformedLine(string reason) => _malformedLines[reason].Add(1);
 

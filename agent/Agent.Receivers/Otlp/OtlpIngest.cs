@@ -11,9 +11,10 @@ internal readonly record struct ExportResult<TResponse>(ReceiveOutcome Outcome, 
 /// <summary>
 /// What the gRPC and HTTP front ends share once a request is decoded: invalid items are removed and reported as a
 /// partial success, and the rest goes through the receiver helper: success is answered once the pipeline took the
-/// data, or with <c>acknowledgements</c> once every exporter delivered it.
+/// data, or with <c>acknowledgements</c> once every exporter delivered it. Before that, the receiver's attribute
+/// limits are applied and what they dropped or cut is counted.
 /// </summary>
-internal sealed class OtlpIngest(ReceiverHelper helper)
+internal sealed class OtlpIngest(ReceiverHelper helper, OtlpLimitsOptions limits)
 {
     public ReceiverTelemetry Telemetry => helper.Telemetry;
 
@@ -34,6 +35,17 @@ internal sealed class OtlpIngest(ReceiverHelper helper)
         {
             helper.Telemetry.Refused(transport, signal.Signal, invalid);
             response = signal.PartialSuccess(invalid, $"{invalid} {signal.Signal.ItemName()} had a trace or span id of the wrong length (16 and 8 bytes; 32 and 16 hex digits in OTLP/JSON)");
+        }
+
+        var limited = signal.LimitAttributes(request, limits);
+        if (limited.Dropped > 0)
+        {
+            helper.Telemetry.AttributesLimited("count", limited.Dropped);
+        }
+
+        if (limited.Truncated > 0)
+        {
+            helper.Telemetry.AttributesLimited("length", limited.Truncated);
         }
 
         var result = await helper.ReceiveAsync(consumer, signal.ToBatch(request), transport, client, requestAborted).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal sealed class OtlpReceiver : IComponent
         _loggerFactory = context.Host.LoggerFactory;
         _logger = context.CreateLogger<OtlpReceiver>();
         _helper = new ReceiverHelper(context, _logger, awaitDelivery: options.Acknowledgements, options.BackpressureTimeout);
-        _ingest = new OtlpIngest(_helper);
+        _ingest = new OtlpIngest(_helper, options.Limits);
         _door = new FullPipelineDoor(_helper);
         _inFlight = new InFlightBytes((long)options.MaxInFlightBytesMib * 1024 * 1024);
     }

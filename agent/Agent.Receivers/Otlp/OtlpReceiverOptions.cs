@@ -34,6 +34,9 @@ public sealed class OtlpReceiverOptions : IPresenceAware, IValidatable
     /// </summary>
     public int MaxInFlightBytesMib { get; set; } = 128;
 
+    /// <summary>Attribute count and value length limits applied to everything received, over both protocols.</summary>
+    public OtlpLimitsOptions Limits { get; set; } = new();
+
     public void OnKeysPresent(IReadOnlySet<string> keys)
     {
         if (!keys.Contains("protocols"))

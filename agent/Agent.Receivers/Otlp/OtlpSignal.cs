@@ -27,6 +27,9 @@ internal sealed class OtlpSignal<TRequest, TResponse, TBatch>
     /// <summary>Removes items no backend could accept (ids of the wrong length); returns how many went.</summary>
     public required Func<TRequest, int> RemoveInvalid { get; init; }
 
+    /// <summary>Applies the receiver's attribute limits to every attribute collection of a request.</summary>
+    public required Func<TRequest, OtlpLimitsOptions, AttributeLimiter> LimitAttributes { get; init; }
+
     /// <summary>Turns the ids of a request parsed from OTLP/JSON from hex back into bytes.</summary>
     public required Action<TRequest> FixJsonIds { get; init; }
 
@@ -43,6 +46,7 @@ internal static class OtlpSignals
         GrpcService = "opentelemetry.proto.collector.trace.v1.TraceService",
         ToBatch = static request => new TracesBatch(request),
         RemoveInvalid = OtlpIdValidation.RemoveInvalid,
+        LimitAttributes = OtlpAttributeLimits.Apply,
         FixJsonIds = OtlpJsonIds.Fix,
         PartialSuccess = static (rejected, message) => new ExportTraceServiceResponse
         {
@@ -57,6 +61,7 @@ internal static class OtlpSignals
         GrpcService = "opentelemetry.proto.collector.metrics.v1.MetricsService",
         ToBatch = static request => new MetricsBatch(request),
         RemoveInvalid = static _ => 0,
+        LimitAttributes = OtlpAttributeLimits.Apply,
         FixJsonIds = OtlpJsonIds.Fix,
         PartialSuccess = static (rejected, message) => new ExportMetricsServiceResponse
         {
@@ -71,6 +76,7 @@ internal static class OtlpSignals
         GrpcService = "opentelemetry.proto.collector.logs.v1.LogsService",
         ToBatch = static request => new LogsBatch(request),
         RemoveInvalid = OtlpIdValidation.RemoveInvalid,
+        LimitAttributes = OtlpAttributeLimits.Apply,
         FixJsonIds = OtlpJsonIds.Fix,
         PartialSuccess = static (rejected, message) => new ExportLogsServiceResponse
         {

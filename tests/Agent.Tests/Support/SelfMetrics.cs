@@ -32,6 +32,9 @@ internal static class SelfMetrics
     public static double RequestRejectedValue(string receiver, string reason) =>
         Value("agent_receiver_requests_rejected_total", ("receiver", receiver), ("reason", reason));
 
+    public static double AttributesLimitedValue(string receiver, string reason) =>
+        Value("agent_receiver_attributes_limited_total", ("receiver", receiver), ("reason", reason));
+
     public static double MalformedLineValue(string receiver, string reason) =>
         Value("agent_receiver_malformed_lines_total", ("receiver", receiver), ("reason", reason));
 

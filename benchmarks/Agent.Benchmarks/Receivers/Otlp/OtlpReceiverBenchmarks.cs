@@ -21,11 +21,15 @@ namespace Agent.Benchmarks.Receivers.Otlp;
 /// <summary>
 /// The OTLP receiver on one request of <see cref="Spans"/> spans: decoding alone (protobuf and OTLP/JSON), and a
 /// full export round trip over gRPC and HTTP/protobuf through a real Kestrel on loopback, with a pipeline that
-/// acknowledges at once. Spans per second = Spans / mean time.
+/// acknowledges at once. Spans per second = Spans / mean time. Also the attribute limits' check alone, on a request
+/// within them.
 /// </summary>
 [MemoryDiagnoser]
 public class OtlpReceiverBenchmarks
 {
+    private static readonly OtlpLimitsOptions DefaultLimits = new();
+    private static readonly OtlpLimitsOptions LengthLimits = new() { MaxAttributeValueLength = 65536 };
+
     private byte[] _protobuf = [];
     private byte[] _json = [];
     private ExportTraceServiceRequest _request = new();
@@ -74,6 +78,14 @@ public class OtlpReceiverBenchmarks
     [Benchmark]
     public ExportTraceServiceRequest DecodeJson() =>
         OtlpPayload.Decode(ExportTraceServiceRequest.Parser, OtlpJsonIds.Fix, new ReadOnlySequence<byte>(_json), OtlpEncoding.Json);
+
+    /// <summary>The receiver's default attribute limits on a request within them: only reads, allocates nothing.</summary>
+    [Benchmark]
+    public int LimitAttributesDefaults() => OtlpAttributeLimits.Apply(_request, DefaultLimits).Dropped;
+
+    /// <summary>The same with a value length limit too, so every string value is looked at.</summary>
+    [Benchmark]
+    public int LimitAttributesWithLength() => OtlpAttributeLimits.Apply(_request, LengthLimits).Truncated;
 
     [Benchmark]
     public async Task<ExportTraceServiceResponse> ExportOverGrpc() => await _grpc.ExportAsync(_request);

@@ -19,8 +19,9 @@ internal sealed record ScrapeRequest(string Path, string? Accept, string? Accept
 /// An in-process target on 127.0.0.1 with a free port, serving kube-state-metrics-shaped output the way an exporter
 /// does: <c>/metrics</c> answers OpenMetrics when the Accept header asks for it and the text format otherwise,
 /// <c>/text-only</c> answers text whatever is asked (an exporter that knows no OpenMetrics), both gzipped when the
-/// client accepts gzip. <c>/slow</c> never answers, <c>/big</c> streams more than a few megabytes, <c>/garbage</c>
-/// answers something that is no exposition. Every request is recorded.
+/// client accepts gzip. <c>/slow</c> never answers, <c>/big</c> streams more than a few megabytes, <c>/bomb</c>
+/// answers a small gzip body that inflates to 64 MiB of valid lines, <c>/garbage</c> answers something that is no
+/// exposition. Every request is recorded.
 /// </summary>
 internal sealed class ScrapeFixtureServer : IAsyncDisposable
 {
@@ -58,6 +59,7 @@ internal sealed class ScrapeFixtureServer : IAsyncDisposable
         app.MapGet("/text-only", context => server.ServeAsync(context, negotiate: false));
         app.MapGet("/slow", server.HangAsync);
         app.MapGet("/big", server.StreamBigAsync);
+        app.MapGet("/bomb", server.ServeBombAsync);
         app.MapGet("/garbage", context =>
         {
             server.Record(context);
@@ -174,6 +176,43 @@ internal sealed class ScrapeFixtureServer : IAsyncDisposable
         catch (Exception ex) when (ex is OperationCanceledException or IOException)
         {
             // The scraper stopped reading at its limit.
+        }
+    }
+
+    /// <summary>64 MiB of one valid line, gzipped: a body that is small on the wire and huge once inflated.</summary>
+    public static Lazy<byte[]> Bomb { get; } = new(() =>
+    {
+        byte[] line = "bomb_series 1\n"u8.ToArray();
+        byte[] block = new byte[line.Length * 4096];
+        for (int i = 0; i < block.Length; i += line.Length)
+        {
+            line.CopyTo(block, i);
+        }
+
+        using var compressed = new MemoryStream();
+        using (var gzip = new GZipStream(compressed, CompressionLevel.SmallestSize, leaveOpen: true))
+        {
+            for (long written = 0; written < 64L * 1024 * 1024; written += block.Length)
+            {
+                gzip.Write(block);
+            }
+        }
+
+        return compressed.ToArray();
+    });
+
+    private async Task ServeBombAsync(HttpContext context)
+    {
+        Record(context);
+        context.Response.ContentType = "text/plain; version=0.0.4";
+        context.Response.Headers.ContentEncoding = "gzip";
+        try
+        {
+            await context.Response.Body.WriteAsync(Bomb.Value, context.RequestAborted);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or IOException)
+        {
+            // The scraper stopped inflating at its limit and went away.
         }
     }
 
