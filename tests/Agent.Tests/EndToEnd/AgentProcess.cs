@@ -89,9 +89,9 @@ internal sealed class AgentProcess : IAsyncDisposable
                     return;
                 }
             }
-            catch (HttpRequestException)
+            catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet.
+                // Not listening yet, or too busy starting to answer within the attempt's timeout: ask again.
             }
 
             await Task.Delay(100);
