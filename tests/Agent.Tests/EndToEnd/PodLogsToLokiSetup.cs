@@ -29,11 +29,12 @@ internal sealed class PodLogsToLokiSetup : IDisposable
     public int TelemetryPort { get; private set; }
 
     /// <summary>Starts `agent run` on this node's config with a fresh telemetry port and waits until it is ready.</summary>
-    public async Task<AgentProcess> StartAgentAsync(FakeLoki loki, int maxBatchBytes = 128 * 1024, bool persistentQueue = false)
+    /// <param name="endpoint">Where to push instead of <paramref name="loki"/>'s own address (a proxy in front of it).</param>
+    public async Task<AgentProcess> StartAgentAsync(FakeLoki loki, int maxBatchBytes = 128 * 1024, bool persistentQueue = false, Uri? endpoint = null)
     {
         int telemetry = FakeOtlpBackend.FreePort();
         TelemetryPort = telemetry;
-        string config = WriteConfig(loki, telemetry, maxBatchBytes, persistentQueue);
+        string config = WriteConfig(endpoint ?? loki.PushUri, telemetry, maxBatchBytes, persistentQueue);
         var agent = AgentProcess.Start(
             ["run", "--config", config, "--shutdown-timeout", "20s"],
             new Dictionary<string, string> { ["AGENT_DATA_DIR"] = Path.Combine(_root, "data") });
@@ -91,7 +92,7 @@ internal sealed class PodLogsToLokiSetup : IDisposable
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
-    private string WriteConfig(FakeLoki loki, int telemetryPort, int maxBatchBytes, bool persistentQueue)
+    private string WriteConfig(Uri push, int telemetryPort, int maxBatchBytes, bool persistentQueue)
     {
         // Retrying for ever keeps every record in the queue until Loki takes it.
         string queue = persistentQueue ? "\n      max_elapsed_time: 0\n    sending_queue: {storage: file_storage}" : string.Empty;
@@ -112,7 +113,7 @@ internal sealed class PodLogsToLokiSetup : IDisposable
                 timeout: 100ms
             exporters:
               loki:
-                endpoint: {{loki.PushUri}}
+                endpoint: {{push}}
                 retry_on_failure:
                   initial_interval: 100ms
                   max_interval: 300ms{{queue}}
