@@ -40,19 +40,34 @@ internal sealed partial class PhaseRecorder(AgentProcess agent, int telemetryPor
     }
 
     /// <summary>The sum of every sample named <paramref name="name"/>, as the agent reports it now.</summary>
-    public Task<double> ReadAsync(string name) => AgentProcess.MetricSumAsync(telemetryPort, name);
+    public async Task<double> ReadAsync(string name) => (await SamplesAsync()).Where(s => s.Name == name).Sum(s => s.Value);
 
     public void Dispose() => _current?.Peak.Dispose();
 
     /// <summary>Dropped items so far, by "metric reason".</summary>
     private async Task<IReadOnlyDictionary<string, double>> ReadDropsAsync()
     {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
-        string text = await http.GetStringAsync(new Uri($"http://127.0.0.1:{telemetryPort}/metrics"));
-        return PrometheusText.Parse(text).Samples
+        return (await SamplesAsync())
             .Where(s => s.Name.StartsWith("otelcol_exporter_send_failed_", StringComparison.Ordinal) || s.Name.StartsWith("otelcol_exporter_enqueue_failed_", StringComparison.Ordinal))
             .GroupBy(s => string.Create(CultureInfo.InvariantCulture, $"{(s.Name.Contains("enqueue", StringComparison.Ordinal) ? "enqueue" : "send")} {Reason().Match(s.Labels).Groups[1].Value}"))
             .ToDictionary(g => g.Key.TrimEnd(), g => g.Sum(s => s.Value));
+    }
+
+    private async Task<List<PrometheusSample>> SamplesAsync() =>
+        PrometheusText.Parse(await Eventually.ReadUntilAsync(ReadMetricsAsync, text => text is not null, "the agent's /metrics") ?? string.Empty).Samples;
+
+    /// <summary>The agent's /metrics text, or null when this attempt got no answer in time (a busy machine): the caller asks again.</summary>
+    private async Task<string?> ReadMetricsAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        try
+        {
+            return await http.GetStringAsync(new Uri($"http://127.0.0.1:{telemetryPort}/metrics"));
+        }
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
     }
 
     [GeneratedRegex("reason=\"([^\"]*)\"")]
