@@ -107,7 +107,7 @@ internal sealed class AgentProcess : IAsyncDisposable
             }
             catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
             {
-                // Not listening yet, or too busy starting to answer within the client's timeout.
+                // Not listening yet, or too busy starting to answer within the attempt's timeout: ask again.
             }
 
             await Task.Delay(100);

@@ -29,8 +29,9 @@ internal sealed class PodLogsToLokiSetup : IDisposable
     public int TelemetryPort { get; private set; }
 
     /// <summary>Starts `agent run` on this node's config with a fresh telemetry port and waits until it is ready.</summary>
-    public Task<AgentProcess> StartAgentAsync(FakeLoki loki, int maxBatchBytes = 128 * 1024, bool persistentQueue = false) =>
-        StartAgentAsync(loki, new PodLogsAgentOptions { MaxBatchBytes = maxBatchBytes, PersistentQueue = persistentQueue });
+    /// <param name="endpoint">Where to push instead of <paramref name="loki"/>'s own address (a proxy in front of it).</param>
+    public Task<AgentProcess> StartAgentAsync(FakeLoki loki, int maxBatchBytes = 128 * 1024, bool persistentQueue = false, Uri? endpoint = null) =>
+        StartAgentAsync(loki, new PodLogsAgentOptions { MaxBatchBytes = maxBatchBytes, PersistentQueue = persistentQueue, Endpoint = endpoint });
 
     /// <summary>Starts `agent run` on this node's config, as <paramref name="options"/> shape it.</summary>
     public Task<AgentProcess> StartAgentAsync(FakeLoki loki, PodLogsAgentOptions options) =>
@@ -154,7 +155,7 @@ internal sealed class PodLogsToLokiSetup : IDisposable
                 timeout: 100ms
             exporters:
               loki:
-                endpoint: {{loki.PushUri}}
+                endpoint: {{options.Endpoint ?? loki.PushUri}}
                 retry_on_failure:
                   initial_interval: 100ms
                   max_interval: 300ms{{queue}}
@@ -189,4 +190,7 @@ internal sealed record PodLogsAgentOptions
 
     /// <summary><c>k8sattributes</c> on this API (no auth), adding the pod label <c>app</c> (Loki's <c>app</c> label).</summary>
     public Uri? KubernetesApi { get; init; }
+
+    /// <summary>Where the Loki exporter pushes instead of the fake's own address (a proxy in front of it).</summary>
+    public Uri? Endpoint { get; init; }
 }

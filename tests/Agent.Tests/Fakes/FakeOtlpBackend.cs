@@ -144,6 +144,15 @@ public sealed partial class FakeOtlpBackend : IAsyncDisposable
     public void StallNext(int count, TimeSpan delay) =>
         Plan(count, new PlannedReply(null) { Stall = delay });
 
+    /// <summary>Forgets every reply still planned: the next requests are accepted (the backend is healthy again).</summary>
+    public void StopFailing()
+    {
+        lock (_gate)
+        {
+            _plan.Clear();
+        }
+    }
+
     public Task WaitForSpansAsync(int count, TimeSpan? timeout = null) =>
         WaitUntilAsync(() => SpanCount >= count, timeout, () => $"{count} spans (have {SpanCount})");
 

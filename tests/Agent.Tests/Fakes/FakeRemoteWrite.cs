@@ -81,6 +81,15 @@ public sealed class FakeRemoteWrite : IAsyncDisposable
         }
     }
 
+    /// <summary>Forgets the failures still planned by <see cref="FailNext"/>: the next request is stored.</summary>
+    public void StopFailing()
+    {
+        lock (_lock)
+        {
+            _planned.Clear();
+        }
+    }
+
     /// <summary>Waits until the sink has seen at least <paramref name="count"/> requests.</summary>
     public async Task WaitForWritesAsync(int count)
     {
