@@ -112,8 +112,9 @@ internal sealed class LokiRequestBuilder : IDisposable
 
         OrderByShardAndTenant();
 
-        // One rent of about the size the pushes need, rather than doubling from the small size kept between batches.
-        _body.Reserve((int)Math.Min(batch.ByteSize + ClosingBytes, _maxRequestBytes + (long)ClosingBytes));
+        // One rent of about the size the pushes need, rather than doubling from the small size kept between batches;
+        // a push is cut before it passes max_request_bytes, so no more (a power of two stays in its pool's size).
+        _body.Reserve((int)Math.Min(batch.ByteSize + ClosingBytes, _maxRequestBytes));
     }
 
     /// <summary>
