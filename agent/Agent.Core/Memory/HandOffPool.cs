@@ -92,6 +92,18 @@ public sealed class HandOffPool<T> : ArrayPool<T>
         array = bigger;
     }
 
+    /// <summary>
+    /// Drops every pooled array, as the runtime's shared pool does under memory pressure: called before a forced
+    /// collection, so what the pool kept is returned too, not held until its next trim.
+    /// </summary>
+    public void Clear()
+    {
+        foreach (var bucket in _buckets)
+        {
+            bucket.Clear();
+        }
+    }
+
     /// <summary>Drops the arrays that no rent needed since the last trim.</summary>
     public void Trim()
     {
@@ -158,6 +170,16 @@ public sealed class HandOffPool<T> : ArrayPool<T>
                 {
                     _arrays[_count++] = array;
                 }
+            }
+        }
+
+        public void Clear()
+        {
+            lock (_lock)
+            {
+                Array.Clear(_arrays, 0, _count);
+                _count = 0;
+                _lowWater = 0;
             }
         }
 

@@ -26,6 +26,24 @@ public class HandOffPoolTests
         Assert.True(again.SetEquals(rented));
     }
 
+    [Fact]
+    public void Clearing_drops_every_pooled_array_and_the_pool_fills_again_after()
+    {
+        var pool = new HandOffPool<byte>(time: _time);
+        var small = pool.Rent(4096);
+        var large = pool.Rent(4 * 1024 * 1024);
+        pool.Return(small);
+        pool.Return(large);
+        Assert.Equal(2, pool.PooledCount);
+
+        pool.Clear();
+
+        Assert.Equal(0, pool.PooledCount);
+        Assert.NotSame(large, pool.Rent(4 * 1024 * 1024));
+        pool.Return(small);
+        Assert.Same(small, pool.Rent(4096));
+    }
+
     [Theory]
     [InlineData(0, 1024)]
     [InlineData(1, 1024)]
