@@ -8,19 +8,24 @@ namespace Agent.Core.Consumers;
 /// the door (callers wait, as under backpressure) and completes once every call into the old pipelines has
 /// returned, so those can then be drained and stopped; <see cref="Resume"/> sends the held and all later batches to
 /// the new ones. A call costs two interlocked operations and allocates nothing while the target answers at once.
+/// Each target comes with whether it acknowledges on disk (<see cref="IAcknowledgesOnDisk"/>), so that answer
+/// follows the swap.
 /// </summary>
-public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>
+public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>, IAcknowledgesOnDisk
     where TBatch : Batch
 {
     private volatile Route _route;
 
-    public SwappableConsumer(IConsumer<TBatch> target) => _route = new Route(target);
+    public SwappableConsumer(IConsumer<TBatch> target, bool acknowledgesOnDisk = false) => _route = new Route(target, acknowledgesOnDisk);
 
     /// <summary>The current target's answer; while paused, true, so a fan-out in front never shares data with it.</summary>
     public bool MutatesData => _route.Target?.MutatesData ?? true;
 
     /// <summary>Where batches go now; null while paused.</summary>
     public IConsumer<TBatch>? Target => _route.Target;
+
+    /// <summary>What the current target was set with; false while paused.</summary>
+    public bool AcknowledgesOnDisk => _route.AcknowledgesOnDisk;
 
     public ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
     {
@@ -60,15 +65,18 @@ public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>
             return Task.CompletedTask;
         }
 
-        _route = new Route(null);
+        _route = new Route(null, acknowledgesOnDisk: false);
         return old.Retire();
     }
 
-    /// <summary>Sends the held batches and every later one to <paramref name="target"/>.</summary>
-    public void Resume(IConsumer<TBatch> target)
+    /// <summary>
+    /// Sends the held batches and every later one to <paramref name="target"/>; <paramref name="acknowledgesOnDisk"/>
+    /// says whether every exporter behind it acknowledges on disk.
+    /// </summary>
+    public void Resume(IConsumer<TBatch> target, bool acknowledgesOnDisk = false)
     {
         var old = _route;
-        _route = new Route(target);
+        _route = new Route(target, acknowledgesOnDisk);
         if (old.Target is not null)
         {
             // Switched without a pause: calls still inside the old target finish there.
@@ -124,13 +132,15 @@ public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>
     }
 
     /// <summary>One target and the calls inside it; a paused route has no target and opens when the next one is set.</summary>
-    private sealed class Route(IConsumer<TBatch>? target)
+    private sealed class Route(IConsumer<TBatch>? target, bool acknowledgesOnDisk)
     {
         public int Active;
         private int _retired;
         private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public IConsumer<TBatch>? Target { get; } = target;
+
+        public bool AcknowledgesOnDisk { get; } = acknowledgesOnDisk;
 
         public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -12,7 +12,8 @@ namespace Agent.Core.Receiving;
 /// attaches a fresh <see cref="BatchNotifier"/>, sets the client's <see cref="Batch.Context"/>, hands the batch to
 /// the next consumer and awaits it (backpressure: a full pipeline makes the receiver wait, up to
 /// <c>backpressureTimeout</c>; once one wait ran out, later batches of that signal are refused at once while one
-/// probe waits, see <see cref="PipelineSaturation"/>), optionally waits for delivery, and counts the items in
+/// probe waits, see <see cref="PipelineSaturation"/>), optionally waits for delivery (always, never, or when what it
+/// hands the batch to acknowledges on disk, see <see cref="IAcknowledgesOnDisk"/>), and counts the items in
 /// <c>otelcol_receiver_accepted_*</c> (the pipeline took them) or <c>otelcol_receiver_refused_*</c> (it did not) under the
 /// receiver's id and the transport.
 /// Every wait gives up when the receiver's shutdown deadline passes (<see cref="AbandonWhen"/>).
@@ -24,7 +25,7 @@ public sealed class ReceiverHelper
 
     private readonly string _receiver;
     private readonly ILogger _logger;
-    private readonly bool _awaitDelivery;
+    private readonly bool? _awaitDelivery;
     private readonly TimeSpan _backpressureTimeout;
     private readonly CancellationTokenSource _abandon = new();
     private readonly PipelineSaturation[] _saturation = [new(), new(), new()];
@@ -32,11 +33,13 @@ public sealed class ReceiverHelper
     /// <param name="context">The receiver's id and host: counts go under its id.</param>
     /// <param name="logger">The receiver's logger.</param>
     /// <param name="awaitDelivery">
-    /// Count and answer only once every exporter is done with the batch (a receiver that answers its client then);
-    /// otherwise once the pipeline took it (a source that follows <see cref="ReceiveResult.Delivery"/> itself).
+    /// True: answer only once every exporter is done with the batch (a receiver that answers its client then).
+    /// False: once the pipeline took it (a source that follows <see cref="ReceiveResult.Delivery"/> itself).
+    /// Null: wait exactly when the consumer handed the batch acknowledges on disk (every exporter behind it has a
+    /// persistent queue), so the answer comes once the data would survive a killed process, and at acceptance otherwise.
     /// </param>
     /// <param name="backpressureTimeout">How long to wait for room in a full pipeline; null waits until cancelled.</param>
-    public ReceiverHelper(ComponentContext context, ILogger logger, bool awaitDelivery = false, TimeSpan? backpressureTimeout = null)
+    public ReceiverHelper(ComponentContext context, ILogger logger, bool? awaitDelivery = false, TimeSpan? backpressureTimeout = null)
     {
         _receiver = context.Id.ToString();
         _logger = logger;
@@ -83,6 +86,9 @@ public sealed class ReceiverHelper
         batch.AttachNotifier(notifier);
         batch.Context = client;
 
+        // Read before and after the hand-over: a reload that swaps the pipelines meanwhile makes it wait if either
+        // side acknowledges on disk, never answer early for data that went into a pipeline that does.
+        bool onDiskBefore = AcknowledgesOnDisk(next);
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _abandon.Token);
         if (await HandOverAsync(next, batch, waiting.Token).ConfigureAwait(false) is { } notTaken)
         {
@@ -95,11 +101,15 @@ public sealed class ReceiverHelper
         // Taken by the pipeline is accepted, whatever the answer after waiting for delivery: from here the exporters
         // count each item once, sent or failed, so an item is never both refused here and sent there.
         Telemetry.Accepted(transport, signal, items);
-        var (outcome, message) = _awaitDelivery
+        var (outcome, message) = _awaitDelivery ?? (onDiskBefore || AcknowledgesOnDisk(next))
             ? await AwaitDeliveryAsync(notifier, waiting.Token, cancellationToken).ConfigureAwait(false)
             : (ReceiveOutcome.Accepted, string.Empty);
         return new(outcome, message, notifier.Completion);
     }
+
+    private bool AcknowledgesOnDisk<TBatch>(IConsumer<TBatch> next)
+        where TBatch : Batch =>
+        _awaitDelivery is null && next is IAcknowledgesOnDisk { AcknowledgesOnDisk: true };
 
     /// <summary>Null once the pipeline took the batch; else why not (the consumer completed it, by contract).</summary>
     private async Task<(ReceiveOutcome, string)?> HandOverAsync<TBatch>(IConsumer<TBatch> next, TBatch batch, CancellationToken waiting)

@@ -11,7 +11,8 @@ internal readonly record struct ExportResult<TResponse>(ReceiveOutcome Outcome, 
 /// <summary>
 /// What the gRPC and HTTP front ends share once a request is decoded: invalid items are removed and reported as a
 /// partial success, and the rest goes through the receiver helper: success is answered once the pipeline took the
-/// data, or with <c>acknowledgements</c> once every exporter delivered it. Before that, the receiver's attribute
+/// data, once it is on disk when every exporter behind has a persistent queue (<c>acknowledgements</c> unset), or
+/// with <c>acknowledgements: true</c> once every exporter delivered it. Before that, the receiver's attribute
 /// limits are applied and what they dropped or cut is counted.
 /// </summary>
 internal sealed class OtlpIngest(ReceiverHelper helper, OtlpLimitsOptions limits)

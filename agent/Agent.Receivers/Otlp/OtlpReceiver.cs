@@ -18,8 +18,9 @@ namespace Agent.Receivers.Otlp;
 
 /// <summary>
 /// The <c>otlp</c> receiver: OTLP/gRPC and OTLP/HTTP servers, each on its own port, feeding one consumer per
-/// signal. A request is answered success only once its data is delivered (see <see cref="OtlpIngest"/>); every
-/// batch carries the client's address, and its headers when <c>include_metadata</c> is set for the protocol.
+/// signal. A request is answered success once its data is accepted, on disk, or delivered, as <c>acknowledgements</c>
+/// says (see <see cref="OtlpIngest"/>); every batch carries the client's address, and its headers when
+/// <c>include_metadata</c> is set for the protocol.
 /// </summary>
 internal sealed class OtlpReceiver : IComponent
 {

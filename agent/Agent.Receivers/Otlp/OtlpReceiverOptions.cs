@@ -20,11 +20,13 @@ public sealed class OtlpReceiverOptions : IPresenceAware, IValidatable
     public TimeSpan BackpressureTimeout { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
-    /// Answer clients only once every exporter has delivered the data (end-to-end acknowledgement), instead of once
-    /// the pipeline's bounded buffers took it. Not a Collector key: the Collector answers at acceptance, as the
-    /// default here does, so an SDK exporting one batch at a time is not held for the batch timeout plus the export.
+    /// When clients are answered. True: once every exporter has delivered the data (end-to-end acknowledgement).
+    /// False: once the pipeline's bounded buffers took it, as the Collector answers, so an SDK exporting one batch at
+    /// a time is not held for the batch timeout plus the export. Unset (null): per signal, once the data is written
+    /// to disk when every exporter behind the receiver has a persistent queue (so a killed agent loses nothing it
+    /// answered for), else at acceptance; it follows a reload. Not a Collector key.
     /// </summary>
-    public bool Acknowledgements { get; set; }
+    public bool? Acknowledgements { get; set; }
 
     /// <summary>
     /// Request bytes the receiver holds at once over gRPC and HTTP together, from the first byte read until the

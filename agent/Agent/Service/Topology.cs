@@ -263,13 +263,14 @@ internal sealed partial class Topology
         string feeds = $"{(traces.Consumer is null ? string.Empty : "t")}{(metrics.Consumer is null ? string.Empty : "m")}{(logs.Consumer is null ? string.Empty : "l")}";
         string fingerprint = $"{OwnWithStorage(receiver)}|feeds:{feeds}";
         var key = new ComponentKey(ComponentKind.Receiver, id);
+        var onDisk = AcknowledgesOnDisk(id);
         ReceiverInputs? inputs = null;
         var component = Adopt(key, fingerprint, () =>
         {
-            inputs = ReceiverInputs.For(targets, downstream);
+            inputs = ReceiverInputs.For(targets, onDisk, downstream);
             return ((IReceiverFactory)receiver.Factory).CreateReceiver(new ComponentContext(id, receiver.Options, _host), inputs.Consumers);
         });
-        _receiverInputs[id] = inputs ?? _running!._receiverInputs[id].LeadingTo(targets, downstream);
+        _receiverInputs[id] = inputs ?? _running!._receiverInputs[id].LeadingTo(targets, onDisk, downstream);
         _receivers.Add((id, component));
     }
 

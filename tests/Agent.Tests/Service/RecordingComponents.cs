@@ -49,6 +49,9 @@ internal sealed class Recorder
 internal sealed class NoOptions
 {
     public string Tag { get; set; } = string.Empty;
+
+    /// <summary>For <c>record</c> exporters: say they acknowledge on disk, as one with a persistent queue does.</summary>
+    public bool OnDisk { get; set; }
 }
 
 
@@ -136,8 +139,11 @@ internal sealed class TagProcessorFactory(Recorder recorder)
 }
 
 /// <summary>Keeps every batch it gets and completes it as delivered.</summary>
-internal sealed class RecordingExporter(string id, Recorder recorder, ExporterTelemetry telemetry) : IExporter, IConsumer<TracesBatch>, IConsumer<MetricsBatch>, IConsumer<LogsBatch>
+internal sealed class RecordingExporter(string id, Recorder recorder, ExporterTelemetry telemetry, bool onDisk = false)
+    : IExporter, IConsumer<TracesBatch>, IConsumer<MetricsBatch>, IConsumer<LogsBatch>, IAcknowledgesOnDisk
 {
+    public bool AcknowledgesOnDisk => onDisk;
+
     public IConsumer<TracesBatch> Traces => this;
 
     public IConsumer<MetricsBatch> Metrics => this;
@@ -188,7 +194,7 @@ internal sealed class RecordingExporterFactory(Recorder recorder)
     protected override IExporter Create(ComponentContext context, NoOptions options, IReadOnlySet<Signal> signals)
     {
         recorder.Add($"create {context.Id}");
-        return new RecordingExporter(context.Id.ToString(), recorder, context.ExporterTelemetry());
+        return new RecordingExporter(context.Id.ToString(), recorder, context.ExporterTelemetry(), options.OnDisk);
     }
 }
 

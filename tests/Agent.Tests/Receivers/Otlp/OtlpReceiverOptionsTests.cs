@@ -35,14 +35,17 @@ public class OtlpReceiverOptionsTests
     }
 
     [Fact]
-    public void Acknowledgements_are_off_unless_asked_for()
+    public void Acknowledgements_are_unset_unless_written_true_or_false()
     {
         var (plain, _) = Agent.Tests.Config.Binding.Bind<OtlpReceiverOptions>("{protocols: {grpc: {}}}");
         var (acknowledged, errors) = Agent.Tests.Config.Binding.Bind<OtlpReceiverOptions>("{protocols: {grpc: {}}, acknowledgements: true}");
+        var (atAcceptance, moreErrors) = Agent.Tests.Config.Binding.Bind<OtlpReceiverOptions>("{protocols: {grpc: {}}, acknowledgements: false}");
 
-        Assert.Empty(errors);
-        Assert.False(plain.Acknowledgements);
+        // Unset is the automatic default (on disk when every exporter behind has a persistent queue), not false.
+        Assert.Empty(errors.Concat(moreErrors));
+        Assert.Null(plain.Acknowledgements);
         Assert.True(acknowledged.Acknowledgements);
+        Assert.False(atAcceptance.Acknowledgements);
     }
 
     [Fact]
