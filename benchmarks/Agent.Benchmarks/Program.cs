@@ -14,6 +14,13 @@ internal static class BenchmarkProgram
             return;
         }
 
+        if (args is ["remote-write-cpu"])
+        {
+            // Process CPU time per point: on a loaded shared machine wall time counts the waits for a core.
+            PrometheusRemoteWrite.RemoteWriteEncodeBenchmarks.PrintCpuPerPoint();
+            return;
+        }
+
         BenchmarkSwitcher.FromAssembly(typeof(BenchmarkProgram).Assembly).Run(args);
     }
 }

@@ -11,7 +11,8 @@ namespace Agent.Exporters.PrometheusRemoteWrite;
 /// OTLP metrics → remote-write series, written straight into one <see cref="WriteRequestWriter"/> per shard. A data
 /// point's series all go to the shard of its identity (family name and labels), so every series keeps its samples
 /// in order however many consumers send. Walks resources, scopes and metrics; the point kinds are in
-/// <c>MetricTranslator.Points.cs</c>. What cannot be written is counted in <see cref="Drops"/>. Not thread-safe.
+/// <c>MetricTranslator.Points.cs</c>, writing a series (from its cached labels when seen before) in
+/// <c>MetricTranslator.Series.cs</c>. What cannot be written is counted in <see cref="Drops"/>. Not thread-safe.
 /// </summary>
 internal sealed partial class MetricTranslator : IDisposable
 {
@@ -97,7 +98,7 @@ internal sealed partial class MetricTranslator : IDisposable
         foreach (var series in _tracker.TakeSilent(silence))
         {
             var writer = _writers[partitioner.ShardOf(series.PartitionKey)];
-            writer.WriteSeries(series.Labels, StaleNaN, Math.Max(nowMs, series.LastTimestampMs + 1));
+            writer.WriteSeries(series.EncodedLabels, StaleNaN, Math.Max(nowMs, series.LastTimestampMs + 1));
         }
 
         FinishAll(requests);
@@ -183,6 +184,7 @@ internal sealed partial class MetricTranslator : IDisposable
         }
 
         _labels.SortAndMerge();
+        _pointLabels = null;
         return SeriesHash.Of(family, _labels.Items);
     }
 
@@ -191,6 +193,7 @@ internal sealed partial class MetricTranslator : IDisposable
         _labels.Clear();
         _labels.AddRange(_resource.TargetInfo);
         _labels.SortAndMerge();
+        _pointLabels = null;
         ulong key = SeriesHash.Of(TargetInfoName, _labels.Items);
         var writer = WriterOf(key, partitioner);
         if (!writer.TryClaim(key, timestampMs))
@@ -209,50 +212,6 @@ internal sealed partial class MetricTranslator : IDisposable
     }
 
     private WriteRequestWriter WriterOf(ulong key, RequestPartitioner partitioner) => _writers[partitioner.ShardOf(key)];
-
-    /// <summary>Writes one series of the current labels and remembers it for its staleness marker.</summary>
-    private void Emit(WriteRequestWriter writer, ulong pointKey, string name, string? extraName, double extraValue, double value, long timestampMs)
-    {
-        writer.WriteSeries(_labels.Items, name, extraName, extraValue, value, timestampMs);
-        if (_tracker is null)
-        {
-            return;
-        }
-
-        ulong series = SeriesHash.Finish(SeriesHash.Add(SeriesHash.Add(pointKey, name), extraName is null ? double.NaN : extraValue));
-        if (!_tracker.Touch(series, timestampMs, _batchTimestamp) && _tracker.HasRoom)
-        {
-            _tracker.Add(series, pointKey, Snapshot(name, extraName, extraValue), timestampMs, _batchTimestamp);
-        }
-    }
-
-    /// <summary>The current labels with the name and extra label, as sorted name/value pairs (once per new series).</summary>
-    private string[] Snapshot(string name, string? extraName, double extraValue)
-    {
-        var pairs = new List<(string Name, string Value)>(_labels.Count + 2) { (WriteRequestWriter.MetricNameLabel, name) };
-        if (extraName is not null)
-        {
-            pairs.Add((extraName, WriteRequestWriter.FormatValue(extraValue)));
-        }
-
-        foreach (var label in _labels.Items)
-        {
-            if (label.Name != WriteRequestWriter.MetricNameLabel && label.Name != extraName)
-            {
-                pairs.Add((label.Name, label.Value));
-            }
-        }
-
-        pairs.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
-        var flat = new string[pairs.Count * 2];
-        for (int i = 0; i < pairs.Count; i++)
-        {
-            flat[2 * i] = pairs[i].Name;
-            flat[(2 * i) + 1] = pairs[i].Value;
-        }
-
-        return flat;
-    }
 
     private void CutIfFull(WriteRequestWriter writer, RequestPartitioner partitioner, List<ExportRequest> requests)
     {

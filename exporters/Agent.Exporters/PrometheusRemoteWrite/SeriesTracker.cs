@@ -2,10 +2,11 @@ namespace Agent.Exporters.PrometheusRemoteWrite;
 
 /// <summary>
 /// The series the exporter has sent, so it can end them with a staleness marker: when one has had no sample for
-/// the configured silence, and all of them when the exporter stops. Each remembers its labels (copied once, when
-/// it is first sent), the shard key it travels under (so its marker follows its samples in order) and its last
-/// timestamp (a marker must come after it). Bounded: beyond <c>max_series</c> new series are not tracked.
-/// Not thread-safe: the encoder calls it under its lock.
+/// the configured silence, and all of them when the exporter stops. Each remembers its identity and its labels as
+/// encoded on the wire (both kept once, when it is first sent), the shard key it travels under (so its marker
+/// follows its samples in order) and its last timestamp (a marker must come after it). The encoded labels also
+/// spare the next samples of the series transcoding its strings again: the cache lives and ends with the series.
+/// Bounded: beyond <c>max_series</c> new series are not tracked. Not thread-safe: the encoder calls it under its lock.
 /// </summary>
 internal sealed class SeriesTracker
 {
@@ -21,24 +22,27 @@ internal sealed class SeriesTracker
 
     public int Count => _series.Count;
 
-    /// <summary>Notes a sample of a known series at <paramref name="now"/> (a TimeProvider timestamp taken once per batch); false when the series is not tracked yet.</summary>
-    public bool Touch(ulong series, long timestampMs, long now)
+    /// <summary>
+    /// Notes a sample of the series tracked under <paramref name="series"/> at <paramref name="now"/> (a TimeProvider
+    /// timestamp taken once per batch) and returns it; null when none is tracked under that hash yet. The caller
+    /// checks the identity: another series may share the hash.
+    /// </summary>
+    public Tracked? Touch(ulong series, long timestampMs, long now)
     {
         if (!_series.TryGetValue(series, out var tracked))
         {
-            return false;
+            return null;
         }
 
         tracked.LastTimestampMs = Math.Max(tracked.LastTimestampMs, timestampMs);
         tracked.LastSeen = now;
-        return true;
+        return tracked;
     }
 
     /// <summary>Whether a new series can still be tracked.</summary>
     public bool HasRoom => _series.Count < _maxSeries;
 
-    public void Add(ulong series, ulong partitionKey, string[] labels, long timestampMs, long now) =>
-        _series[series] = new Tracked(partitionKey, labels) { LastTimestampMs = timestampMs, LastSeen = now };
+    public void Add(ulong series, Tracked tracked) => _series[series] = tracked;
 
     /// <summary>Removes and returns the series silent for at least <paramref name="silence"/>; zero takes them all.</summary>
     public List<Tracked> TakeSilent(TimeSpan silence)
@@ -70,12 +74,18 @@ internal sealed class SeriesTracker
         return ended;
     }
 
-    /// <summary>A sent series: its sorted labels as name, value, name, value, … (with <c>__name__</c>).</summary>
-    internal sealed class Tracked(ulong partitionKey, string[] labels)
+    /// <summary>
+    /// A sent series: what it is (family or series name, the extra label <c>le</c> or <c>quantile</c> and its value,
+    /// the point's sorted labels) and its <c>Label</c> messages as written (with <c>__name__</c>), for its next
+    /// samples and its marker.
+    /// </summary>
+    internal sealed class Tracked(ulong partitionKey, SeriesIdentity identity, byte[] encodedLabels)
     {
         public ulong PartitionKey { get; } = partitionKey;
 
-        public string[] Labels { get; } = labels;
+        public SeriesIdentity Identity { get; } = identity;
+
+        public byte[] EncodedLabels { get; } = encodedLabels;
 
         public long LastTimestampMs { get; set; }
 

@@ -38,9 +38,10 @@ internal sealed class WriteRequestWriter : IDisposable
     /// <summary>
     /// One series of one sample: <paramref name="labels"/> (sorted, unique, no <c>__name__</c>) plus the name and,
     /// when <paramref name="extraName"/> is set, that label with <paramref name="extraValue"/> formatted as
-    /// Prometheus does (<c>+Inf</c>); the extra label replaces a point label of the same name.
+    /// Prometheus does (<c>+Inf</c>); the extra label replaces a point label of the same name. Returns the series'
+    /// <c>Label</c> messages as written, valid until the next write, for the caller to keep.
     /// </summary>
-    public void WriteSeries(ReadOnlySpan<LabelEntry> labels, string metricName, string? extraName, double extraValue, double value, long timestampMs)
+    public ReadOnlySpan<byte> WriteSeries(ReadOnlySpan<LabelEntry> labels, string metricName, string? extraName, double extraValue, double value, long timestampMs)
     {
         Span<byte> extraText = stackalloc byte[32];
         int extraLength = extraName is null ? 0 : FormatValue(extraValue, extraText);
@@ -51,6 +52,7 @@ internal sealed class WriteRequestWriter : IDisposable
         bool extraFirst = extraName is not null && string.CompareOrdinal(extraName, MetricNameLabel) < 0;
         int written = 0;
         int start = _body.BeginLengthDelimited(TimeseriesField);
+        int labelsStart = _body.Length;
         foreach (var label in labels)
         {
             bool replaced = false;
@@ -80,21 +82,25 @@ internal sealed class WriteRequestWriter : IDisposable
             WriteSpecial((written == 0) == extraFirst, metricName, extraName, extraText[..extraLength]);
         }
 
+        int labelsLength = _body.Length - labelsStart;
         WriteSample(value, timestampMs);
         _body.EndLengthDelimited(start);
+
+        // Closing the series moved its content next to the length prefix; the labels sit just before the sample.
+        int labelsEnd = _body.Length - SampleFieldSize(timestampMs);
+        return _body.WrittenSpan[(labelsEnd - labelsLength)..labelsEnd];
     }
 
-    /// <summary>One series from a remembered label list (name, value, name, value, …; sorted), e.g. a stale marker.</summary>
-    public void WriteSeries(string[] namesAndValues, double value, long timestampMs)
+    /// <summary>
+    /// One series whose <c>Label</c> messages are already encoded (as <see cref="WriteSeries(ReadOnlySpan{LabelEntry}, string, string?, double, double, long)"/>
+    /// returned them): a cached series' next sample or its staleness marker. Its size is known, so nothing is moved.
+    /// </summary>
+    public void WriteSeries(ReadOnlySpan<byte> encodedLabels, double value, long timestampMs)
     {
-        int start = _body.BeginLengthDelimited(TimeseriesField);
-        for (int i = 0; i + 1 < namesAndValues.Length; i += 2)
-        {
-            WriteLabel(namesAndValues[i], namesAndValues[i + 1]);
-        }
-
+        _body.WriteTag(TimeseriesField, 2);
+        _body.WriteVarint((uint)(encodedLabels.Length + SampleFieldSize(timestampMs)));
+        _body.WriteBytes(encodedLabels);
         WriteSample(value, timestampMs);
-        _body.EndLengthDelimited(start);
     }
 
     /// <summary>
@@ -168,16 +174,14 @@ internal sealed class WriteRequestWriter : IDisposable
         return value.TryFormat(into, out int written, "R", CultureInfo.InvariantCulture) ? written : 0;
     }
 
-    public static string FormatValue(double value)
-    {
-        Span<byte> text = stackalloc byte[32];
-        return Utf8.UTF8.GetString(text[..FormatValue(value, text)]);
-    }
+    // Sample { double value = 1 (fixed64); int64 timestamp = 2 (varint) }: 9 bytes, a tag and the timestamp's varint.
+    private static int SampleSize(long timestampMs) => 9 + 1 + PooledByteBuffer.VarintSize((ulong)timestampMs);
+
+    private static int SampleFieldSize(long timestampMs) => PooledByteBuffer.LengthDelimitedSize(SampleSize(timestampMs));
 
     private void WriteSample(double value, long timestampMs)
     {
-        // Sample { double value = 1 (fixed64); int64 timestamp = 2 (varint) }: 9 bytes and the timestamp's varint.
-        int size = 9 + 1 + PooledByteBuffer.VarintSize((ulong)timestampMs);
+        int size = SampleSize(timestampMs);
         _body.WriteTag(SamplesField, 2);
         _body.WriteVarint((uint)size);
         _body.WriteTag(1, 1);
