@@ -11,6 +11,7 @@ namespace Agent.Tests.Receivers.PodLogs;
 /// Issue 12's rotation storm: a writer at about 2,000 lines/s renaming its file every 50 ms and keeping the 4 newest
 /// rotated files. Every line must arrive exactly once, each file's lines in order.
 /// </summary>
+[Collection(AloneCollection.Name)]
 public sealed class RotationStormTests(ITestOutputHelper output)
 {
     private const int LinesPerSecond = 2000;
