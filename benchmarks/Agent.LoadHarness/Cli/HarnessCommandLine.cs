@@ -10,23 +10,34 @@ using Agent.LoadHarness.Traces;
 
 namespace Agent.LoadHarness.Cli;
 
-/// <summary>The harness's commands: <c>traces</c>, <c>metrics</c>, <c>logs</c> and <c>scrape</c>, each printing one Markdown result row.</summary>
+/// <summary>
+/// The harness's commands: <c>traces</c>, <c>metrics</c>, <c>logs</c>, <c>idle-files</c> and <c>scrape</c>, each
+/// printing one Markdown result row, and <c>table</c>, which runs several of them and sums them up against the goals.
+/// </summary>
 internal static class HarnessCommandLine
 {
     internal static readonly Option<string> AgentPath = new("--agent") { Description = "The published agent binary to measure.", Required = true };
     internal static readonly Option<int?> AgentCpu = new("--agent-cpu") { Description = "Pin the agent to this CPU with taskset (the harness then keeps off it)." };
     internal static readonly Option<string?> Output = new("--output") { Description = "Also append the result table to this Markdown file." };
 
-    public static Task<int> RunAsync(string[] args)
+    public static Task<int> RunAsync(string[] args) => Root(new Invocation(args, null)).Parse(args).InvokeAsync();
+
+    /// <summary>Runs one scenario command as typed, for the <c>table</c> command; null when it failed (it said why).</summary>
+    public static async Task<ResultTable?> RunScenarioAsync(string[] args)
     {
-        var root = new RootCommand("End-to-end load harness: measures the published agent binary as a separate process.")
-        {
-            TracesCommand(args), MetricsCommand(args), LogsCommand(args), ScrapeCommand(args),
-        };
-        return root.Parse(args).InvokeAsync();
+        var results = new List<ResultTable>();
+        int exitCode = await Root(new Invocation(args, results)).Parse(args).InvokeAsync().ConfigureAwait(false);
+        return exitCode == 0 && results.Count == 1 ? results[0] : null;
     }
 
-    private static Command TracesCommand(string[] args)
+    private static RootCommand Root(Invocation invocation) =>
+        new("End-to-end load harness: measures the published agent binary as a separate process.")
+        {
+            TracesCommand(invocation), MetricsCommand(invocation), LogsCommand(invocation), IdleFilesCommand(invocation),
+            ScrapeCommand(invocation), TableCommand.Create(),
+        };
+
+    private static Command TracesCommand(Invocation invocation)
     {
         var load = new OtlpLoadOptions("spans", defaultRate: 10_000, defaultBatch: 100);
         var compression = new Option<string>("--compression") { Description = "The agent's otlp exporter compression.", DefaultValueFactory = _ => "gzip" };
@@ -36,11 +47,11 @@ internal static class HarnessCommandLine
         var command = new Command("traces", "OTLP gRPC in → batch → OTLP gRPC out to an in-process sink.") { compression, noBatch };
         load.AddTo(command);
         command.SetAction(async (result, _) =>
-            await RunAsync(result, args, () => TracesScenario.RunAsync(load.Settings(result), result.GetValue(compression)!, !result.GetValue(noBatch))).ConfigureAwait(false));
+            await RunAsync(result, invocation, () => TracesScenario.RunAsync(load.Settings(result), result.GetValue(compression)!, !result.GetValue(noBatch))).ConfigureAwait(false));
         return command;
     }
 
-    private static Command MetricsCommand(string[] args)
+    private static Command MetricsCommand(Invocation invocation)
     {
         var load = new OtlpLoadOptions("points", defaultRate: 10_000, defaultBatch: 100);
         var export = new Option<string>("--export")
@@ -53,38 +64,67 @@ internal static class HarnessCommandLine
         var command = new Command("metrics", "OTLP gRPC metric points in → batch → remote-write (or OTLP) out to an in-process sink.") { export };
         load.AddTo(command);
         command.SetAction(async (result, _) =>
-            await RunAsync(result, args, () => MetricsScenario.RunAsync(load.Settings(result), result.GetValue(export)!)).ConfigureAwait(false));
+            await RunAsync(result, invocation, () => MetricsScenario.RunAsync(load.Settings(result), result.GetValue(export)!)).ConfigureAwait(false));
         return command;
     }
 
-    private static Command LogsCommand(string[] args)
+    private static Command LogsCommand(Invocation invocation)
     {
         var lines = new Option<long>("--lines") { Description = "Lines written before the agent starts.", DefaultValueFactory = _ => 2_000_000 };
         var pods = new Option<int>("--pods") { Description = "Pods (one container, one file each) the lines are spread over.", DefaultValueFactory = _ => 20 };
         var lineBytes = new Option<int>("--line-bytes") { Description = "Length of each CRI line, newline included.", DefaultValueFactory = _ => 200 };
         var timeout = DurationOption("--timeout", "Give up when not every line has reached the sink by then.", "300s");
         var keep = new Option<bool>("--keep") { Description = "Keep the temporary pod log tree and the agent's config and log." };
+        var fluentBit = new Option<bool>("--fluent-bit")
+        {
+            Description = "The --agent binary is Fluent Bit (a peer): run it with tail (CRI parser) → loki on the same files and sink.",
+        };
 
         var command = new Command("logs", "Pod log files (CRI) → filelog → batch → loki to an in-process Loki sink.")
         {
-            AgentPath, AgentCpu, Output, lines, pods, lineBytes, timeout, keep,
+            AgentPath, AgentCpu, Output, fluentBit, lines, pods, lineBytes, timeout, keep,
         };
         command.SetAction(async (result, _) =>
         {
             var settings = new LogsSettings(
-                result.GetValue(AgentPath)!,
+                new AgentBinary(result.GetValue(AgentPath)!, result.GetValue(fluentBit) ? AgentBinary.FluentBitKind : AgentBinary.AgentKind),
                 result.GetValue(AgentCpu),
                 result.GetValue(lines),
                 result.GetValue(pods),
                 result.GetValue(lineBytes),
                 ParseDuration(result.GetValue(timeout)!),
                 result.GetValue(keep));
-            return await RunAsync(result, args, () => LogsScenario.RunAsync(settings)).ConfigureAwait(false);
+            return await RunAsync(result, invocation, () => LogsScenario.RunAsync(settings)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static Command ScrapeCommand(string[] args)
+    private static Command IdleFilesCommand(Invocation invocation)
+    {
+        var files = new Option<int>("--files") { Description = "Pod log files under the include glob, written before the agent starts.", DefaultValueFactory = _ => 2000 };
+        var settle = DurationOption("--settle", "Wait after the agent is ready before the idle window.", "15s");
+        var window = DurationOption("--window", "The idle window in which no file changes.", "60s");
+        var keep = new Option<bool>("--keep") { Description = "Keep the temporary pod log tree and the agent's config and log." };
+
+        var command = new Command("idle-files", "Many unchanging pod log files → filelog (start_at end) → batch → loki: the cost of watching them.")
+        {
+            AgentPath, AgentCpu, Output, files, settle, window, keep,
+        };
+        command.SetAction(async (result, _) =>
+        {
+            var settings = new IdleFilesSettings(
+                new AgentBinary(result.GetValue(AgentPath)!, AgentBinary.AgentKind),
+                result.GetValue(AgentCpu),
+                result.GetValue(files),
+                ParseDuration(result.GetValue(settle)!),
+                ParseDuration(result.GetValue(window)!),
+                result.GetValue(keep));
+            return await RunAsync(result, invocation, () => IdleFilesScenario.RunAsync(settings)).ConfigureAwait(false);
+        });
+        return command;
+    }
+
+    private static Command ScrapeCommand(Invocation invocation)
     {
         var targets = new Option<int>("--targets") { Description = "Scrape targets, each on its own loopback port.", DefaultValueFactory = _ => 100 };
         var series = new Option<int>("--series") { Description = "Samples each target serves (node_exporter-sized by default).", DefaultValueFactory = _ => 1500 };
@@ -108,12 +148,12 @@ internal static class HarnessCommandLine
                 result.GetValue(warmup),
                 Math.Max(1, result.GetValue(measured)),
                 result.GetValue(keep));
-            return await RunAsync(result, args, () => ScrapeScenario.RunAsync(settings)).ConfigureAwait(false);
+            return await RunAsync(result, invocation, () => ScrapeScenario.RunAsync(settings)).ConfigureAwait(false);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, string[] args, Func<Task<ResultTable>> scenario)
+    private static async Task<int> RunAsync(ParseResult result, Invocation invocation, Func<Task<ResultTable>> scenario)
     {
         try
         {
@@ -129,7 +169,8 @@ internal static class HarnessCommandLine
             }
 
             var table = await scenario().ConfigureAwait(false);
-            table.Publish(CommandLineText(args), result.GetValue(Output));
+            table.Publish(CommandLineText(invocation.Args), result.GetValue(Output));
+            invocation.Results?.Add(table);
             return 0;
         }
         catch (HarnessException ex)
@@ -155,6 +196,9 @@ internal static class HarnessCommandLine
     internal static TimeSpan ParseDuration(string text) => Durations.TryParse(text, out var value) ? value : throw new HarnessException($"\"{text}\" is not a duration");
 
     /// <summary>The command as typed, so a result row can be reproduced.</summary>
-    private static string CommandLineText(string[] args) =>
+    internal static string CommandLineText(IEnumerable<string> args) =>
         "Agent.LoadHarness " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
+
+    /// <summary>The arguments a command was parsed from and, for the <c>table</c> command, where its result goes.</summary>
+    private sealed record Invocation(string[] Args, List<ResultTable>? Results);
 }

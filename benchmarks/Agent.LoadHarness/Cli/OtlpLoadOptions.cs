@@ -12,10 +12,14 @@ internal sealed class OtlpLoadOptions
         Description = "The --agent binary is an OpenTelemetry Collector (a peer): run it as otelcol --config FILE on the same load.",
     };
 
-    private readonly Option<string> _mode = new("--mode") { Description = "rate (paced to --rate) or max (as fast as the agent accepts).", DefaultValueFactory = _ => "rate" };
+    private readonly Option<string> _mode = new("--mode")
+    {
+        Description = "rate (paced to --rate), max (as fast as the agent accepts) or sequential (one call at a time, as an SDK's batch processor exports).",
+        DefaultValueFactory = _ => "rate",
+    };
     private readonly Option<double> _rate;
     private readonly Option<int> _batch;
-    private readonly Option<int?> _concurrency = new("--concurrency") { Description = "Most export calls in flight (default 64 in rate mode, 256 in max mode)." };
+    private readonly Option<int?> _concurrency = new("--concurrency") { Description = "Most export calls in flight (default 64 in rate mode, 256 in max mode, always 1 in sequential mode)." };
 
     // 60 s: the agent's tiered JIT keeps hot encode/decode paths at tier 0 for well over 20 s under this load.
     private readonly Option<string> _warmup = HarnessCommandLine.DurationOption("--warmup", "Load before the measured window.", "60s");
@@ -25,7 +29,7 @@ internal sealed class OtlpLoadOptions
 
     public OtlpLoadOptions(string items, double defaultRate, int defaultBatch)
     {
-        _mode.AcceptOnlyFromAmong("rate", "max");
+        _mode.AcceptOnlyFromAmong("rate", "max", "sequential");
         _rate = new Option<double>("--rate") { Description = $"{items} per second in rate mode.", DefaultValueFactory = _ => defaultRate };
         _batch = new Option<int>("--batch") { Description = $"{items} per export request.", DefaultValueFactory = _ => defaultBatch };
     }
@@ -44,14 +48,15 @@ internal sealed class OtlpLoadOptions
 
     public OtlpLoadSettings Settings(ParseResult result)
     {
-        bool max = result.GetValue(_mode) == "max";
+        string mode = result.GetValue(_mode)!;
+        bool paced = mode == "rate";
         string kind = result.GetValue(_collector) ? AgentBinary.CollectorKind : AgentBinary.AgentKind;
         return new OtlpLoadSettings(
             new AgentBinary(result.GetValue(HarnessCommandLine.AgentPath)!, kind),
             result.GetValue(HarnessCommandLine.AgentCpu),
-            max ? null : result.GetValue(_rate),
+            paced ? result.GetValue(_rate) : null,
             result.GetValue(_batch),
-            result.GetValue(_concurrency) ?? (max ? 256 : 64),
+            mode switch { "sequential" => 1, "max" => result.GetValue(_concurrency) ?? 256, _ => result.GetValue(_concurrency) ?? 64 },
             HarnessCommandLine.ParseDuration(result.GetValue(_warmup)!),
             HarnessCommandLine.ParseDuration(result.GetValue(_duration)!),
             HarnessCommandLine.ParseDuration(result.GetValue(_idle)!),

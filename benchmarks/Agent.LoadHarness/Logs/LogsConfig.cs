@@ -1,14 +1,15 @@
 namespace Agent.LoadHarness.Logs;
 
-/// <summary>The agent's configuration for the pod-logs scenario: filelog (CRI container parser) → batch → loki.</summary>
+/// <summary>The agent's configuration for the pod-logs scenarios: filelog (CRI container parser) → batch → loki.</summary>
 internal static class LogsConfig
 {
-    public static string Yaml(string podsDirectory, int lokiPort, int telemetryPort) => $"""
-        # Written by Agent.LoadHarness: pod log files from the start, batch, Loki push (protobuf + snappy) to the harness's sink.
+    /// <param name="startAt">beginning to ship the files written before the start, end to leave them (the idle tailer).</param>
+    public static string Yaml(string podsDirectory, int lokiPort, int telemetryPort, string startAt = "beginning") => $"""
+        # Written by Agent.LoadHarness: pod log files (start_at {startAt}), batch, Loki push (protobuf + snappy) to the harness's sink.
         receivers:
           filelog:
             include: ["{podsDirectory}/*/*/*.log"]
-            start_at: beginning
+            start_at: {startAt}
             operators:
               - type: container
 

@@ -6,11 +6,11 @@ using Agent.LoadHarness.Wire;
 namespace Agent.LoadHarness.Logs;
 
 /// <summary>What the pod-logs scenario runs.</summary>
-internal sealed record LogsSettings(string AgentPath, int? AgentCpu, long Lines, int Pods, int LineBytes, TimeSpan Timeout, bool Keep);
+internal sealed record LogsSettings(AgentBinary Agent, int? AgentCpu, long Lines, int Pods, int LineBytes, TimeSpan Timeout, bool Keep);
 
 /// <summary>
-/// Pre-written pod log files → agent (filelog → batch → loki) → the harness's Loki sink. Measures how long the agent
-/// takes to ship every line, and the CPU time and memory it needs for it.
+/// Pre-written pod log files → agent (filelog → batch → loki), or Fluent Bit (tail → loki), → the harness's Loki
+/// sink. Measures how long the binary takes to ship every line, and the CPU time and memory it needs for it.
 /// </summary>
 internal static class LogsScenario
 {
@@ -24,14 +24,13 @@ internal static class LogsScenario
         long bytes = PodLogTree.Write(pods, settings.Pods, settings.Lines, settings.LineBytes);
         Progress($"wrote {settings.Lines:N0} lines ({bytes / Units.MB:N0} MB) in {settings.Pods} pods in {writing.Elapsed.TotalSeconds:0.0} s");
 
-        await using var sink = await SnappyPushSink.StartAsync("/loki/api/v1/push", LokiPushCounter.Count).ConfigureAwait(false);
+        await using var sink = await SnappyPushSink.StartAsync("/loki/api/v1/push", LokiPushCounter.Count, LokiJsonPushCounter.Count).ConfigureAwait(false);
         int telemetryPort = FreePorts.Next();
-        string config = Path.Combine(work, "agent.yaml");
-        await File.WriteAllTextAsync(config, LogsConfig.Yaml(pods, sink.Port, telemetryPort)).ConfigureAwait(false);
+        string config = await WriteConfigAsync(settings.Agent, work, pods, sink.Port, telemetryPort).ConfigureAwait(false);
 
-        Progress($"agent: {settings.AgentPath}{(settings.AgentCpu is int pinned ? $" pinned to CPU {pinned}" : string.Empty)}");
+        Progress($"{settings.Agent}{(settings.AgentCpu is int pinned ? $" pinned to CPU {pinned}" : string.Empty)}");
         var clock = Stopwatch.StartNew();
-        await using var agent = AgentProcess.Start(new AgentBinary(settings.AgentPath, AgentBinary.AgentKind), config, Path.Combine(work, "data"), settings.AgentCpu);
+        await using var agent = AgentProcess.Start(settings.Agent, config, Path.Combine(work, "data"), settings.AgentCpu);
         var rss = RssSampler.Start(agent.Pid, TimeSpan.FromMilliseconds(250));
 
         // The shipping window runs from the first entry at the sink to the last, so the agent's start-up (runtime,
@@ -81,6 +80,7 @@ internal static class LogsScenario
 
         return new ResultTable()
             .Add("scenario", $"pod logs → loki, {settings.Pods} pods, {settings.LineBytes}-byte CRI lines")
+            .Add("binary", settings.Agent.Kind)
             .Add("agent CPU", settings.AgentCpu is int core ? $"pinned to {core}" : "any")
             .Add("lines", settings.Lines, "N0")
             .Add("lines received", received, "N0")
@@ -93,6 +93,18 @@ internal static class LogsScenario
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")
             .Add("RSS max MiB", rss.MaxMiB, "0.0")
             .Add("load avg 1m", LoadAverage.OneMinute(), "0.0");
+    }
+
+    private static async Task<string> WriteConfigAsync(AgentBinary binary, string work, string pods, int lokiPort, int telemetryPort)
+    {
+        if (binary.IsFluentBit)
+        {
+            return await FluentBitConfig.WriteAsync(work, pods, lokiPort, telemetryPort).ConfigureAwait(false);
+        }
+
+        string config = Path.Combine(work, "agent.yaml");
+        await File.WriteAllTextAsync(config, LogsConfig.Yaml(pods, lokiPort, telemetryPort)).ConfigureAwait(false);
+        return config;
     }
 
     private static void Progress(string message) => Console.Error.WriteLine($"[logs] {message}");

@@ -7,4 +7,7 @@ internal static class LoadAverage
 {
     public static double OneMinute() =>
         double.Parse(File.ReadAllText("/proc/loadavg").Split(' ')[0], CultureInfo.InvariantCulture);
+
+    /// <summary>The 1, 5 and 15-minute load averages as the kernel prints them.</summary>
+    public static string All() => string.Join(", ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 }

@@ -53,6 +53,9 @@ internal sealed class OtlpLoadGenerator : IAsyncDisposable
 
     public long FailedRequests => Interlocked.Read(ref _failedRequests);
 
+    /// <summary>How long the agent took to answer each accepted call.</summary>
+    public LatencyRecorder Latencies { get; } = new();
+
     /// <summary>The status of the last failed call, to tell backpressure from a broken setup.</summary>
     public string? LastError { get; private set; }
 
@@ -134,10 +137,12 @@ internal sealed class OtlpLoadGenerator : IAsyncDisposable
 
     private async Task SendAsync(CallInvoker invoker, byte[] payload)
     {
+        long started = Stopwatch.GetTimestamp();
         try
         {
             var call = invoker.AsyncUnaryCall(_export, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(30)), payload);
             long rejected = (await call.ResponseAsync.ConfigureAwait(false)).Items;
+            Latencies.Record(started);
             Interlocked.Add(ref _sentItems, _itemsPerRequest - rejected);
             Interlocked.Add(ref _refusedItems, rejected);
         }

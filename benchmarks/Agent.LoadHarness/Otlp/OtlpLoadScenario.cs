@@ -63,6 +63,8 @@ internal static class OtlpLoadScenario
         EnsureRunning(agent);
 
         long receivedBefore = sink.Items;
+        long sentBefore = generator.SentItems;
+        generator.Latencies.Restart();
         var agentCpu = CpuWindow.Start(agent.Pid);
         var harnessCpu = CpuWindow.Start(Environment.ProcessId);
         var rss = RssSampler.Start(agent.Pid, TimeSpan.FromMilliseconds(500));
@@ -70,6 +72,8 @@ internal static class OtlpLoadScenario
         var (cpu, wall) = agentCpu.Elapsed();
         var (harnessUsed, _) = harnessCpu.Elapsed();
         long receivedInWindow = sink.Items - receivedBefore;
+        long acceptedInWindow = generator.SentItems - sentBefore;
+        double[] latency = generator.Latencies.PercentilesMs(50, 99);
         await rss.StopAsync().ConfigureAwait(false);
 
         await generator.StopAsync().ConfigureAwait(false);
@@ -90,7 +94,7 @@ internal static class OtlpLoadScenario
         string items = plan.Signal.Items;
         double perItem = plan.SinkItemsPerItem;
         return new ResultTable()
-            .Add("scenario", settings.ItemsPerSecond is double rate ? $"{plan.Name}, {rate:N0} {items}/s" : $"{plan.Name}, max")
+            .Add("scenario", ScenarioName(plan, settings))
             .Add("binary", settings.Agent.Kind)
             .Add("agent CPU", settings.AgentCpu is int core ? $"pinned to {core}" : "any")
             .Add("load", plan.Load)
@@ -98,6 +102,9 @@ internal static class OtlpLoadScenario
             .Add($"{items} sent", sent, "N0")
             .Add(perItem == 1 ? $"{items} received" : $"sink items received (expected ≥ {expected:N0})", received, "N0")
             .Add($"received {items}/s (window)", receivedInWindow / perItem / wall.TotalSeconds, "N0")
+            .Add($"accepted {items}/s (window)", acceptedInWindow / wall.TotalSeconds, "N0")
+            .Add("call p50 ms", latency[0], "0.00")
+            .Add("call p99 ms", latency[1], "0.00")
             .Add("agent CPU % of a core", CpuWindow.PercentOfCore(cpu, wall), "0.0")
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")
             .Add("RSS max MiB", rss.MaxMiB, "0.0")
@@ -107,6 +114,11 @@ internal static class OtlpLoadScenario
             .Add("harness CPU %", CpuWindow.PercentOfCore(harnessUsed, wall), "0")
             .Add("load avg 1m", LoadAverage.OneMinute(), "0.0");
     }
+
+    private static string ScenarioName(OtlpLoadPlan plan, OtlpLoadSettings settings) =>
+        settings.ItemsPerSecond is double rate ? $"{plan.Name}, {rate:N0} {plan.Signal.Items}/s"
+        : settings.Concurrency == 1 ? $"{plan.Name}, sequential"
+        : $"{plan.Name}, max";
 
     private static async Task ReportProgressAsync(OtlpLoadPlan plan, IItemSink sink, AgentProcess agent, TimeSpan duration)
     {

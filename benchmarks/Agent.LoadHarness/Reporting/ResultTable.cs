@@ -7,6 +7,7 @@ namespace Agent.LoadHarness.Reporting;
 internal sealed class ResultTable
 {
     private readonly List<(string Header, string Value)> _cells = [];
+    private readonly Dictionary<string, double> _numbers = [];
 
     public ResultTable Add(string header, string value)
     {
@@ -14,8 +15,15 @@ internal sealed class ResultTable
         return this;
     }
 
-    public ResultTable Add(string header, double value, string format) =>
-        Add(header, value.ToString(format, CultureInfo.InvariantCulture));
+    public ResultTable Add(string header, double value, string format)
+    {
+        _numbers[header] = value;
+        return Add(header, value.ToString(format, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>A numeric cell by its header, for a summary built from several runs.</summary>
+    public double Number(string header) =>
+        _numbers.TryGetValue(header, out double value) ? value : throw new HarnessException($"the result has no column \"{header}\"");
 
     public string ToMarkdown(string commandLine)
     {

@@ -16,7 +16,8 @@ namespace Agent.LoadHarness.Wire;
 /// <summary>
 /// A push endpoint for snappy-compressed protobuf bodies, as Loki's push API and Prometheus remote-write both are:
 /// <c>POST</c> to one path on Kestrel (loopback, HTTP/1.1 and h2c), each body decompressed and handed to a counting
-/// walk, then thrown away.
+/// walk, then thrown away. Given a JSON counter, bodies sent as <c>application/json</c> (Loki's JSON push, which
+/// Fluent Bit sends) are counted uncompressed with it instead.
 /// </summary>
 internal sealed class SnappyPushSink : IItemSink
 {
@@ -26,16 +27,18 @@ internal sealed class SnappyPushSink : IItemSink
     private readonly WebApplication _app;
     private readonly string _path;
     private readonly BodyCounter _count;
+    private readonly BodyCounter? _countJson;
     private long _items;
     private long _bytes;
     private long _pushes;
     private long _badPushes;
 
-    private SnappyPushSink(WebApplication app, string path, BodyCounter count)
+    private SnappyPushSink(WebApplication app, string path, BodyCounter count, BodyCounter? countJson)
     {
         _app = app;
         _path = path;
         _count = count;
+        _countJson = countJson;
     }
 
     public int Port => new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()).Port;
@@ -49,7 +52,7 @@ internal sealed class SnappyPushSink : IItemSink
     /// <summary>Pushes the sink could not read (not snappy protobuf): a setup problem, reported rather than hidden.</summary>
     public long BadPushes => Interlocked.Read(ref _badPushes);
 
-    public static async Task<SnappyPushSink> StartAsync(string path, BodyCounter count)
+    public static async Task<SnappyPushSink> StartAsync(string path, BodyCounter count, BodyCounter? countJson = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -60,7 +63,7 @@ internal sealed class SnappyPushSink : IItemSink
             kestrel.AddServerHeader = false;
         });
         var app = builder.Build();
-        var sink = new SnappyPushSink(app, path, count);
+        var sink = new SnappyPushSink(app, path, count, countJson);
         app.Run(sink.HandleAsync);
         await app.StartAsync().ConfigureAwait(false);
         return sink;
@@ -93,26 +96,31 @@ internal sealed class SnappyPushSink : IItemSink
         }
         while (!read.IsCompleted);
 
-        bool ok = Count(read.Buffer);
+        bool json = _countJson is not null && context.Request.ContentType?.StartsWith("application/json", StringComparison.OrdinalIgnoreCase) == true;
+        bool ok = Count(read.Buffer, json);
         reader.AdvanceTo(read.Buffer.End);
         Interlocked.Increment(ref _pushes);
         context.Response.StatusCode = ok ? StatusCodes.Status204NoContent : StatusCodes.Status400BadRequest;
     }
 
-    private bool Count(ReadOnlySequence<byte> body)
+    /// <summary>Counts one body: snappy-compressed protobuf, or with <paramref name="json"/> plain JSON.</summary>
+    private bool Count(ReadOnlySequence<byte> body, bool json)
     {
-        byte[] compressed = ArrayPool<byte>.Shared.Rent((int)body.Length);
+        byte[] received = ArrayPool<byte>.Shared.Rent((int)body.Length);
         byte[]? plain = null;
         try
         {
-            var input = compressed.AsSpan(0, (int)body.Length);
+            var input = received.AsSpan(0, (int)body.Length);
             body.CopyTo(input);
-            int length = Snappy.GetUncompressedLength(input);
-            plain = ArrayPool<byte>.Shared.Rent(length);
+            if (json)
+            {
+                Add(_countJson!(input));
+                return true;
+            }
+
+            plain = ArrayPool<byte>.Shared.Rent(Snappy.GetUncompressedLength(input));
             int written = Snappy.Decompress(input, plain);
-            var (items, bytes) = _count(plain.AsSpan(0, written));
-            Interlocked.Add(ref _items, items);
-            Interlocked.Add(ref _bytes, bytes);
+            Add(_count(plain.AsSpan(0, written)));
             return true;
         }
         catch (InvalidDataException)
@@ -122,11 +130,17 @@ internal sealed class SnappyPushSink : IItemSink
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(compressed);
+            ArrayPool<byte>.Shared.Return(received);
             if (plain is not null)
             {
                 ArrayPool<byte>.Shared.Return(plain);
             }
         }
+    }
+
+    private void Add((long Items, long Bytes) counted)
+    {
+        Interlocked.Add(ref _items, counted.Items);
+        Interlocked.Add(ref _bytes, counted.Bytes);
     }
 }

@@ -1,0 +1,37 @@
+using Agent.LoadHarness.Cli;
+using Agent.LoadHarness.Measurement;
+
+namespace Agent.LoadHarness.Table;
+
+/// <summary>
+/// Runs every scenario behind the table for the agent and, where one exists, for its peer, each through the
+/// same command line a user would type, then sums them up. A failed or missing peer leaves the agent's rows standing.
+/// </summary>
+internal static class TableRunner
+{
+    public static async Task<string> RunAsync(TableSettings settings)
+    {
+        string loadBefore = LoadAverage.All();
+        var pairs = new Dictionary<ScenarioRun, RunPair>();
+        foreach (var run in Enum.GetValues<ScenarioRun>())
+        {
+            var agent = await RunAsync(ScenarioRuns.Agent(run, settings)).ConfigureAwait(false);
+            var peer = ScenarioRuns.Peer(run, settings) is string[] peerArgs
+                ? await RunPeerAsync(peerArgs, ScenarioRuns.PeerBinary(run, settings)!).ConfigureAwait(false)
+                : RunOutcome.NotRun(run == ScenarioRun.IdleFiles ? "no peer" : $"not run (no {ScenarioRuns.PeerOption(run)})");
+            pairs[run] = new RunPair(agent, peer);
+        }
+
+        return GoalTable.Markdown(settings, pairs, loadBefore, LoadAverage.All());
+    }
+
+    private static Task<RunOutcome> RunPeerAsync(string[] args, string binary) =>
+        File.Exists(binary) ? RunAsync(args) : Task.FromResult(RunOutcome.NotRun($"not run ({binary} not found)"));
+
+    private static async Task<RunOutcome> RunAsync(string[] args)
+    {
+        await Console.Error.WriteLineAsync($"[table] {HarnessCommandLine.CommandLineText(args)}").ConfigureAwait(false);
+        var result = await HarnessCommandLine.RunScenarioAsync(args).ConfigureAwait(false);
+        return new RunOutcome(args, result, result is null ? "failed (its error is above)" : string.Empty);
+    }
+}
