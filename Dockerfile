@@ -10,7 +10,9 @@ RUN dotnet publish agent/Agent/Agent.csproj -c Release -o /out
 FROM mcr.microsoft.com/dotnet/aspnet:10.0
 WORKDIR /app
 COPY --from=build /out .
-ENV DOTNET_gcServer=0 DOTNET_GCHeapAffinitizeMask=0 AGENT_DATA_DIR=/var/lib/agent
+# The GC settings (workstation, non-concurrent) are in the published runtimeconfig; the heap hard limit follows the
+# container's memory limit by itself (75 %), so no DOTNET_ variable is needed here.
+ENV AGENT_DATA_DIR=/var/lib/agent
 USER 10001
 EXPOSE 4317 4318 8888 13133
 ENTRYPOINT ["/app/agent"]

@@ -47,8 +47,11 @@ internal static class OtlpLoadScenario
         await File.WriteAllTextAsync(config, plan.Config(receiverPort, sink.Port, telemetryPort)).ConfigureAwait(false);
 
         Progress(plan, $"{settings.Agent}{(settings.AgentCpu is int pinned ? $" pinned to CPU {pinned}" : string.Empty)}");
+        long startedAt = Stopwatch.GetTimestamp();
         await using var agent = AgentProcess.Start(settings.Agent, config, Path.Combine(work, "data"), settings.AgentCpu);
         await agent.WaitReadyAsync(telemetryPort, TimeSpan.FromSeconds(30)).ConfigureAwait(false);
+        TimeSpan toReady = Stopwatch.GetElapsedTime(startedAt);
+        TimeSpan cpuToReady = ProcStats.CpuTime(agent.Pid);
 
         Progress(plan, $"ready; idle for {settings.Idle.TotalSeconds:0} s");
         var idleCpu = CpuWindow.Start(agent.Pid);
@@ -59,7 +62,9 @@ internal static class OtlpLoadScenario
         await using var generator = new OtlpLoadGenerator(plan.Signal, receiverPort, plan.Requests, settings.ItemsPerRequest);
         generator.Start(settings.Concurrency, settings.ItemsPerSecond);
         Progress(plan, $"load started; warm-up {settings.Warmup.TotalSeconds:0} s");
+        var warmupCpu = CpuWindow.Start(agent.Pid);
         await Task.Delay(settings.Warmup).ConfigureAwait(false);
+        var (warmupUsed, warmupWall) = warmupCpu.Elapsed();
         EnsureRunning(agent);
 
         long receivedBefore = sink.Items;
@@ -110,6 +115,9 @@ internal static class OtlpLoadScenario
             .Add("RSS max MiB", rss.MaxMiB, "0.0")
             .Add("idle RSS MiB", idleRss, "0.0")
             .Add("idle CPU %", CpuWindow.PercentOfCore(idleUsed, idleWall), "0.0")
+            .Add("ready s", toReady.TotalSeconds, "0.00")
+            .Add("CPU s to ready", cpuToReady.TotalSeconds, "0.00")
+            .Add("warm-up CPU %", CpuWindow.PercentOfCore(warmupUsed, warmupWall), "0.0")
             .Add($"refused {items}", generator.RefusedItems, "N0")
             .Add("harness CPU %", CpuWindow.PercentOfCore(harnessUsed, wall), "0")
             .Add("load avg 1m", LoadAverage.OneMinute(), "0.0");
