@@ -89,14 +89,36 @@ public class OtlpWireCheckFuzzTests
 
     [Theory(Timeout = TestTimeouts.Default)]
     [MemberData(nameof(Signals))]
+    public async Task Unknown_fields_anywhere_change_nothing(Signal signal)
+    {
+        var descriptor = DescriptorOf(signal);
+        int clean = 0;
+        await Fuzzing.RunAsync(Gen.Select(Scopes(signal), UnknownFields.Array[1, 3], Limits), (scope, unknown, limits) =>
+        {
+            // Google.Protobuf keeps unknown fields as they came (a length-delimited one unread, even if not UTF-8).
+            int next = 0;
+            byte[] extended = WireEdits.AppendToMessages(scope, descriptor, _ => unknown[next++ % unknown.Length]);
+            bool expected = ScopeReference.IsClean(scope, signal, limits);
+            Assert.Equal(expected, ScopeReference.IsClean(extended, signal, limits));
+            Assert.Equal(expected, OtlpWireCheck.IsClean(extended, signal, limits));
+            clean += expected ? 1 : 0;
+        }, Fuzzing.Costly);
+
+        Assert.True(clean > 0);
+    }
+
+    [Theory(Timeout = TestTimeouts.Default)]
+    [MemberData(nameof(Signals))]
     public Task Deep_nesting_is_judged_as_the_parser_judges_it(Signal signal) => Task.Run(() =>
     {
         var outcomes = new HashSet<bool>();
-        foreach (bool map in new[] { false, true })
+
+        // An array adds two levels, a map three: together they reach every level around the limit.
+        for (int maps = 0; maps <= 2; maps++)
         {
-            for (int depth = 25; depth <= 50; depth++)
+            for (int arrays = 20; arrays <= 50; arrays++)
             {
-                byte[] scope = WithNestedValue(signal, Nested(depth, map));
+                byte[] scope = WithNestedValue(signal, Nested(arrays, maps));
                 bool expected = ScopeReference.IsClean(scope, signal, new OtlpLimitsOptions());
                 Assert.Equal(expected, OtlpWireCheck.IsClean(scope, signal, new OtlpLimitsOptions()));
                 outcomes.Add(expected);
@@ -148,15 +170,48 @@ public class OtlpWireCheckFuzzTests
         [0xF4, 0x90, 0x80, 0x80], [0xF5, 0x80, 0x80, 0x80], [0xFE], [0xFF], [0xE2, 0x82], [0xF0, 0x9F, 0x98], [0xC3])
         .Where(bytes => !Utf8.IsValid(bytes));
 
-    /// <summary>A value <paramref name="depth"/> arrays (or maps) deep around a string.</summary>
-    private static AnyValue Nested(int depth, bool map)
+    /// <summary>
+    /// One encoded field with a number no OTLP message uses (they stop at 16) and each of the four wire types;
+    /// length-delimited ones hold any bytes.
+    /// </summary>
+    private static Gen<byte[]> UnknownFields { get; } = Gen.Select(Gen.Int[17, 100_000], Gen.OneOf(0, 1, 2, 5), Gen.ULong, Fuzzing.Bytes(12))
+        .Select((number, wireType, value, bytes) =>
+        {
+            using var buffer = new MemoryStream();
+            var output = new CodedOutputStream(buffer);
+            output.WriteTag(number, (WireFormat.WireType)wireType);
+            switch (wireType)
+            {
+                case 0:
+                    output.WriteUInt64(value);
+                    break;
+                case 1:
+                    output.WriteFixed64(value);
+                    break;
+                case 2:
+                    output.WriteBytes(ByteString.CopyFrom(bytes));
+                    break;
+                default:
+                    output.WriteFixed32((uint)value);
+                    break;
+            }
+
+            output.Flush();
+            return buffer.ToArray();
+        });
+
+    /// <summary>A string inside <paramref name="maps"/> maps inside <paramref name="arrays"/> arrays.</summary>
+    private static AnyValue Nested(int arrays, int maps)
     {
         var value = new AnyValue { StringValue = "leaf" };
-        for (int i = 0; i < depth; i++)
+        for (int i = 0; i < maps; i++)
         {
-            value = map
-                ? new AnyValue { KvlistValue = new KeyValueList { Values = { new KeyValue { Key = "k", Value = value } } } }
-                : new AnyValue { ArrayValue = new ArrayValue { Values = { value } } };
+            value = new AnyValue { KvlistValue = new KeyValueList { Values = { new KeyValue { Key = "k", Value = value } } } };
+        }
+
+        for (int i = 0; i < arrays; i++)
+        {
+            value = new AnyValue { ArrayValue = new ArrayValue { Values = { value } } };
         }
 
         return value;

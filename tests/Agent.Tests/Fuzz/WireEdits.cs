@@ -14,7 +14,17 @@ internal static class WireEdits
     /// A copy of <paramref name="message"/> with each string field (depth-first, in wire order) offered to
     /// <paramref name="edit"/>, which returns new bytes or null to keep them.
     /// </summary>
-    public static byte[] EditStrings(byte[] message, MessageDescriptor descriptor, Func<FieldDescriptor, byte[], byte[]?> edit)
+    public static byte[] EditStrings(byte[] message, MessageDescriptor descriptor, Func<FieldDescriptor, byte[], byte[]?> edit) =>
+        Edit(message, descriptor, edit, static _ => []);
+
+    /// <summary>
+    /// A copy of <paramref name="message"/> with the bytes <paramref name="extra"/> gives for each message (the scope
+    /// itself and every message inside it) added at its end, such as fields it does not know.
+    /// </summary>
+    public static byte[] AppendToMessages(byte[] message, MessageDescriptor descriptor, Func<MessageDescriptor, byte[]> extra) =>
+        Edit(message, descriptor, static (_, _) => null, extra);
+
+    private static byte[] Edit(byte[] message, MessageDescriptor descriptor, Func<FieldDescriptor, byte[], byte[]?> edit, Func<MessageDescriptor, byte[]> extra)
     {
         using var buffer = new MemoryStream();
         var output = new CodedOutputStream(buffer);
@@ -39,7 +49,7 @@ internal static class WireEdits
                     byte[] payload = input.ReadBytes().ToByteArray();
                     payload = field?.FieldType switch
                     {
-                        FieldType.Message => EditStrings(payload, field.MessageType, edit),
+                        FieldType.Message => Edit(payload, field.MessageType, edit, extra),
                         FieldType.String => edit(field, payload) ?? payload,
                         _ => payload,
                     };
@@ -51,6 +61,7 @@ internal static class WireEdits
         }
 
         output.Flush();
+        buffer.Write(extra(descriptor));
         return buffer.ToArray();
     }
 
