@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using Agent.Receivers.Otlp.WireCheck;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
@@ -34,7 +35,7 @@ internal static class ProtobufUtf8Repair
 
         while (!input.IsEmpty)
         {
-            if (!TryReadVarint(ref input, out ulong tag))
+            if (!WireReader.TryReadVarint(ref input, out ulong tag))
             {
                 return false;
             }
@@ -44,7 +45,7 @@ internal static class ProtobufUtf8Repair
             switch (wireType)
             {
                 case 0:
-                    if (!TryReadVarint(ref input, out ulong number))
+                    if (!WireReader.TryReadVarint(ref input, out ulong number))
                     {
                         return false;
                     }
@@ -62,7 +63,7 @@ internal static class ProtobufUtf8Repair
                     input = input[size..];
                     break;
                 case 2:
-                    if (!TryReadVarint(ref input, out ulong length) || length > (ulong)input.Length)
+                    if (!WireReader.TryReadVarint(ref input, out ulong length) || length > (ulong)input.Length)
                     {
                         return false;
                     }
@@ -111,22 +112,6 @@ internal static class ProtobufUtf8Repair
         WriteVarint(output, (ulong)payload.Length);
         output.Write(payload);
         return true;
-    }
-
-    private static bool TryReadVarint(ref ReadOnlySpan<byte> input, out ulong value)
-    {
-        value = 0;
-        for (int i = 0; i < 10 && i < input.Length; i++)
-        {
-            value |= (ulong)(input[i] & 0x7F) << (7 * i);
-            if (input[i] < 0x80)
-            {
-                input = input[(i + 1)..];
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private static void WriteVarint(ArrayBufferWriter<byte> output, ulong value)

@@ -17,14 +17,14 @@ internal static class OtlpRequests
 {
     private static readonly HashSet<string> IdFields = ["traceId", "spanId", "parentSpanId"];
 
-    private static Gen<string> Text { get; } = PodLogLines.Text;
+    internal static Gen<string> Text { get; } = PodLogLines.Text;
 
     private static Gen<ByteString> Id(int length) =>
         Gen.Frequency((4, Gen.Byte.Array[length].Select(ByteString.CopyFrom)), (1, Gen.Const(ByteString.Empty)));
 
-    private static Gen<ulong> Nanos { get; } = Gen.ULong[0, 4_000_000_000_000_000_000];
+    internal static Gen<ulong> Nanos { get; } = Gen.ULong[0, 4_000_000_000_000_000_000];
 
-    private static Gen<double> Double { get; } = Gen.Frequency(
+    internal static Gen<double> Double { get; } = Gen.Frequency(
         (4, Gen.Double), (1, Gen.OneOf(double.NaN, double.PositiveInfinity, double.NegativeInfinity, -0.0, double.Epsilon, double.MaxValue)));
 
     private static Gen<AnyValue> Scalar { get; } = Gen.OneOf(
@@ -34,7 +34,7 @@ internal static class OtlpRequests
         Gen.Bool.Select(b => new AnyValue { BoolValue = b }),
         Gen.Byte.Array[0, 16].Select(b => new AnyValue { BytesValue = ByteString.CopyFrom(b) }));
 
-    private static Gen<AnyValue> Value { get; } = Gen.Frequency(
+    internal static Gen<AnyValue> Value { get; } = Gen.Frequency(
         (6, Scalar),
         (1, Scalar.Array[0, 3].Select(values => new AnyValue { ArrayValue = new ArrayValue { Values = { values } } })),
         (1, Gen.Select(Text, Scalar).Array[0, 3].Select(pairs => new AnyValue
@@ -42,7 +42,7 @@ internal static class OtlpRequests
             KvlistValue = new KeyValueList { Values = { pairs.Select(p => new KeyValue { Key = p.Item1, Value = p.Item2 }) } },
         })));
 
-    private static Gen<KeyValue[]> Attributes { get; } =
+    internal static Gen<KeyValue[]> Attributes { get; } =
         Gen.Select(Text, Value).Select((key, value) => new KeyValue { Key = key, Value = value }).Array[0, 4];
 
     private static Gen<Resource> Resource { get; } = Attributes.Select(a => new Resource { Attributes = { a } });

@@ -1,0 +1,104 @@
+namespace Agent.Receivers.Otlp.WireCheck;
+
+/// <summary>The protobuf wire types OTLP uses (groups, 3 and 4, are not among them).</summary>
+internal enum WireType
+{
+    Varint = 0,
+    Fixed64 = 1,
+    Len = 2,
+    Fixed32 = 5,
+}
+
+/// <summary>
+/// Reads one message's fields in order, accepting exactly what Google.Protobuf's parser accepts at the wire level:
+/// varints of up to ten bytes, lengths within the message, field numbers above zero. Anything else (groups, wire
+/// types 6 and 7, a tag wider than 32 bits) breaks the reader, which the checks read as "not clean".
+/// </summary>
+internal ref struct WireReader(ReadOnlySpan<byte> message)
+{
+    private ReadOnlySpan<byte> _rest = message;
+    private bool _broken;
+
+    /// <summary>True once every field was read and the message ended on a field boundary.</summary>
+    public readonly bool AtEnd => !_broken && _rest.IsEmpty;
+
+    /// <summary>The next field; false at the end of the message or when its bytes are malformed.</summary>
+    public bool Next(out WireField field)
+    {
+        field = default;
+        if (_rest.IsEmpty || _broken)
+        {
+            return false;
+        }
+
+        if (!TryReadVarint(ref _rest, out ulong tag) || tag > uint.MaxValue || tag >> 3 == 0)
+        {
+            return Break();
+        }
+
+        var type = (WireType)(tag & 7);
+        var payload = ReadOnlySpan<byte>.Empty;
+        bool read = type switch
+        {
+            WireType.Varint => TryReadVarint(ref _rest, out _),
+            WireType.Fixed64 => TrySkip(8),
+            WireType.Fixed32 => TrySkip(4),
+            WireType.Len => TryReadPayload(out payload),
+            _ => false,
+        };
+        if (!read)
+        {
+            return Break();
+        }
+
+        field = new WireField((int)(tag >> 3), type, payload);
+        return true;
+    }
+
+    /// <summary>A base-128 varint of at most ten bytes, as Google.Protobuf reads both 32- and 64-bit ones.</summary>
+    public static bool TryReadVarint(ref ReadOnlySpan<byte> bytes, out ulong value)
+    {
+        value = 0;
+        for (int i = 0; i < 10 && i < bytes.Length; i++)
+        {
+            value |= (ulong)(bytes[i] & 0x7F) << (7 * i);
+            if (bytes[i] < 0x80)
+            {
+                bytes = bytes[(i + 1)..];
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private bool TrySkip(int size)
+    {
+        if (_rest.Length < size)
+        {
+            return false;
+        }
+
+        _rest = _rest[size..];
+        return true;
+    }
+
+    private bool TryReadPayload(out ReadOnlySpan<byte> payload)
+    {
+        payload = default;
+        if (!TryReadVarint(ref _rest, out ulong length) || length > (ulong)_rest.Length)
+        {
+            return false;
+        }
+
+        payload = _rest[..(int)length];
+        _rest = _rest[(int)length..];
+        return true;
+    }
+
+    private bool Break()
+    {
+        _broken = true;
+        return false;
+    }
+}
