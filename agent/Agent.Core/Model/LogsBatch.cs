@@ -22,7 +22,7 @@ public sealed class LogsBatch : Batch<LogsBatch>
         ResourceOf = static group => group.Resource ??= new Resource(),
         CountItems = CountDecoded,
         SplitFront = static (groups, maxItems) => OtlpGroups.SplitFront(groups, maxItems, static g => g.ScopeLogs, static s => s.LogRecords, null),
-        CutScope = static (shape, scope, budget) => shape.CutThroughDecoded(scope, budget, ScopeLogs.Parser, static g => g.ScopeLogs),
+        CutScope = static (_, scope, budget) => WireScopeCut.CutItems(scope, budget),
     };
 
     private readonly OtlpRequestForm<ExportLogsServiceRequest, ResourceLogs> _form;

@@ -20,7 +20,7 @@ public sealed class TracesBatch : Batch<TracesBatch>
         ResourceOf = static group => group.Resource ??= new Resource(),
         CountItems = CountDecoded,
         SplitFront = static (groups, maxItems) => OtlpGroups.SplitFront(groups, maxItems, static g => g.ScopeSpans, static s => s.Spans, null),
-        CutScope = static (shape, scope, budget) => shape.CutThroughDecoded(scope, budget, ScopeSpans.Parser, static g => g.ScopeSpans),
+        CutScope = static (_, scope, budget) => WireScopeCut.CutItems(scope, budget),
     };
 
     private readonly OtlpRequestForm<ExportTraceServiceRequest, ResourceSpans> _form;

@@ -25,8 +25,9 @@ internal sealed class OtlpShape<TRequest, TGroup>
     public required Func<RepeatedField<TGroup>, int, RepeatedField<TGroup>> SplitFront { get; init; }
 
     /// <summary>
-    /// Cuts one encoded scope group in two, its first <c>budget</c> items in front: the one place a batch whose
-    /// records stay encoded decodes some (one scope), because a split must cut there. Either half may be null (empty).
+    /// Cuts one encoded scope group in two, its first <c>budget</c> items in front: on the bytes for spans and log
+    /// records (see <see cref="WireScopeCut"/>), through the decoded split for metrics (a metric's points may be cut).
+    /// Either half may be null (empty).
     /// </summary>
     public required Func<OtlpShape<TRequest, TGroup>, ByteString, int, (ByteString? Front, ByteString? Back)> CutScope { get; init; }
 

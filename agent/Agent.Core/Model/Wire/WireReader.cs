@@ -17,6 +17,9 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
     private readonly ReadOnlySpan<byte> _bytes = bytes;
     private int _position;
 
+    /// <summary>Where the next field starts: the bytes between two positions are whole fields, tags included.</summary>
+    public readonly int Position => _position;
+
     /// <summary>
     /// Reads the next field: its number and wire type, and its content when length-delimited; other fields are
     /// skipped. False at the end or on bytes that are not protobuf.
