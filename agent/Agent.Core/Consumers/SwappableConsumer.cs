@@ -8,15 +8,16 @@ namespace Agent.Core.Consumers;
 /// the door (callers wait, as under backpressure) and completes once every call into the old pipelines has
 /// returned, so those can then be drained and stopped; <see cref="Resume"/> sends the held and all later batches to
 /// the new ones. A call costs two interlocked operations and allocates nothing while the target answers at once.
-/// Each target comes with whether it acknowledges on disk (<see cref="IAcknowledgesOnDisk"/>), so that answer
-/// follows the swap.
+/// Each target comes with whether it acknowledges on disk (<see cref="IAcknowledgesOnDisk"/>) and whether everything
+/// behind it handles encoded records (<see cref="IHandlesEncodedRecords"/>), so those answers follow the swap.
 /// </summary>
-public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>, IAcknowledgesOnDisk
+public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>, IAcknowledgesOnDisk, IHandlesEncodedRecords
     where TBatch : Batch
 {
     private volatile Route _route;
 
-    public SwappableConsumer(IConsumer<TBatch> target, bool acknowledgesOnDisk = false) => _route = new Route(target, acknowledgesOnDisk);
+    public SwappableConsumer(IConsumer<TBatch> target, bool acknowledgesOnDisk = false, bool handlesEncodedRecords = false) =>
+        _route = new Route(target, acknowledgesOnDisk, handlesEncodedRecords);
 
     /// <summary>The current target's answer; while paused, true, so a fan-out in front never shares data with it.</summary>
     public bool MutatesData => _route.Target?.MutatesData ?? true;
@@ -26,6 +27,12 @@ public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>, IAcknowledges
 
     /// <summary>What the current target was set with; false while paused.</summary>
     public bool AcknowledgesOnDisk => _route.AcknowledgesOnDisk;
+
+    /// <summary>
+    /// What the current target was set with; false while paused (a batch held then may go to pipelines that read
+    /// records, though decoding it there would still be correct).
+    /// </summary>
+    public bool HandlesEncodedRecords => _route.HandlesEncodedRecords;
 
     public ValueTask ConsumeAsync(TBatch batch, CancellationToken cancellationToken)
     {
@@ -65,18 +72,19 @@ public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>, IAcknowledges
             return Task.CompletedTask;
         }
 
-        _route = new Route(null, acknowledgesOnDisk: false);
+        _route = new Route(null, acknowledgesOnDisk: false, handlesEncodedRecords: false);
         return old.Retire();
     }
 
     /// <summary>
     /// Sends the held batches and every later one to <paramref name="target"/>; <paramref name="acknowledgesOnDisk"/>
-    /// says whether every exporter behind it acknowledges on disk.
+    /// says whether every exporter behind it acknowledges on disk, <paramref name="handlesEncodedRecords"/> whether
+    /// every component behind it does.
     /// </summary>
-    public void Resume(IConsumer<TBatch> target, bool acknowledgesOnDisk = false)
+    public void Resume(IConsumer<TBatch> target, bool acknowledgesOnDisk = false, bool handlesEncodedRecords = false)
     {
         var old = _route;
-        _route = new Route(target, acknowledgesOnDisk);
+        _route = new Route(target, acknowledgesOnDisk, handlesEncodedRecords);
         if (old.Target is not null)
         {
             // Switched without a pause: calls still inside the old target finish there.
@@ -132,7 +140,7 @@ public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>, IAcknowledges
     }
 
     /// <summary>One target and the calls inside it; a paused route has no target and opens when the next one is set.</summary>
-    private sealed class Route(IConsumer<TBatch>? target, bool acknowledgesOnDisk)
+    private sealed class Route(IConsumer<TBatch>? target, bool acknowledgesOnDisk, bool handlesEncodedRecords)
     {
         public int Active;
         private int _retired;
@@ -141,6 +149,8 @@ public sealed class SwappableConsumer<TBatch> : IConsumer<TBatch>, IAcknowledges
         public IConsumer<TBatch>? Target { get; } = target;
 
         public bool AcknowledgesOnDisk { get; } = acknowledgesOnDisk;
+
+        public bool HandlesEncodedRecords { get; } = handlesEncodedRecords;
 
         public TaskCompletionSource Opened { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

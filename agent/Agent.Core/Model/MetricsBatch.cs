@@ -1,3 +1,5 @@
+using Agent.Core.Model.Wire;
+using Google.Protobuf;
 using Google.Protobuf.Collections;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Metrics.V1;
@@ -5,12 +7,34 @@ using OpenTelemetry.Proto.Resource.V1;
 
 namespace Agent.Core.Model;
 
-/// <summary>Metrics grouped by resource and scope; items are data points, as in the Collector's counts.</summary>
+/// <summary>
+/// Metrics grouped by resource and scope; items are data points, as in the Collector's counts. Held decoded, or
+/// with the scopes still encoded (see <see cref="IsEncoded"/>) until something reads <see cref="Data"/>.
+/// </summary>
 public sealed class MetricsBatch : Batch<MetricsBatch>
 {
+    private static readonly OtlpShape<ExportMetricsServiceRequest, ResourceMetrics> Shape = new()
+    {
+        Signal = Signal.Metrics,
+        Parser = ExportMetricsServiceRequest.Parser,
+        GroupsOf = static request => request.ResourceMetrics,
+        ResourceOf = static group => group.Resource ??= new Resource(),
+        CountItems = CountDecoded,
+        SplitFront = static (groups, maxItems) => OtlpGroups.SplitFront(groups, maxItems, static g => g.ScopeMetrics, static s => s.Metrics, DataPointCount, TakeFrontPoints),
+        CutScope = static (shape, scope, budget) => shape.CutThroughDecoded(scope, budget, ScopeMetrics.Parser, static g => g.ScopeMetrics),
+    };
+
+    private readonly OtlpRequestForm<ExportMetricsServiceRequest, ResourceMetrics> _form;
+
     public MetricsBatch(ExportMetricsServiceRequest data)
     {
-        Data = data;
+        _form = new(Shape, data);
+    }
+
+    /// <summary>A batch whose metrics stay encoded: only its resources are decoded.</summary>
+    public MetricsBatch(WireRequest encoded)
+    {
+        _form = new(Shape, encoded);
     }
 
     public MetricsBatch()
@@ -18,14 +42,28 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
     {
     }
 
-    public ExportMetricsServiceRequest Data { get; }
+    private MetricsBatch(OtlpRequestForm<ExportMetricsServiceRequest, ResourceMetrics> form)
+    {
+        _form = form;
+    }
+
+    /// <summary>The decoded request; a batch whose metrics were still encoded is decoded now, once.</summary>
+    public ExportMetricsServiceRequest Data => _form.Decoded;
+
+    /// <summary>True while the metrics are still the bytes they arrived in.</summary>
+    public bool IsEncoded => _form.Encoded is not null;
+
+    /// <summary>The request to write: the encoded form while the batch has it, else <see cref="Data"/>.</summary>
+    public IMessage Message => _form.Message;
 
     public override Signal Signal => Signal.Metrics;
 
-    protected override int CountItems()
+    protected override int CountItems() => _form.CountItems();
+
+    private static int CountDecoded(ExportMetricsServiceRequest request)
     {
         int count = 0;
-        foreach (var group in Data.ResourceMetrics)
+        foreach (var group in request.ResourceMetrics)
         {
             foreach (var scope in group.ScopeMetrics)
             {
@@ -39,10 +77,9 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
         return count;
     }
 
-    protected override long MeasureBytes() => Data.CalculateSize();
+    protected override long MeasureBytes() => _form.MeasureBytes();
 
-    protected override IEnumerable<Resource> EnumerateResources() =>
-        Data.ResourceMetrics.Select(group => group.Resource ??= new Resource());
+    protected override IEnumerable<Resource> EnumerateResources() => _form.Resources;
 
     public static int DataPointCount(Metric metric) => metric.DataCase switch
     {
@@ -54,20 +91,10 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
         _ => 0,
     };
 
-    protected override void MoveGroupsFrom(MetricsBatch other)
-    {
-        Data.ResourceMetrics.AddRange(other.Data.ResourceMetrics);
-        other.Data.ResourceMetrics.Clear();
-    }
+    protected override void MoveGroupsFrom(MetricsBatch other) => _form.MoveFrom(other._form);
 
     /// <summary>Splits by data points, as the Collector does: a metric cut in two keeps its name, unit and type on both sides.</summary>
-    protected override MetricsBatch TakeFront(int maxItems)
-    {
-        var front = new MetricsBatch();
-        front.Data.ResourceMetrics.AddRange(OtlpGroups.SplitFront(
-            Data.ResourceMetrics, maxItems, static g => g.ScopeMetrics, static s => s.Metrics, DataPointCount, TakeFrontPoints));
-        return front;
-    }
+    protected override MetricsBatch TakeFront(int maxItems) => new(_form.TakeFront(maxItems));
 
     /// <summary>Moves the first <paramref name="count"/> data points of <paramref name="metric"/> into a copy of its description.</summary>
     private static Metric TakeFrontPoints(Metric metric, int count)
@@ -96,5 +123,5 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
         }
     }
 
-    protected override MetricsBatch CopyData() => new(Data.Clone());
+    protected override MetricsBatch CopyData() => new(_form.Copy());
 }

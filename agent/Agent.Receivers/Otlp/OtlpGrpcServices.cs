@@ -49,22 +49,30 @@ internal sealed class OtlpGrpcServices(ReceiverConsumers consumers, OtlpIngest i
         where TResponse : class, IMessage<TResponse>, new()
         where TBatch : Batch
     {
-        var requests = new Marshaller<TRequest>(
-            static (message, output) => output.Complete(message.ToByteArray()),
-            input => Parse(signal.Parser, input));
+        var requests = new Marshaller<OtlpReceived<TRequest>>(
+            static (_, _) => throw new NotSupportedException("The receiver only reads requests."),
+            input => Parse(signal, consumer, input));
         var responses = new Marshaller<TResponse>(
             static (message, output) => output.Complete(message.ToByteArray()),
             static _ => throw new NotSupportedException("The receiver only sends responses."));
-        var method = new Method<TRequest, TResponse>(MethodType.Unary, signal.GrpcService, "Export", requests, responses);
+        var method = new Method<OtlpReceived<TRequest>, TResponse>(MethodType.Unary, signal.GrpcService, "Export", requests, responses);
         context.AddUnaryMethod(method, [], (_, request, call) => ExportAsync(signal, consumer, request, call));
     }
 
-    private TRequest Parse<TRequest>(MessageParser<TRequest> parser, DeserializationContext input)
-        where TRequest : IMessage<TRequest>, new()
+    private OtlpReceived<TRequest> Parse<TRequest, TResponse, TBatch>(OtlpSignal<TRequest, TResponse, TBatch> signal, IConsumer<TBatch> consumer, DeserializationContext input)
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : IMessage<TResponse>, new()
+        where TBatch : Batch
     {
+        var payload = input.PayloadAsReadOnlySequence();
+        if (OtlpWireIntake.TryParse(consumer, payload, signal.Signal, ingest.Limits) is { } encoded)
+        {
+            return OtlpReceived<TRequest>.Of(encoded);
+        }
+
         try
         {
-            return OtlpPayload.ParseProtobuf(parser, input.PayloadAsReadOnlySequence());
+            return OtlpReceived<TRequest>.Of(OtlpPayload.ParseProtobuf(signal.Parser, payload));
         }
         catch (InvalidProtocolBufferException ex)
         {
@@ -76,7 +84,7 @@ internal sealed class OtlpGrpcServices(ReceiverConsumers consumers, OtlpIngest i
     private async Task<TResponse> ExportAsync<TRequest, TResponse, TBatch>(
         OtlpSignal<TRequest, TResponse, TBatch> signal,
         IConsumer<TBatch> consumer,
-        TRequest request,
+        OtlpReceived<TRequest> request,
         ServerCallContext call)
         where TRequest : class, IMessage<TRequest>, new()
         where TResponse : class, IMessage<TResponse>, new()

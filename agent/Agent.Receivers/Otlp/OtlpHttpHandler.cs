@@ -164,14 +164,17 @@ internal sealed class OtlpHttpHandler
         IConsumer<TBatch> consumer,
         OtlpEncoding encoding,
         SegmentedBuffer body)
-        where TRequest : IMessage<TRequest>, new()
+        where TRequest : class, IMessage<TRequest>, new()
         where TResponse : IMessage<TResponse>, new()
         where TBatch : Batch
     {
-        TRequest request;
+        OtlpReceived<TRequest> request;
         try
         {
-            request = OtlpPayload.Decode(signal.Parser, signal.FixJsonIds, body.Sequence, encoding);
+            // OTLP/JSON always takes the full path: its records are decoded to be read at all.
+            request = encoding == OtlpEncoding.Protobuf && OtlpWireIntake.TryParse(consumer, body.Sequence, signal.Signal, _ingest.Limits) is { } encoded
+                ? OtlpReceived<TRequest>.Of(encoded)
+                : OtlpReceived<TRequest>.Of(OtlpPayload.Decode(signal.Parser, signal.FixJsonIds, body.Sequence, encoding));
         }
         catch (MalformedRequestException ex)
         {
@@ -181,7 +184,7 @@ internal sealed class OtlpHttpHandler
         }
         finally
         {
-            // The decoded message owns copies of everything: the pooled bytes need not wait for delivery.
+            // The parsed message owns copies of everything: the pooled bytes need not wait for delivery.
             body.Dispose();
         }
 

@@ -13,20 +13,36 @@ internal readonly record struct ExportResult<TResponse>(ReceiveOutcome Outcome, 
 /// partial success, and the rest goes through the receiver helper: success is answered once the pipeline took the
 /// data, once it is on disk when every exporter behind has a persistent queue (<c>acknowledgements</c> unset), or
 /// with <c>acknowledgements: true</c> once every exporter delivered it. Before that, the receiver's attribute
-/// limits are applied and what they dropped or cut is counted.
+/// limits are applied and what they dropped or cut is counted. A request whose records stayed encoded passed those
+/// checks already (see <see cref="OtlpWireIntake"/>) and goes on as it is.
 /// </summary>
 internal sealed class OtlpIngest(ReceiverHelper helper, OtlpLimitsOptions limits)
 {
     public ReceiverTelemetry Telemetry => helper.Telemetry;
 
+    public OtlpLimitsOptions Limits => limits;
+
     public async Task<ExportResult<TResponse>> ExportAsync<TRequest, TResponse, TBatch>(
         OtlpSignal<TRequest, TResponse, TBatch> signal,
         IConsumer<TBatch> consumer,
-        TRequest request,
+        OtlpReceived<TRequest> received,
         string transport,
         ClientContext client,
         CancellationToken requestAborted)
-        where TRequest : IMessage<TRequest>, new()
+        where TRequest : class, IMessage<TRequest>, new()
+        where TResponse : IMessage<TResponse>, new()
+        where TBatch : Batch
+    {
+        var (batch, response) = received.Encoded is { } encoded
+            ? (signal.FromWire(encoded), new TResponse())
+            : Checked(signal, received.Decoded!, transport);
+        var result = await helper.ReceiveAsync(consumer, batch, transport, client, requestAborted).ConfigureAwait(false);
+        return new(result.Outcome, response, result.Message);
+    }
+
+    /// <summary>The full path: invalid items removed (a partial success says how many), attribute limits applied.</summary>
+    private (TBatch Batch, TResponse Response) Checked<TRequest, TResponse, TBatch>(OtlpSignal<TRequest, TResponse, TBatch> signal, TRequest request, string transport)
+        where TRequest : class, IMessage<TRequest>, new()
         where TResponse : IMessage<TResponse>, new()
         where TBatch : Batch
     {
@@ -49,7 +65,6 @@ internal sealed class OtlpIngest(ReceiverHelper helper, OtlpLimitsOptions limits
             helper.Telemetry.AttributesLimited("length", limited.Truncated);
         }
 
-        var result = await helper.ReceiveAsync(consumer, signal.ToBatch(request), transport, client, requestAborted).ConfigureAwait(false);
-        return new(result.Outcome, response, result.Message);
+        return (signal.ToBatch(request), response);
     }
 }

@@ -1,4 +1,5 @@
 using Agent.Core.Model;
+using Agent.Core.Model.Wire;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
@@ -24,6 +25,9 @@ internal sealed class OtlpSignal<TRequest, TResponse, TBatch>
 
     public required Func<TRequest, TBatch> ToBatch { get; init; }
 
+    /// <summary>A batch whose records stay encoded (see <see cref="OtlpWireIntake"/>).</summary>
+    public required Func<WireRequest, TBatch> FromWire { get; init; }
+
     /// <summary>Removes items no backend could accept (ids of the wrong length); returns how many went.</summary>
     public required Func<TRequest, int> RemoveInvalid { get; init; }
 
@@ -45,6 +49,7 @@ internal static class OtlpSignals
         Parser = ExportTraceServiceRequest.Parser,
         GrpcService = "opentelemetry.proto.collector.trace.v1.TraceService",
         ToBatch = static request => new TracesBatch(request),
+        FromWire = static request => new TracesBatch(request),
         RemoveInvalid = OtlpIdValidation.RemoveInvalid,
         LimitAttributes = OtlpAttributeLimits.Apply,
         FixJsonIds = OtlpJsonIds.Fix,
@@ -60,6 +65,7 @@ internal static class OtlpSignals
         Parser = ExportMetricsServiceRequest.Parser,
         GrpcService = "opentelemetry.proto.collector.metrics.v1.MetricsService",
         ToBatch = static request => new MetricsBatch(request),
+        FromWire = static request => new MetricsBatch(request),
         RemoveInvalid = static _ => 0,
         LimitAttributes = OtlpAttributeLimits.Apply,
         FixJsonIds = OtlpJsonIds.Fix,
@@ -75,6 +81,7 @@ internal static class OtlpSignals
         Parser = ExportLogsServiceRequest.Parser,
         GrpcService = "opentelemetry.proto.collector.logs.v1.LogsService",
         ToBatch = static request => new LogsBatch(request),
+        FromWire = static request => new LogsBatch(request),
         RemoveInvalid = OtlpIdValidation.RemoveInvalid,
         LimitAttributes = OtlpAttributeLimits.Apply,
         FixJsonIds = OtlpJsonIds.Fix,

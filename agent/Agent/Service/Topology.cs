@@ -49,6 +49,9 @@ internal sealed partial class Topology
 
     public IReadOnlyDictionary<ComponentId, IExporter> Exporters => _exporters;
 
+    /// <summary>What receiver <paramref name="id"/> hands its data to (its swappable inputs).</summary>
+    public ReceiverConsumers InputsOf(ComponentId id) => _receiverInputs[id].Consumers;
+
     /// <summary>
     /// Creates the components of <paramref name="config"/>; those of <paramref name="running"/> (when reloading)
     /// whose fingerprint is unchanged are taken over instead of created, and nothing starts until
@@ -184,6 +187,7 @@ internal sealed partial class Topology
     {
         var outputs = new List<IConsumer<TBatch>>();
         var outputFingerprints = new List<string>();
+        bool encoded = true;
         foreach (var id in pipeline.Exporters)
         {
             if (_config.Connectors.ContainsKey(id))
@@ -193,12 +197,15 @@ internal sealed partial class Topology
                     var (connector, fingerprint) = ConnectorFor<TBatch>(id, to);
                     outputs.Add(connector);
                     outputFingerprints.Add(fingerprint);
+                    encoded &= ConnectorHandlesEncodedRecords(connector, id, pipeline, to);
                 }
             }
             else
             {
-                outputs.Add(_exporters[id].ConsumerFor<TBatch>() ?? throw new InvalidOperationException($"exporter {id} has no {pipeline.Id.Signal.ConfigName()} consumer"));
+                var exporter = _exporters[id].ConsumerFor<TBatch>() ?? throw new InvalidOperationException($"exporter {id} has no {pipeline.Id.Signal.ConfigName()} consumer");
+                outputs.Add(exporter);
                 outputFingerprints.Add($"exporter {id}={_exporterFingerprints[id]}");
+                encoded &= HandlesEncodedRecords(exporter);
             }
         }
 
@@ -215,9 +222,11 @@ internal sealed partial class Topology
                 .CreateProcessor(new ComponentContext(id, processorConfig.Options, _host), following));
             _pipelineStages.Add(processor);
             (next, nextFingerprint) = (processor, fingerprint);
+            encoded &= HandlesEncodedRecords(processor);
         }
 
         _heads[pipeline.Id] = (next, nextFingerprint);
+        _encodedPipelines[pipeline.Id] = encoded;
     }
 
     /// <summary>The instance of connector <paramref name="id"/> from <typeparamref name="TIn"/> to <paramref name="to"/>, shared by every pipeline that feeds it.</summary>
@@ -264,13 +273,14 @@ internal sealed partial class Topology
         string fingerprint = $"{OwnWithStorage(receiver)}|feeds:{feeds}";
         var key = new ComponentKey(ComponentKind.Receiver, id);
         var onDisk = AcknowledgesOnDisk(id);
+        var encoded = HandlesEncodedRecords(id);
         ReceiverInputs? inputs = null;
         var component = Adopt(key, fingerprint, () =>
         {
-            inputs = ReceiverInputs.For(targets, onDisk, downstream);
+            inputs = ReceiverInputs.For(targets, onDisk, encoded, downstream);
             return ((IReceiverFactory)receiver.Factory).CreateReceiver(new ComponentContext(id, receiver.Options, _host), inputs.Consumers);
         });
-        _receiverInputs[id] = inputs ?? _running!._receiverInputs[id].LeadingTo(targets, onDisk, downstream);
+        _receiverInputs[id] = inputs ?? _running!._receiverInputs[id].LeadingTo(targets, onDisk, encoded, downstream);
         _receivers.Add((id, component));
     }
 

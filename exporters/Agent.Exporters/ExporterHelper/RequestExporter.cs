@@ -16,7 +16,7 @@ namespace Agent.Exporters.ExporterHelper;
 /// outcome through its notifiers. Requests without a key go to one shard that every consumer reads. With
 /// <c>sending_queue.enabled: false</c> the caller encodes and sends inline.
 /// </summary>
-public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent, IAcknowledgesOnDisk
+public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent, IAcknowledgesOnDisk, IHandlesEncodedRecords
     where TBatch : Batch
 {
     private readonly ComponentId _exporter;
@@ -68,6 +68,9 @@ public sealed class RequestExporter<TBatch> : IConsumer<TBatch>, IComponent, IAc
 
     /// <summary>With its queue on disk, a batch's sources hear "delivered" once its requests are written there (see <see cref="ConsumeAsync"/>).</summary>
     public bool AcknowledgesOnDisk => _storage is not null && _options.Enabled;
+
+    /// <summary>As its encoder: the only part of the exporter that reads a batch.</summary>
+    public bool HandlesEncodedRecords => _encoder is IHandlesEncodedRecords { HandlesEncodedRecords: true };
 
     /// <summary>Requests waiting in the queue (not those being sent).</summary>
     public int QueuedRequests => _queue?.Count ?? 0;

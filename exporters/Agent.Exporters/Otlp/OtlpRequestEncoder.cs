@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using Agent.Core.Consumers;
 using Agent.Core.Memory;
 using Agent.Core.Model;
 using Agent.Exporters.ExporterHelper;
@@ -8,12 +9,15 @@ namespace Agent.Exporters.Otlp;
 
 /// <summary>
 /// Encodes a batch as one OTLP export request (protobuf, gzipped when <paramref name="gzip"/>), once. OTLP keeps
-/// no order between requests, so there is no partition key: any consumer sends any request.
+/// no order between requests, so there is no partition key: any consumer sends any request. A batch whose records
+/// are still encoded is written as it is: its scopes go out as the bytes they arrived in.
 /// </summary>
-public sealed class OtlpRequestEncoder<TBatch>(Func<TBatch, IMessage> message, bool gzip) : IRequestEncoder<TBatch>
+public sealed class OtlpRequestEncoder<TBatch>(Func<TBatch, IMessage> message, bool gzip) : IRequestEncoder<TBatch>, IHandlesEncodedRecords
     where TBatch : Batch
 {
     public bool Partitioned => false;
+
+    public bool HandlesEncodedRecords => true;
 
     public void Encode(TBatch batch, RequestPartitioner partitioner, List<ExportRequest> requests)
     {

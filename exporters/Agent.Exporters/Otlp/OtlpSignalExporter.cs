@@ -26,9 +26,9 @@ public abstract class OtlpSignalExporter : IExporter
                 ? new(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, new OtlpRequestEncoder<TBatch>(message, gzipBodies), sender, logger, time, storage)
                 : null;
 
-        TracesQueue = For<TracesBatch>(Signal.Traces, batch => batch.Data);
-        MetricsQueue = For<MetricsBatch>(Signal.Metrics, batch => batch.Data);
-        LogsQueue = For<LogsBatch>(Signal.Logs, batch => batch.ToOtlp());
+        TracesQueue = For<TracesBatch>(Signal.Traces, batch => batch.Message);
+        MetricsQueue = For<MetricsBatch>(Signal.Metrics, batch => batch.Message);
+        LogsQueue = For<LogsBatch>(Signal.Logs, batch => batch.Message);
     }
 
     public IConsumer<TracesBatch>? Traces => TracesQueue;

@@ -14,7 +14,7 @@ namespace Agent.Processors.Batch;
 /// data leaves in the order it came; a caller whose data triggers a send waits for the next stage (backpressure).
 /// Notifiers travel with the data: merging takes them over, splitting shares them.
 /// </summary>
-public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>
+public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>, IHandlesEncodedRecords
     where TBatch : Batch<TBatch>
 {
     private readonly string _name;
@@ -53,6 +53,9 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>
 
     /// <summary>It merges batches, so a fan-out must give it its own copy.</summary>
     public bool MutatesData => true;
+
+    /// <summary>It counts, merges and splits, which batches with encoded records do without decoding them.</summary>
+    public bool HandlesEncodedRecords => true;
 
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 

@@ -12,9 +12,10 @@ namespace Agent.Processors.K8sAttributes;
 /// Adds a pod's Kubernetes metadata to every resource group it can associate with a cached pod, never replacing
 /// an attribute the data already has. The cache is the process's shared one (one per settings, whatever the number
 /// of pipelines); this processor holds a lease on it from start to shutdown. Lookups never wait for the API: a
-/// resource whose pod is not known yet passes unchanged and is counted.
+/// resource whose pod is not known yet passes unchanged and is counted. Pods are found by resource attributes and
+/// the connection, never by records, so those may stay encoded.
 /// </summary>
-internal sealed class K8sAttributesProcessor<TBatch> : Processor<TBatch>
+internal sealed class K8sAttributesProcessor<TBatch> : Processor<TBatch>, IHandlesEncodedRecords
     where TBatch : Agent.Core.Model.Batch
 {
     private readonly ComponentContext _context;
@@ -37,6 +38,8 @@ internal sealed class K8sAttributesProcessor<TBatch> : Processor<TBatch>
             ["processor"],
             [context.Id.ToString()]);
     }
+
+    public bool HandlesEncodedRecords => true;
 
     public override async Task StartAsync(CancellationToken cancellationToken)
     {

@@ -11,9 +11,12 @@ namespace Agent.Processors.MemoryLimiter;
 /// <c>otelcol_processor_refused_&lt;items&gt;_total</c>.
 /// </summary>
 internal sealed class MemoryLimiterProcessor<TBatch>(ComponentContext context, MemoryGuard guard, IConsumer<TBatch> next)
-    : Processor<TBatch>(context, next, mutatesData: false)
+    : Processor<TBatch>(context, next, mutatesData: false), IHandlesEncodedRecords
     where TBatch : Core.Model.Batch
 {
+    /// <summary>It looks at memory, never at records.</summary>
+    public bool HandlesEncodedRecords => true;
+
     private bool _started;
 
     public override Task StartAsync(CancellationToken cancellationToken)

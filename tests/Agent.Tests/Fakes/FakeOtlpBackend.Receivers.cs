@@ -95,6 +95,11 @@ public sealed partial class FakeOtlpBackend
         using var body = new MemoryStream();
         await (encoding == "gzip" ? new GZipStream(http.Request.Body, CompressionMode.Decompress) : http.Request.Body).CopyToAsync(body);
         byte[] bytes = body.ToArray();
+        lock (_gate)
+        {
+            _httpBodies.Add((signal.Value, bytes));
+        }
+
         IMessage response;
         PlannedReply? plan;
         try

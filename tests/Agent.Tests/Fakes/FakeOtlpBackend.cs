@@ -42,6 +42,7 @@ public sealed partial class FakeOtlpBackend : IAsyncDisposable
     private readonly List<ExportMetricsServiceRequest> _metrics = [];
     private readonly List<ExportLogsServiceRequest> _logs = [];
     private readonly List<FakeOtlpRequest> _requests = [];
+    private readonly List<(Signal Signal, byte[] Body)> _httpBodies = [];
     private readonly List<PlannedReply> _plan = [];
     private TaskCompletionSource _changed = NewSignal();
     private WebApplication? _app;
@@ -71,6 +72,15 @@ public sealed partial class FakeOtlpBackend : IAsyncDisposable
     public IReadOnlyList<ExportMetricsServiceRequest> Metrics => Snapshot(_metrics);
 
     public IReadOnlyList<ExportLogsServiceRequest> Logs => Snapshot(_logs);
+
+    /// <summary>The bodies of the OTLP/HTTP requests of <paramref name="signal"/> as they arrived (uncompressed), before any decoding.</summary>
+    public IReadOnlyList<byte[]> HttpBodiesOf(Signal signal)
+    {
+        lock (_gate)
+        {
+            return [.. _httpBodies.Where(b => b.Signal == signal).Select(b => b.Body)];
+        }
+    }
 
     /// <summary>Every request that reached the backend, accepted or not.</summary>
     public IReadOnlyList<FakeOtlpRequest> Requests => Snapshot(_requests);

@@ -1,0 +1,80 @@
+using System.Buffers;
+using Agent.Core.Consumers;
+using Agent.Core.Model;
+using Agent.Core.Model.Wire;
+using Google.Protobuf;
+using OpenTelemetry.Proto.Resource.V1;
+
+namespace Agent.Receivers.Otlp;
+
+/// <summary>
+/// The pass-through door: a protobuf body parsed with its scope groups left encoded, taken only when everything
+/// behind the receiver handles encoded records and the full path would change nothing (every scope clean by
+/// <see cref="OtlpWireCheck"/>, every resource within the attribute limits). Anything else, a parse failure
+/// included, returns null and takes the full path, with its repairs, partial successes and error answers.
+/// </summary>
+internal static class OtlpWireIntake
+{
+    public static WireRequest? TryParse<TBatch>(IConsumer<TBatch> consumer, ReadOnlySequence<byte> body, Signal signal, OtlpLimitsOptions limits)
+        where TBatch : Batch
+    {
+        if (consumer is not IHandlesEncodedRecords { HandlesEncodedRecords: true })
+        {
+            return null;
+        }
+
+        WireRequest request;
+        try
+        {
+            request = WireRequest.Parser.ParseFrom(body);
+        }
+        catch (Exception ex) when (ex is InvalidProtocolBufferException or System.Text.DecoderFallbackException)
+        {
+            return null;
+        }
+
+        var groups = request.Groups;
+        for (int g = 0; g < groups.Count; g++)
+        {
+            if (!WithinLimits(groups[g].Resource, limits))
+            {
+                return null;
+            }
+
+            var scopes = groups[g].Scopes;
+            for (int s = 0; s < scopes.Count; s++)
+            {
+                if (!OtlpWireCheck.IsClean(scopes[s].Span, signal, limits))
+                {
+                    return null;
+                }
+            }
+        }
+
+        return request;
+    }
+
+    /// <summary>True when the attribute limits would leave <paramref name="resource"/> as it is.</summary>
+    private static bool WithinLimits(Resource? resource, OtlpLimitsOptions limits)
+    {
+        if (resource is null)
+        {
+            return true;
+        }
+
+        if (limits.MaxAttributes > 0 && resource.Attributes.Count > limits.MaxAttributes)
+        {
+            return false;
+        }
+
+        if (limits.MaxAttributeValueLength == 0)
+        {
+            return true;
+        }
+
+        // Values are checked on a copy: the limiter cuts what it finds, and one resource per group costs little.
+        var probe = new AttributeLimiter(0, limits.MaxAttributeValueLength);
+        probe.Limit(resource.Clone().Attributes);
+        return probe.Truncated == 0;
+    }
+}
