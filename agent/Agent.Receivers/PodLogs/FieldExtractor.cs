@@ -57,7 +57,7 @@ internal sealed class FieldExtractor
     }
 
     // The scans below are plain byte loops: on lines of a few hundred bytes they beat vectorised searches, whose
-    // set-up costs more than the few bytes each call would look at (quoted strings excepted, see StringEnd).
+    // set-up costs more than the few bytes each call would look at.
     private void ScanJson(ReadOnlySpan<byte> line, int baseOffset, ref RawLogEntry entry, ref Found state)
     {
         int i = 0;
@@ -201,29 +201,20 @@ internal sealed class FieldExtractor
         value.Length == length && !value.ContainsAnyExcept(HexDigits);
 
     /// <summary>The index of the quote that ends a string starting at <paramref name="start"/>, or -1.</summary>
-    /// <remarks>
-    /// Unlike keys, quoted values are often long (a message): a vectorised search for the quote or an escape pays
-    /// here, where it would not per short token.
-    /// </remarks>
     private static int StringEnd(ReadOnlySpan<byte> line, int start)
     {
-        int i = start;
-        while (i < line.Length)
+        for (int i = start; i < line.Length; i++)
         {
-            int found = line[i..].IndexOfAny((byte)'"', (byte)'\\');
-            if (found < 0)
-            {
-                return -1;
-            }
-
-            i += found;
-            if (line[i] == '"')
+            byte b = line[i];
+            if (b == '"')
             {
                 return i;
             }
 
-            // A backslash escapes the byte after it, which may be a quote.
-            i += 2;
+            if (b == '\\')
+            {
+                i++;
+            }
         }
 
         return -1;
