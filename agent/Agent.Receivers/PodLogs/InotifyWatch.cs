@@ -1,10 +1,9 @@
 namespace Agent.Receivers.PodLogs;
 
 /// <summary>
-/// The default <see cref="StartWatch"/>: .NET's <see cref="FileSystemWatcher"/>, which is inotify on Linux. Names
-/// (created, deleted, renamed) and writes are watched: a write wakes the tailer of an idle file, which otherwise
-/// is not checked. A busy file raises an event per write the kernel did not merge; it costs a lookup and a wake
-/// that is already set.
+/// The default <see cref="StartWatch"/>: .NET's <see cref="FileSystemWatcher"/>, which is inotify on Linux. Only
+/// names are watched (created, deleted, renamed), not writes: a busy file would raise an event per write, and the
+/// tailers find appended data themselves.
 /// </summary>
 internal static class InotifyWatch
 {
@@ -16,12 +15,11 @@ internal static class InotifyWatch
         var watcher = new FileSystemWatcher(directory)
         {
             IncludeSubdirectories = recursive,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName,
             InternalBufferSize = EventBufferBytes,
         };
         watcher.Created += (_, e) => sink.Changed(e.FullPath);
         watcher.Deleted += (_, e) => sink.Changed(e.FullPath);
-        watcher.Changed += (_, e) => sink.Written(e.FullPath);
         watcher.Renamed += (_, e) =>
         {
             sink.Changed(e.OldFullPath);

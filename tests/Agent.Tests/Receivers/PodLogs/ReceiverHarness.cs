@@ -41,11 +41,10 @@ internal sealed class ReceiverHarness : IAsyncDisposable
         PodLogsReceiverOptions? options = null,
         string name = "test",
         Func<string, SafeFileHandle>? open = null,
-        StartWatch? watch = null,
-        TimeProvider? time = null)
+        StartWatch? watch = null)
     {
         Assert.Empty((options ??= NewOptions()).Validate());
-        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer, time, open, watch);
+        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer, open: open, watch: watch);
         await _receiver.StartAsync(CancellationToken.None);
         return _receiver;
     }
