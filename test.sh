@@ -23,9 +23,18 @@ results="$(pwd)/artifacts/test-results"
 rm -rf "$results"
 dotnet build Agent.sln -c Release --nologo -v quiet
 status=0
+mkdir -p "$results"
 dotnet test tests/Agent.Tests/Agent.Tests.csproj -c Release --no-build --nologo \
   --logger "trx;LogFileName=tests.trx" --logger "console;verbosity=normal" \
-  --results-directory "$results" "$@" || status=$?
+  --results-directory "$results" "$@" 2>&1 | tee "$results/console.log" || status=$?
+
+# A CI that keeps only the end of the output still sees which tests failed and why.
+if grep -qE '^\s+Failed ' "$results/console.log"; then
+  echo "Failed tests:"
+  grep -E '^\s+Failed ' "$results/console.log" | head -20
+  echo "Their messages:"
+  grep -E -A 8 '^\s+Failed ' "$results/console.log" | head -60
+fi
 
 # One plain closing line that any CI can read, counted from the test results themselves.
 trx="$results/tests.trx"
