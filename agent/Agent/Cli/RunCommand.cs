@@ -58,9 +58,15 @@ internal static class RunCommand
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, Stop);
+        bool hangupWasIgnored = InheritedSignals.TakeBackHangup();
         using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Reload);
         using var sigusr1 = PosixSignalRegistration.Create(SIGUSR1, Ignore);
         using var sigusr2 = PosixSignalRegistration.Create(SIGUSR2, Ignore);
+
+        if (hangupWasIgnored)
+        {
+            logger.LogInformation("The agent was started with SIGHUP ignored; it takes SIGHUP back to reload its configuration");
+        }
 
         await using var agent = new ReloadingAgent(source, data, shutdownTimeout, loggerFactory);
         try

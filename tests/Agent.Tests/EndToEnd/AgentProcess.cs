@@ -35,14 +35,22 @@ internal sealed class AgentProcess : IAsyncDisposable
 
     public int ExitCode => _process.ExitCode;
 
-    public static AgentProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null)
+    /// <param name="arguments">The agent's command line.</param>
+    /// <param name="environment">Variables added to the test's environment.</param>
+    /// <param name="hangupIgnored">Start it through <c>nohup</c>, which leaves SIGHUP ignored across exec.</param>
+    public static AgentProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool hangupIgnored = false)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(hangupIgnored ? "nohup" : "dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
+        if (hangupIgnored)
+        {
+            start.ArgumentList.Add("dotnet");
+        }
+
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agent.dll"));
         foreach (string argument in arguments)
         {

@@ -40,10 +40,10 @@ public sealed class SignalTests : IDisposable
               exporters: [otlp]
         """);
 
-    private async Task<AgentProcess> StartAsync(FakeOtlpBackend backend)
+    private async Task<AgentProcess> StartAsync(FakeOtlpBackend backend, bool hangupIgnored = false)
     {
         WriteConfig(backend);
-        var agent = AgentProcess.Start(["run", "--config", ConfigPath, "--shutdown-timeout", "20s"], new Dictionary<string, string> { ["AGENT_DATA_DIR"] = _directory });
+        var agent = AgentProcess.Start(["run", "--config", ConfigPath, "--shutdown-timeout", "20s"], new Dictionary<string, string> { ["AGENT_DATA_DIR"] = _directory }, hangupIgnored);
         await agent.WaitUntilReadyAsync(_telemetry, TimeSpan.FromSeconds(30));
         return agent;
     }
@@ -60,7 +60,9 @@ public sealed class SignalTests : IDisposable
         [.. backend.Traces.SelectMany(r => r.ResourceSpans).SelectMany(g => g.ScopeSpans).SelectMany(s => s.Spans).Select(s => s.Name).Order()];
 
     private static Task WaitForOutputAsync(AgentProcess agent, string text, int occurrences = 1) =>
-        Eventually.UntilAsync(() => Occurrences(agent.Output, text) >= occurrences || agent.HasExited, $"\"{text}\" in the agent's output");
+        Eventually.UntilAsync(
+            () => Occurrences(agent.Output, text) >= occurrences || agent.HasExited,
+            () => $"\"{text}\" in the agent's output; it wrote:\n{agent.Output}");
 
     private static int Occurrences(string output, string text) => (output.Length - output.Replace(text, string.Empty, StringComparison.Ordinal).Length) / text.Length;
 
@@ -80,6 +82,20 @@ public sealed class SignalTests : IDisposable
         Assert.False(agent.HasExited, agent.Output);
         await SendAsync("after-usr");
         await tempo.WaitForSpansAsync(1, TimeSpan.FromSeconds(20));
+        agent.Terminate();
+        Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task Sighup_reloads_even_when_the_agent_was_started_with_it_ignored_as_nohup_does()
+    {
+        await using var tempo = await FakeOtlpBackend.StartAsync();
+        await using var agent = await StartAsync(tempo, hangupIgnored: true);
+        await WaitForOutputAsync(agent, "started with SIGHUP ignored");
+
+        agent.Signal("HUP");
+        await WaitForOutputAsync(agent, "has not changed, nothing to do");
+        Assert.False(agent.HasExited, agent.Output);
         agent.Terminate();
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
     }

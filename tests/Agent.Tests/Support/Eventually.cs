@@ -7,8 +7,18 @@ internal static class Eventually
     public static Task UntilAsync(Func<bool> condition, string what, int seconds = 30) =>
         ReadUntilAsync(() => Task.FromResult(condition()), holds => holds, what, seconds);
 
+    /// <summary>
+    /// Waits until <paramref name="condition"/> holds; fails after <paramref name="seconds"/> with the description
+    /// <paramref name="what"/> gives at that moment (what a process had written by then, say).
+    /// </summary>
+    public static Task UntilAsync(Func<bool> condition, Func<string> what, int seconds = 30) =>
+        ReadUntilAsync(() => Task.FromResult(condition()), holds => holds, what, seconds);
+
     /// <summary>Reads until <paramref name="done"/> holds for what was read, and returns it; fails after <paramref name="seconds"/>.</summary>
-    public static async Task<T> ReadUntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 30)
+    public static Task<T> ReadUntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, string what, int seconds = 30) =>
+        ReadUntilAsync(read, done, () => what, seconds);
+
+    private static async Task<T> ReadUntilAsync<T>(Func<Task<T>> read, Func<T, bool> done, Func<string> what, int seconds)
     {
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
@@ -19,7 +29,11 @@ internal static class Eventually
                 return value;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"timed out waiting for {what}");
+            if (DateTime.UtcNow >= deadline)
+            {
+                Assert.Fail($"timed out waiting for {what()}");
+            }
+
             await Task.Delay(20);
         }
     }
