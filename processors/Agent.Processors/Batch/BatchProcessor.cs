@@ -11,7 +11,9 @@ namespace Agent.Processors.Batch;
 /// Merges incoming batches of one pipeline and passes them on when they reach <c>send_batch_size</c> items, or when
 /// <c>timeout</c> has passed since the first item of the pending batch arrived; sent batches are cut to
 /// <c>send_batch_max_size</c>. One lock covers the pending batch and every send, so only one send runs at a time and
-/// data leaves in the order it came; a caller whose data triggers a send waits for the next stage (backpressure).
+/// data leaves in the order it came; a caller whose data triggers a send waits for the next stage (backpressure),
+/// and callers behind it wait for the lock. A caller that stops waiting for a send of merged data does not stop the
+/// send: that data belongs to other callers too, who were told it was taken.
 /// Notifiers travel with the data: merging takes them over, splitting shares them.
 /// </summary>
 public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>, IHandlesEncodedRecords
@@ -71,6 +73,7 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>, IHandlesEncoded
             throw;
         }
 
+        Task? sending = null;
         try
         {
             if (_stopped)
@@ -81,6 +84,7 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>, IHandlesEncoded
 
             if (_timeout == TimeSpan.Zero)
             {
+                // Nothing is merged: what is sent is the caller's own, and the caller's token may give it up.
                 await SendWithCallerTokenAsync(batch, bySize: true, cancellationToken).ConfigureAwait(false);
                 return;
             }
@@ -91,9 +95,35 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>, IHandlesEncoded
                 return;
             }
 
+            // The full batch holds data that other callers were already told was taken: it leaves whatever becomes
+            // of this caller, and the lock stays held until it did, which is what makes later callers wait.
+            sending = SendFullBatchesThenReleaseAsync();
+        }
+        finally
+        {
+            if (sending is null)
+            {
+                _lock.Release();
+            }
+        }
+
+        try
+        {
+            await sending.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested && !sending.IsCompleted)
+        {
+            // This caller stops waiting; its data is in the batch being sent, inside the pipeline's bounds: taken.
+        }
+    }
+
+    private async Task SendFullBatchesThenReleaseAsync()
+    {
+        try
+        {
             while (_pending is not null && IsFull())
             {
-                await SendWithCallerTokenAsync(TakeFullBatch(), bySize: true, cancellationToken).ConfigureAwait(false);
+                await SendAllAsync(TakeFullBatch(), bySize: true, _stopping.Token).ConfigureAwait(false);
             }
 
             // What is left starts a new wait, as the Collector does after a send triggered by size.
@@ -105,6 +135,10 @@ public sealed class BatchProcessor<TBatch> : IProcessor<TBatch>, IHandlesEncoded
             {
                 _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             }
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            // The shutdown deadline passed: what was not handed over was completed as errored.
         }
         finally
         {

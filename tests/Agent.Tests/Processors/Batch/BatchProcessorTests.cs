@@ -329,6 +329,49 @@ public class BatchProcessorTests
         await sending.WaitAsync(Deadline);
     }
 
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task A_caller_that_stops_waiting_for_a_send_of_merged_data_is_taken_and_the_send_goes_on_for_everyone()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var sink = new RecordingConsumer<TracesBatch>
+        {
+            OnConsume = async (_, ct) =>
+            {
+                sending.TrySetResult();
+                await release.Task.WaitAsync(ct);
+            },
+        };
+        var processor = Create(sink, new BatchProcessorOptions { SendBatchSize = 2, Timeout = TimeSpan.FromHours(1) });
+        var earlier = Traces(("earlier", 1));
+        var earlierNotifier = Notify(earlier);
+        var triggering = Traces(("triggering", 1));
+        var triggeringNotifier = Notify(triggering);
+
+        // The earlier caller was told its data was taken; the second one's data fills the batch and starts the send.
+        await processor.ConsumeAsync(earlier, CancellationToken.None);
+        using var giveUp = new CancellationTokenSource();
+        var waiting = processor.ConsumeAsync(triggering, giveUp.Token).AsTask();
+        await sending.Task.WaitAsync(Deadline);
+        await giveUp.CancelAsync();
+        await waiting.WaitAsync(Deadline);
+
+        // A caller behind the send waits for it, and one that gives up keeps only its own data out.
+        using var behindGivesUp = new CancellationTokenSource();
+        var behind = Traces(("behind", 1));
+        var behindNotifier = Notify(behind);
+        var behindWaiting = processor.ConsumeAsync(behind, behindGivesUp.Token).AsTask();
+        await behindGivesUp.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => behindWaiting.WaitAsync(Deadline));
+        Assert.Equal(DeliveryStatus.Errored, StatusOf(behindNotifier));
+
+        release.SetResult();
+        await Poll.Until(() => earlierNotifier.IsCompleted && triggeringNotifier.IsCompleted);
+        Assert.Equal(["earlier-0", "triggering-0"], sink.Received.SelectMany(SpanNames));
+        Assert.Equal(DeliveryStatus.Delivered, StatusOf(earlierNotifier));
+        Assert.Equal(DeliveryStatus.Delivered, StatusOf(triggeringNotifier));
+    }
+
     private BatchProcessor<TBatch> Create<TBatch>(RecordingConsumer<TBatch> sink, BatchProcessorOptions options)
         where TBatch : Batch<TBatch>
     {
