@@ -41,7 +41,7 @@ internal struct AttributeLimiter(int maxAttributes, int maxValueLength)
         {
             for (int i = 0; i < attributes.Count; i++)
             {
-                if (attributes[i].Value is { } value && Cut(value, maxValueLength, depth: 0))
+                if (attributes[i].Value is { } value && Cut(value, maxValueLength, depth: 0, apply: true))
                 {
                     Truncated++;
                 }
@@ -51,13 +51,36 @@ internal struct AttributeLimiter(int maxAttributes, int maxValueLength)
         return dropped;
     }
 
+    /// <summary>True when <see cref="Limit"/> would change <paramref name="attributes"/>; only reads them.</summary>
+    public readonly bool WouldChange(RepeatedField<KeyValue> attributes)
+    {
+        if (maxAttributes > 0 && attributes.Count > maxAttributes)
+        {
+            return true;
+        }
+
+        if (maxValueLength > 0)
+        {
+            for (int i = 0; i < attributes.Count; i++)
+            {
+                if (attributes[i].Value is { } value && Cut(value, maxValueLength, depth: 0, apply: false))
+                {
+                    return true;
+                }
+            }
+        }
+
+        return false;
+    }
+
     /// <summary>Adds to a <c>dropped_attributes_count</c> without wrapping around.</summary>
     public static uint Add(uint droppedCount, int dropped) => (uint)Math.Min(uint.MaxValue, (long)droppedCount + dropped);
 
     /// <summary>The protobuf and JSON parsers refuse nesting deeper than this, so the recursion is bounded anyway.</summary>
     private const int MaxDepth = 100;
 
-    private static bool Cut(AnyValue value, int max, int depth)
+    /// <summary>Whether <paramref name="value"/> has a string or bytes over <paramref name="max"/>; cuts them when <paramref name="apply"/>.</summary>
+    private static bool Cut(AnyValue value, int max, int depth, bool apply)
     {
         switch (value.ValueCase)
         {
@@ -69,7 +92,11 @@ internal struct AttributeLimiter(int maxAttributes, int maxValueLength)
                     return false;
                 }
 
-                value.StringValue = text[..end];
+                if (apply)
+                {
+                    value.StringValue = text[..end];
+                }
+
                 return true;
             case AnyValue.ValueOneofCase.BytesValue:
                 if (value.BytesValue.Length <= max)
@@ -77,25 +104,29 @@ internal struct AttributeLimiter(int maxAttributes, int maxValueLength)
                     return false;
                 }
 
-                value.BytesValue = ByteString.CopyFrom(value.BytesValue.Span[..max]);
+                if (apply)
+                {
+                    value.BytesValue = ByteString.CopyFrom(value.BytesValue.Span[..max]);
+                }
+
                 return true;
             case AnyValue.ValueOneofCase.ArrayValue when depth < MaxDepth:
                 bool cut = false;
                 var values = value.ArrayValue.Values;
-                for (int i = 0; i < values.Count; i++)
+                for (int i = 0; i < values.Count && (apply || !cut); i++)
                 {
-                    cut |= Cut(values[i], max, depth + 1);
+                    cut |= Cut(values[i], max, depth + 1, apply);
                 }
 
                 return cut;
             case AnyValue.ValueOneofCase.KvlistValue when depth < MaxDepth:
                 bool cutEntry = false;
                 var entries = value.KvlistValue.Values;
-                for (int i = 0; i < entries.Count; i++)
+                for (int i = 0; i < entries.Count && (apply || !cutEntry); i++)
                 {
                     if (entries[i].Value is { } entry)
                     {
-                        cutEntry |= Cut(entry, max, depth + 1);
+                        cutEntry |= Cut(entry, max, depth + 1, apply);
                     }
                 }
 

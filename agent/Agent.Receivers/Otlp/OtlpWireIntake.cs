@@ -55,26 +55,6 @@ internal static class OtlpWireIntake
     }
 
     /// <summary>True when the attribute limits would leave <paramref name="resource"/> as it is.</summary>
-    private static bool WithinLimits(Resource? resource, OtlpLimitsOptions limits)
-    {
-        if (resource is null)
-        {
-            return true;
-        }
-
-        if (limits.MaxAttributes > 0 && resource.Attributes.Count > limits.MaxAttributes)
-        {
-            return false;
-        }
-
-        if (limits.MaxAttributeValueLength == 0)
-        {
-            return true;
-        }
-
-        // Values are checked on a copy: the limiter cuts what it finds, and one resource per group costs little.
-        var probe = new AttributeLimiter(0, limits.MaxAttributeValueLength);
-        probe.Limit(resource.Clone().Attributes);
-        return probe.Truncated == 0;
-    }
+    private static bool WithinLimits(Resource? resource, OtlpLimitsOptions limits) =>
+        resource is null || !new AttributeLimiter(limits.MaxAttributes, limits.MaxAttributeValueLength).WouldChange(resource.Attributes);
 }

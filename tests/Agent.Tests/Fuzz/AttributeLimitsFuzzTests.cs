@@ -36,6 +36,7 @@ public class AttributeLimitsFuzzTests
     private static void Holds<TRequest>(TRequest sent, OtlpLimitsOptions limits, Func<TRequest, OtlpLimitsOptions, AttributeLimiter> apply)
         where TRequest : IMessage<TRequest>
     {
+        var original = sent.Clone();
         var limited = sent.Clone();
         var tally = apply(limited, limits);
 
@@ -49,14 +50,23 @@ public class AttributeLimitsFuzzTests
             int expected = limits.MaxAttributes == 0 ? before[i].Count : Math.Min(before[i].Count, limits.MaxAttributes);
             Assert.Equal(expected, after[i].Count);
             dropped += before[i].Count - after[i].Count;
+            bool changed = before[i].Count != after[i].Count;
             for (int a = 0; a < after[i].Count; a++)
             {
                 Assert.Equal(before[i][a].Key, after[i][a].Key);
                 bool cut = false;
                 Compare(before[i][a].Value, after[i][a].Value, limits.MaxAttributeValueLength, ref cut);
                 truncated += cut ? 1 : 0;
+                changed |= cut;
             }
+
+            // The read-only check (the pass-through's) says "would change" exactly when limiting changed something.
+            var probe = new AttributeLimiter(limits.MaxAttributes, limits.MaxAttributeValueLength);
+            Assert.Equal(changed, probe.WouldChange([.. before[i]]));
         }
+
+        // And it only read: what was sent is as it was.
+        Assert.Equal(original, sent);
 
         Assert.Equal(dropped, tally.Dropped);
         Assert.Equal(truncated, tally.Truncated);
