@@ -57,6 +57,32 @@ public class CheckpointStoreTests
     }
 
     [Fact]
+    public void A_later_save_writes_only_the_state_it_has_then()
+    {
+        using var directory = new TempDirectory();
+        var store = CheckpointStore.Load(directory.Path);
+        var identities = Enumerable.Range(1, 4).Select(inode => new FileIdentity(1, (ulong)inode, [(byte)inode])).ToList();
+        foreach (var identity in identities)
+        {
+            store.Set(identity, $"/var/log/pods/ns_pod-{identity.Inode}_uid/container/0.log", new TailPosition((long)identity.Inode * 10));
+        }
+
+        store.Save();
+        var kept = identities[0];
+
+        // The second document is shorter than the first, written by the same store.
+        identities.Skip(1).ToList().ForEach(store.Remove);
+        store.Set(kept, "/k", new TailPosition(30));
+        store.Save();
+
+        var errors = new List<Exception>();
+        var reloaded = CheckpointStore.Load(directory.Path, errors.Add);
+        Assert.Empty(errors);
+        Assert.Equal(1, reloaded.Count);
+        Assert.Equal(new TailPosition(30), reloaded.Claim(kept));
+    }
+
+    [Fact]
     public void A_corrupt_file_is_reported_and_read_as_empty()
     {
         using var directory = new TempDirectory();

@@ -20,6 +20,10 @@ public class FieldExtractorTests
         { $"level=error trace_id={Trace} span_id={Span} msg=\"boom\"", "error", 17, Trace, Span },
         { $"ts=2024-01-01T12:00:00Z msg=\"level=info is not a key here\" level=fatal traceid={Trace}", "fatal", 21, Trace, null },
         { "level=\"trace\" x=1", "trace", 1, null, null },
+        // Quoted values longer than one vector, with escaped quotes and backslashes inside and at the end.
+        { $"msg=\"a message longer than thirty-two bytes with an \\\" escaped quote\" level=warn trace_id={Trace}", "warn", 13, Trace, null },
+        { $"msg=\"ends in an escaped backslash, and is long enough to be searched by vector \\\\\" span_id={Span}", null, 0, null, Span },
+        { $"level=info msg=\"never closed, so nothing after it counts: trace_id={Trace} \\", "info", 9, null, null },
         { "mylevel=info", null, 0, null, null },
         { "plain text without fields", null, 0, null, null },
         { string.Empty, null, 0, null, null },
