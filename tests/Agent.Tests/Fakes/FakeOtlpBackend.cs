@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using Agent.Core.Model;
 using Grpc.Core;
@@ -131,12 +130,7 @@ public sealed partial class FakeOtlpBackend : IAsyncDisposable
     }
 
     /// <summary>A port nothing listens on right now, to point an exporter at a backend that is not up yet.</summary>
-    public static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
-    }
+    public static int FreePort() => FreePorts.Next();
 
     /// <summary>The next <paramref name="count"/> gRPC requests fail with <paramref name="code"/>; a retry delay is sent as RetryInfo.</summary>
     public void FailNext(int count, StatusCode code, TimeSpan? retryAfter = null, string message = "injected failure") =>
