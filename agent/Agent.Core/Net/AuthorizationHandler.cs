@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Core.Net;
 
@@ -9,7 +10,7 @@ namespace Agent.Core.Net;
 internal sealed class AuthorizationHandler(Func<string> authorization, HttpMessageHandler inner) : DelegatingHandler(inner)
 {
     /// <summary>The handler for <paramref name="auth"/>, or <paramref name="inner"/> itself when there are no credentials.</summary>
-    public static HttpMessageHandler Wrap(ClientAuthOptions? auth, HttpMessageHandler inner, TimeProvider time)
+    public static HttpMessageHandler Wrap(ClientAuthOptions? auth, HttpMessageHandler inner, TimeProvider time, ILogger? logger)
     {
         if (auth?.Basic is { } basic)
         {
@@ -25,7 +26,7 @@ internal sealed class AuthorizationHandler(Func<string> authorization, HttpMessa
 
         if (!string.IsNullOrEmpty(auth?.BearerTokenFile))
         {
-            var file = new BearerTokenFile(auth.BearerTokenFile, time);
+            var file = new BearerTokenFile(auth.BearerTokenFile, time, logger);
             return new AuthorizationHandler(() => "Bearer " + file.Token, inner);
         }
 

@@ -1,9 +1,12 @@
+using Microsoft.Extensions.Logging;
+
 namespace Agent.Core.Net;
 
 /// <summary>
 /// A bearer token kept in a file that is replaced while the agent runs (a Kubernetes projected service-account
 /// token rotates hourly). The file's timestamp and size are checked at most once per <see cref="CheckInterval"/>,
-/// and the token is read again when either changed. A read that fails keeps the previous token.
+/// and the token is read again when either changed. A read that fails keeps the previous token; the first failure
+/// of a run of them is logged as a warning, and the read that succeeds again is logged too.
 /// </summary>
 public sealed class BearerTokenFile
 {
@@ -11,15 +14,18 @@ public sealed class BearerTokenFile
 
     private readonly string _path;
     private readonly TimeProvider _time;
+    private readonly ILogger? _logger;
     private readonly Lock _checking = new();
     private volatile string _token;
     private (DateTime Written, long Length) _version;
     private DateTimeOffset _nextCheck;
+    private bool _failing;
 
-    public BearerTokenFile(string path, TimeProvider time)
+    public BearerTokenFile(string path, TimeProvider time, ILogger? logger = null)
     {
         _path = path;
         _time = time;
+        _logger = logger;
         try
         {
             _version = VersionOf(path);
@@ -61,10 +67,22 @@ public sealed class BearerTokenFile
                 _token = Read(_path);
                 _version = version;
             }
+
+            if (_failing)
+            {
+                _failing = false;
+                _logger?.LogInformation("The bearer token file {Path} can be read again", _path);
+            }
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            // Mid-rotation the file can be missing for a moment: the old token is still the best guess.
+            // Mid-rotation the file can be missing for a moment: the old token is still the best guess. A file that
+            // stays unreadable will make the backend refuse the token once it expires: say so before that.
+            if (!_failing)
+            {
+                _failing = true;
+                _logger?.LogWarning("The bearer token file {Path} cannot be read again ({Error}); the previous token stays in use", _path, ex.Message);
+            }
         }
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Core.Net;
 
@@ -14,18 +15,19 @@ public static class HttpHandlerBuilder
 
     /// <summary>
     /// A handler for one component; the caller owns it (an HttpClient or gRPC channel disposes it).
-    /// <paramref name="configure"/> adjusts the socket handler further (the gRPC exporter's keepalive pings).
+    /// <paramref name="configure"/> adjusts the socket handler further (the gRPC exporter's keepalive pings);
+    /// <paramref name="logger"/> (the component's) hears when a certificate or token file cannot be read again.
     /// </summary>
-    public static HttpMessageHandler Create(HttpClientOptions options, Action<SocketsHttpHandler>? configure = null) =>
-        Create(options, configure, TimeProvider.System);
+    public static HttpMessageHandler Create(HttpClientOptions options, Action<SocketsHttpHandler>? configure = null, ILogger? logger = null) =>
+        Create(options, configure, TimeProvider.System, logger);
 
-    /// <summary>An HttpClient over <see cref="Create(HttpClientOptions, Action{SocketsHttpHandler}?)"/>, without its own timeout.</summary>
-    public static HttpClient CreateClient(HttpClientOptions options) =>
+    /// <summary>An HttpClient over <see cref="Create(HttpClientOptions, Action{SocketsHttpHandler}?, ILogger?)"/>, without its own timeout.</summary>
+    public static HttpClient CreateClient(HttpClientOptions options, ILogger? logger = null) =>
 
         // The sending queue owns the per-attempt timeout; the client's own would cut retries short.
-        new(Create(options), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
+        new(Create(options, configure: null, logger), disposeHandler: true) { Timeout = Timeout.InfiniteTimeSpan };
 
-    internal static HttpMessageHandler Create(HttpClientOptions options, Action<SocketsHttpHandler>? configure, TimeProvider time)
+    internal static HttpMessageHandler Create(HttpClientOptions options, Action<SocketsHttpHandler>? configure, TimeProvider time, ILogger? logger = null)
     {
         var tls = options.Tls;
         var sockets = new SocketsHttpHandler
@@ -38,20 +40,20 @@ public static class HttpHandlerBuilder
             EnableMultipleHttp2Connections = true,
             ConnectTimeout = TimeSpan.FromSeconds(10),
         };
-        ApplyTls(sockets.SslOptions, tls, time);
+        ApplyTls(sockets.SslOptions, tls, time, logger);
         ApplyProxy(sockets, options.ProxyUrl);
         configure?.Invoke(sockets);
 
         HttpMessageHandler handler = string.IsNullOrEmpty(tls.ServerNameOverride)
             ? sockets
             : new AuthorityOverrideHandler(tls.ServerNameOverride, sockets);
-        return AuthorizationHandler.Wrap(options.Auth, handler, time);
+        return AuthorizationHandler.Wrap(options.Auth, handler, time, logger);
     }
 
-    private static void ApplyTls(SslClientAuthenticationOptions ssl, TlsClientOptions tls, TimeProvider time)
+    private static void ApplyTls(SslClientAuthenticationOptions ssl, TlsClientOptions tls, TimeProvider time, ILogger? logger)
     {
         ssl.EnabledSslProtocols = tls.Protocols;
-        var files = new TlsFiles(tls, time);
+        var files = new TlsFiles(tls, time, logger);
         if (tls.InsecureSkipVerify)
         {
             // The user asked for no verification (tests, throwaway setups): that is the whole point of the option.

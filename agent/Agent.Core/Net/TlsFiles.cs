@@ -1,24 +1,29 @@
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Core.Net;
 
 /// <summary>
 /// The CA and client certificate a <c>tls</c> block names, read at start and, with <c>reload_interval</c>, read
 /// again once that much time has passed, so a rotated certificate is used by the next connection without a
-/// restart. A reload that fails (a file caught half-written) keeps what was read before and tries again later.
+/// restart. A reload that fails (a file caught half-written) keeps what was read before and tries again later; the
+/// first failure of a run of them is logged as a warning, and the reload that succeeds again is logged too.
 /// </summary>
 internal sealed class TlsFiles
 {
     private readonly TlsClientOptions _tls;
     private readonly TimeProvider _time;
+    private readonly ILogger? _logger;
     private readonly Lock _reloading = new();
     private volatile Loaded _loaded;
     private DateTimeOffset _nextReload;
+    private bool _failing;
 
-    public TlsFiles(TlsClientOptions tls, TimeProvider time)
+    public TlsFiles(TlsClientOptions tls, TimeProvider time, ILogger? logger)
     {
         _tls = tls;
         _time = time;
+        _logger = logger;
 
         // At start a broken file is an error: better to fail now than on every send.
         _loaded = Load();
@@ -47,10 +52,20 @@ internal sealed class TlsFiles
                 try
                 {
                     _loaded = Load();
+                    if (_failing)
+                    {
+                        _failing = false;
+                        _logger?.LogInformation("The TLS certificate files can be loaded again");
+                    }
                 }
-                catch (InvalidOperationException)
+                catch (InvalidOperationException ex)
                 {
                     // Keep the previous certificates; the next interval tries again.
+                    if (!_failing)
+                    {
+                        _failing = true;
+                        _logger?.LogWarning("The TLS certificate files cannot be loaded again ({Error}); the previous certificates stay in use", ex.Message);
+                    }
                 }
             }
 

@@ -25,7 +25,7 @@ public sealed class LokiExporter : IExporter
         var telemetry = context.ExporterTelemetry();
         var logger = context.CreateLogger<LokiExporter>();
         _pushUri = options.PushUri();
-        _http = http ?? HttpHandlerBuilder.CreateClient(options);
+        _http = http ?? HttpHandlerBuilder.CreateClient(options, logger);
         _encoder = new LokiRequestEncoder(new LokiLabelMapper(options), options);
         var sender = new LokiSender(_name, _pushUri, _http, options.Headers, telemetry, logger);
         _queue = new RequestExporter<LogsBatch>(context.Id, telemetry, options.SendingQueue, options.RetryOnFailure, options.Timeout, _encoder, sender, logger, time, QueueStorage.Locate(context, options.SendingQueue));

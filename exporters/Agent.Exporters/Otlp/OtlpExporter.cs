@@ -11,7 +11,7 @@ namespace Agent.Exporters.Otlp;
 public sealed class OtlpExporter : OtlpSignalExporter
 {
     public OtlpExporter(ComponentContext context, IReadOnlySet<Signal> signals, OtlpExporterOptions options, TimeProvider? time = null)
-        : this(context, signals, options, OtlpGrpcConnection.Open(context.Id, options, time ?? TimeProvider.System), time)
+        : this(context, signals, options, OtlpGrpcConnection.Open(context.Id, options, time ?? TimeProvider.System, context.CreateLogger<OtlpExporter>()), time)
     {
     }
 

@@ -2,6 +2,7 @@ using Agent.Core.Components;
 using Agent.Core.Net;
 using Grpc.Core;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Exporters.Otlp;
 
@@ -11,7 +12,7 @@ internal static class OtlpGrpcConnection
     // Grpc.Net.Client compresses a request with the algorithm this header names (it is not sent as is).
     private const string RequestCompressionHeader = "grpc-internal-encoding-request";
 
-    public static OtlpGrpcSender Open(ComponentId exporter, OtlpExporterOptions options, TimeProvider time)
+    public static OtlpGrpcSender Open(ComponentId exporter, OtlpExporterOptions options, TimeProvider time, ILogger logger)
     {
         if (!GrpcTarget.TryResolve(options.Endpoint, options.Tls.Insecure, out var address, out string error))
         {
@@ -20,7 +21,7 @@ internal static class OtlpGrpcConnection
 
         var channel = GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
-            HttpHandler = HttpHandlerBuilder.Create(options, handler => ApplyKeepalive(handler, options.Keepalive)),
+            HttpHandler = HttpHandlerBuilder.Create(options, handler => ApplyKeepalive(handler, options.Keepalive), logger),
             DisposeHttpClient = true,
             ThrowOperationCanceledOnCancellation = true,
             MaxSendMessageSize = null,

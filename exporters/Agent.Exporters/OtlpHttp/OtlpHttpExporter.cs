@@ -11,7 +11,7 @@ namespace Agent.Exporters.OtlpHttp;
 /// are counted as dropped.
 /// </summary>
 public sealed class OtlpHttpExporter(ComponentContext context, IReadOnlySet<Signal> signals, OtlpHttpExporterOptions options, TimeProvider? time = null)
-    : OtlpSignalExporter(context, signals, options, new OtlpHttpSender(options, SignalUrls(context.Id, options), time), options.UsesGzip, context.CreateLogger<OtlpHttpExporter>(), time)
+    : OtlpSignalExporter(context, signals, options, new OtlpHttpSender(options, SignalUrls(context.Id, options), time, context.CreateLogger<OtlpHttpExporter>()), options.UsesGzip, context.CreateLogger<OtlpHttpExporter>(), time)
 {
     /// <summary>Every signal's URL, resolved now so a bad one fails the start-up rather than the first send.</summary>
     private static Func<Signal, Uri> SignalUrls(ComponentId id, OtlpHttpExporterOptions options)

@@ -5,6 +5,7 @@ using Agent.Core.Model;
 using Agent.Core.Net;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.Otlp;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Exporters.OtlpHttp;
 
@@ -23,12 +24,12 @@ public sealed class OtlpHttpSender : IRequestSender, IDisposable
     private readonly Func<Signal, Uri> _urls;
     private readonly TimeProvider _time;
 
-    public OtlpHttpSender(OtlpClientOptions options, Func<Signal, Uri> urls, TimeProvider? time = null)
+    public OtlpHttpSender(OtlpClientOptions options, Func<Signal, Uri> urls, TimeProvider? time = null, ILogger? logger = null)
     {
         _urls = urls;
         _time = time ?? TimeProvider.System;
 
-        _client = HttpHandlerBuilder.CreateClient(options);
+        _client = HttpHandlerBuilder.CreateClient(options, logger);
         _client.DefaultRequestHeaders.UserAgent.Add(new ProductInfoHeaderValue("agent", typeof(OtlpHttpSender).Assembly.GetName().Version?.ToString(3) ?? "0"));
         foreach (var (name, value) in options.Headers)
         {

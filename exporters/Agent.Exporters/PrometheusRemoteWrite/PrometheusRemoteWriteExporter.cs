@@ -35,7 +35,7 @@ public sealed class PrometheusRemoteWriteExporter : IExporter
         var telemetry = context.ExporterTelemetry();
         _logger = context.CreateLogger<PrometheusRemoteWriteExporter>();
         _endpoint = new Uri(options.Endpoint ?? string.Empty, UriKind.Absolute);
-        _http = http ?? HttpHandlerBuilder.CreateClient(options);
+        _http = http ?? HttpHandlerBuilder.CreateClient(options, _logger);
         _encoder = new RemoteWriteEncoder(options, telemetry, _time);
         var sender = new RemoteWriteSender(_name, _endpoint, _http, options.Headers, telemetry, _logger);
         var queue = options.SendingQueue();

@@ -29,7 +29,7 @@ internal sealed class JobScraper : IAsyncDisposable
         _config = config;
         _sources = sources;
         _builder = new TargetBuilder(config);
-        _http = new HttpClient(HttpHandlerBuilder.Create(ClientOptions(config), static sockets => sockets.AutomaticDecompression = System.Net.DecompressionMethods.GZip), disposeHandler: true)
+        _http = new HttpClient(HttpHandlerBuilder.Create(ClientOptions(config), static sockets => sockets.AutomaticDecompression = System.Net.DecompressionMethods.GZip, logger), disposeHandler: true)
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Agent.Core.Components;
 using Agent.Core.Net;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Extensions.BearerTokenAuth;
 
@@ -18,13 +19,15 @@ internal sealed class BearerTokenAuthExtension : IComponent, IServerAuthenticato
 
     private readonly BearerTokenAuthOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger? _logger;
     private BearerTokenFile? _file;
     private volatile Expected? _expected;
 
-    public BearerTokenAuthExtension(BearerTokenAuthOptions options, TimeProvider time)
+    public BearerTokenAuthExtension(BearerTokenAuthOptions options, TimeProvider time, ILogger? logger = null)
     {
         _options = options;
         _time = time;
+        _logger = logger;
     }
 
     public string HeaderName => _options.Header;
@@ -34,7 +37,7 @@ internal sealed class BearerTokenAuthExtension : IComponent, IServerAuthenticato
         if (!string.IsNullOrEmpty(_options.Filename))
         {
             // Its error names the file, never what is in it.
-            _file = new BearerTokenFile(_options.Filename, _time);
+            _file = new BearerTokenFile(_options.Filename, _time, _logger);
         }
 
         return Task.CompletedTask;

@@ -1,4 +1,6 @@
 using Agent.Core.Net;
+using Agent.Tests.Exporters;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agent.Tests.Core.Net;
@@ -49,6 +51,38 @@ public sealed class HttpHandlerBuilderAuthTests : IDisposable
         await GetAsync(client, server.BaseUri);
 
         Assert.Equal(["Bearer first-token", "Bearer first-token", "Bearer second-token-rotated"], server.Requests.Select(r => r.Authorization));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task A_token_file_that_cannot_be_read_keeps_the_last_token_and_is_logged_once_until_it_can()
+    {
+        await File.WriteAllTextAsync(_tokenFile, "first-token\n");
+        await using var server = await RecordingServer.StartAsync();
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var log = new RecordingLogger();
+        var options = new HttpClientOptions { Auth = new ClientAuthOptions { BearerTokenFile = _tokenFile } };
+        using var client = new HttpClient(HttpHandlerBuilder.Create(options, null, time, log));
+
+        File.Delete(_tokenFile);
+        for (int check = 0; check < 3; check++)
+        {
+            time.Advance(BearerTokenFile.CheckInterval);
+            await GetAsync(client, server.BaseUri);
+        }
+
+        var warning = Assert.Single(log.Entries);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains(_tokenFile, warning.Message, StringComparison.Ordinal);
+        Assert.Contains("previous token stays in use", warning.Message, StringComparison.Ordinal);
+
+        await File.WriteAllTextAsync(_tokenFile, "second-token\n");
+        time.Advance(BearerTokenFile.CheckInterval);
+        await GetAsync(client, server.BaseUri);
+
+        Assert.Equal([.. Enumerable.Repeat("Bearer first-token", 3), "Bearer second-token"], server.Requests.Select(r => r.Authorization));
+        Assert.Equal(LogLevel.Information, log.Entries[^1].Level);
+        Assert.Contains("can be read again", log.Entries[^1].Message, StringComparison.Ordinal);
+        Assert.Equal(2, log.Entries.Count);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]

@@ -1,6 +1,8 @@
 using System.Security.Authentication;
 using Agent.Core.Net;
+using Agent.Tests.Exporters;
 using Agent.Tests.Fakes;
+using Microsoft.Extensions.Logging;
 
 namespace Agent.Tests.Core.Net;
 
@@ -73,11 +75,7 @@ public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : 
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_rotated_client_certificate_is_presented_after_the_reload_interval()
     {
-        string directory = Path.Combine(_certificates.Directory, Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
-        string certFile = Path.Combine(directory, "client.pem");
-        string keyFile = Path.Combine(directory, "client-key.pem");
-        _certificates.WriteClientCertificate("CN=before-rotation", certFile, keyFile);
+        var (certFile, keyFile) = ClientCertificateFiles("CN=before-rotation");
         await using var server = await RecordingServer.StartAsync(_certificates.Server, askClientCertificate: true);
         using var client = Client(new TlsClientOptions
         {
@@ -95,6 +93,31 @@ public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : 
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task A_certificate_file_caught_broken_keeps_the_last_certificate_and_is_logged_once_until_it_loads()
+    {
+        var (certFile, keyFile) = ClientCertificateFiles("CN=before-breakage");
+        await using var server = await RecordingServer.StartAsync(_certificates.Server, askClientCertificate: true);
+        var log = new RecordingLogger();
+        var tls = new TlsClientOptions { CaFile = _certificates.CaFile, CertFile = certFile, KeyFile = keyFile, ReloadInterval = TimeSpan.FromMilliseconds(100) };
+        using var client = HttpHandlerBuilder.CreateClient(new HttpClientOptions { Tls = tls }, log);
+        await GetAsync(client, server.BaseUri);
+
+        await File.WriteAllTextAsync(certFile, "half-written");
+        await EventuallyAsync(client, server, () => log.Entries.Count > 0);
+        int requestsWhileBroken = server.Requests.Count;
+        await EventuallyAsync(client, server, () => server.Requests.Count >= requestsWhileBroken + 3);
+        Assert.All(server.Requests, r => Assert.Equal("CN=before-breakage", r.ClientCertificateSubject));
+        var warning = Assert.Single(log.Entries);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("previous certificates stay in use", warning.Message, StringComparison.Ordinal);
+
+        _certificates.WriteClientCertificate("CN=after-repair", certFile, keyFile);
+        await EventuallyAsync(client, server, () => server.Requests.Any(r => r.ClientCertificateSubject == "CN=after-repair"));
+        Assert.Equal(2, log.Entries.Count);
+        Assert.Equal(LogLevel.Information, log.Entries[1].Level);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task A_rewritten_ca_file_is_trusted_after_the_reload_interval()
     {
         string caFile = Path.Combine(_certificates.Directory, Guid.NewGuid().ToString("N") + "-ca.pem");
@@ -106,6 +129,17 @@ public sealed class HttpHandlerBuilderTlsTests(TestCertificates certificates) : 
         File.Copy(_certificates.CaFile, caFile, overwrite: true);
 
         await EventuallyAsync(client, server, () => !server.Requests.IsEmpty);
+    }
+
+    /// <summary>A client certificate and key for <paramref name="subject"/>, written in a directory of their own.</summary>
+    private (string CertFile, string KeyFile) ClientCertificateFiles(string subject)
+    {
+        string directory = Path.Combine(_certificates.Directory, Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(directory);
+        string certFile = Path.Combine(directory, "client.pem");
+        string keyFile = Path.Combine(directory, "client-key.pem");
+        _certificates.WriteClientCertificate(subject, certFile, keyFile);
+        return (certFile, keyFile);
     }
 
     private static HttpClient Client(TlsClientOptions tls) => HttpHandlerBuilder.CreateClient(new HttpClientOptions { Tls = tls });
