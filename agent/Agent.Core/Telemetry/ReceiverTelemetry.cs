@@ -10,6 +10,7 @@ public sealed class ReceiverTelemetry
     private readonly LabeledMetrics<(string Transport, Signal Signal), ICounter> _refused;
     private readonly LabeledMetrics<string, ICounter> _rejectedRequests;
     private readonly LabeledMetrics<string, ICounter> _limitedAttributes;
+    private readonly LabeledMetrics<string, ICounter> _droppedReferences;
     private readonly LabeledMetrics<string, ICounter> _malformedLines;
     private readonly ICounter _truncatedLines;
     private readonly LabeledMetrics<string, ICounter> _skippedFiles;
@@ -30,6 +31,8 @@ public sealed class ReceiverTelemetry
             "agent_receiver_requests_rejected_total", "Requests refused before decoding, by reason (bad content, too large, ...).", reasonLabels, [id, reason]));
         _limitedAttributes = new(reason => registry.Counter(
             "agent_receiver_attributes_limited_total", "Attributes a receiver dropped past its attribute count limit (reason=count) or whose value it cut to its length limit (reason=length).", reasonLabels, [id, reason]));
+        _droppedReferences = new(kind => registry.Counter(
+            "agent_receiver_references_dropped_total", "Span links (kind=links) and exemplars (kind=exemplars) a receiver left out because a trace or span id in them had the wrong length; the span or data point holding them is kept.", ["receiver", "kind"], [id, kind]));
         _malformedLines = new(reason => registry.Counter(
             "agent_receiver_malformed_lines_total", "Log lines a file receiver skipped because it could not parse them, by reason.", reasonLabels, [id, reason]));
         _truncatedLines = registry.Counter(
@@ -54,6 +57,9 @@ public sealed class ReceiverTelemetry
 
     /// <summary>Attributes dropped (<c>count</c>) or cut (<c>length</c>) by the receiver's attribute limits.</summary>
     public void AttributesLimited(string reason, int attributes) => _limitedAttributes[reason].Add(attributes);
+
+    /// <summary>Links or exemplars left out for ids of the wrong length (<paramref name="kind"/>: links, exemplars).</summary>
+    public void ReferencesDropped(string kind, int count) => _droppedReferences[kind].Add(count);
 
     public void MalformedLine(string reason) => _malformedLines[reason].Add(1);
 

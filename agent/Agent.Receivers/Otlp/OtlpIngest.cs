@@ -47,11 +47,25 @@ internal sealed class OtlpIngest(ReceiverHelper helper, OtlpLimitsOptions limits
         where TBatch : Batch
     {
         int invalid = signal.RemoveInvalid(request);
+        int references = signal.RemoveInvalidReferences(request);
         var response = new TResponse();
-        if (invalid > 0)
+        if (invalid > 0 || references > 0)
         {
-            helper.Telemetry.Refused(transport, signal.Signal, invalid);
-            response = signal.PartialSuccess(invalid, $"{invalid} {signal.Signal.ItemName()} had a trace or span id of the wrong length (16 and 8 bytes; 32 and 16 hex digits in OTLP/JSON)");
+            // Items removed are rejected; removed links or exemplars leave their items accepted, so they are a warning.
+            var said = new List<string>(2);
+            if (invalid > 0)
+            {
+                helper.Telemetry.Refused(transport, signal.Signal, invalid);
+                said.Add($"{invalid} {signal.Signal.ItemName()} had a trace or span id of the wrong length");
+            }
+
+            if (references > 0)
+            {
+                helper.Telemetry.ReferencesDropped(signal.ReferenceName, references);
+                said.Add($"{references} {signal.ReferenceName} had a trace or span id of the wrong length and were left out");
+            }
+
+            response = signal.PartialSuccess(invalid, $"{string.Join("; ", said)} (16 and 8 bytes; 32 and 16 hex digits in OTLP/JSON)");
         }
 
         var limited = signal.LimitAttributes(request, limits);

@@ -31,6 +31,15 @@ internal sealed class OtlpSignal<TRequest, TResponse, TBatch>
     /// <summary>Removes items no backend could accept (ids of the wrong length); returns how many went.</summary>
     public required Func<TRequest, int> RemoveInvalid { get; init; }
 
+    /// <summary>
+    /// Removes references to other items that no backend could accept (a span link's or an exemplar's ids of the
+    /// wrong length), keeping the items that hold them; returns how many went.
+    /// </summary>
+    public required Func<TRequest, int> RemoveInvalidReferences { get; init; }
+
+    /// <summary>What <see cref="RemoveInvalidReferences"/> removes, for the answer and the metric: "links", "exemplars".</summary>
+    public required string ReferenceName { get; init; }
+
     /// <summary>Applies the receiver's attribute limits to every attribute collection of a request.</summary>
     public required Func<TRequest, OtlpLimitsOptions, AttributeLimiter> LimitAttributes { get; init; }
 
@@ -51,6 +60,8 @@ internal static class OtlpSignals
         ToBatch = static request => new TracesBatch(request),
         FromWire = static request => new TracesBatch(request),
         RemoveInvalid = OtlpIdValidation.RemoveInvalid,
+        RemoveInvalidReferences = OtlpIdValidation.RemoveInvalidLinks,
+        ReferenceName = "links",
         LimitAttributes = OtlpAttributeLimits.Apply,
         FixJsonIds = OtlpJsonIds.Fix,
         PartialSuccess = static (rejected, message) => new ExportTraceServiceResponse
@@ -67,6 +78,8 @@ internal static class OtlpSignals
         ToBatch = static request => new MetricsBatch(request),
         FromWire = static request => new MetricsBatch(request),
         RemoveInvalid = static _ => 0,
+        RemoveInvalidReferences = OtlpIdValidation.RemoveInvalidExemplars,
+        ReferenceName = "exemplars",
         LimitAttributes = OtlpAttributeLimits.Apply,
         FixJsonIds = OtlpJsonIds.Fix,
         PartialSuccess = static (rejected, message) => new ExportMetricsServiceResponse
@@ -83,6 +96,8 @@ internal static class OtlpSignals
         ToBatch = static request => new LogsBatch(request),
         FromWire = static request => new LogsBatch(request),
         RemoveInvalid = OtlpIdValidation.RemoveInvalid,
+        RemoveInvalidReferences = static _ => 0,
+        ReferenceName = "references",
         LimitAttributes = OtlpAttributeLimits.Apply,
         FixJsonIds = OtlpJsonIds.Fix,
         PartialSuccess = static (rejected, message) => new ExportLogsServiceResponse

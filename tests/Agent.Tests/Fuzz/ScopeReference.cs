@@ -37,7 +37,7 @@ internal static class ScopeReference
             return false;
         }
 
-        if (signal.RemoveInvalid(request) > 0)
+        if (signal.RemoveInvalid(request) > 0 || signal.RemoveInvalidReferences(request) > 0)
         {
             return false;
         }

@@ -35,6 +35,9 @@ internal static class SelfMetrics
     public static double AttributesLimitedValue(string receiver, string reason) =>
         Value("agent_receiver_attributes_limited_total", ("receiver", receiver), ("reason", reason));
 
+    public static double ReferencesDroppedValue(string receiver, string kind) =>
+        Value("agent_receiver_references_dropped_total", ("receiver", receiver), ("kind", kind));
+
     public static double MalformedLineValue(string receiver, string reason) =>
         Value("agent_receiver_malformed_lines_total", ("receiver", receiver), ("reason", reason));
 

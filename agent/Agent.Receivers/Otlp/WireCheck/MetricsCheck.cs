@@ -118,14 +118,15 @@ internal static class MetricsCheck
     private static bool QuantileField(in WireField field, ref MessageTally tally, in MessageContext at) =>
         field.Number is not (1 or 2) || field.Is(WireType.Fixed64); // quantile, value
 
-    /// <summary>An exemplar's ids are not checked by the full path, so any length passes.</summary>
+    /// <summary>An exemplar whose ids OtlpIdValidation would refuse is left out by the full path: not clean.</summary>
     private static bool Exemplar(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), ExemplarField);
+        Walk(message, new MessageContext(bounds, level), ExemplarField, out var exemplar) && TracesCheck.HasValidIds(exemplar);
 
     private static bool ExemplarField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
     {
         2 or 3 or 6 => field.Is(WireType.Fixed64), // time, as_double, as_int (sfixed64)
-        4 or 5 => field.Is(WireType.Len), // span and trace ids
+        4 => field.IsBytes(ref tally.SpanId),
+        5 => field.IsBytes(ref tally.TraceId),
         7 => Attribute(field, at, ref tally.Attributes), // filtered attributes
         _ => true,
     };

@@ -43,13 +43,19 @@ internal static class TracesCheck
         _ => true,
     };
 
-    /// <summary>A link's ids are not checked by the full path (only the span's own are), so any length passes.</summary>
+    /// <summary>A link whose ids OtlpIdValidation would refuse is left out by the full path: not clean.</summary>
     private static bool Link(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), LinkField);
+        Walk(message, new MessageContext(bounds, level), LinkField, out var link) && HasValidIds(link);
+
+    /// <summary>Ids that are unset or of their length, as OtlpIdValidation wants for what only points elsewhere.</summary>
+    internal static bool HasValidIds(in MessageTally tally) =>
+        (tally.TraceId == 0 || tally.TraceId == OtlpIdValidation.TraceIdLength) &&
+        (tally.SpanId == 0 || tally.SpanId == OtlpIdValidation.SpanIdLength);
 
     private static bool LinkField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
     {
-        1 or 2 => field.Is(WireType.Len), // trace and span ids
+        1 => field.IsBytes(ref tally.TraceId),
+        2 => field.IsBytes(ref tally.SpanId),
         3 => field.IsText(), // trace_state
         4 => Attribute(field, at, ref tally.Attributes),
         5 => field.Is(WireType.Varint), // dropped count

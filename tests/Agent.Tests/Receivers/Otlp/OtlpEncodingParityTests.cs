@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Google.Protobuf;
 using OpenTelemetry.Proto.Collector.Trace.V1;
+using OpenTelemetry.Proto.Trace.V1;
 using static Agent.Tests.Receivers.Otlp.OtlpHttpTests;
 
 namespace Agent.Tests.Receivers.Otlp;
@@ -29,6 +30,24 @@ public class OtlpEncodingParityTests
         var spans = Assert.Single(otlp.Traces.Received).Data.ResourceSpans[0].ScopeSpans[0].Spans;
         Assert.Equal(["span-0", "span-2"], spans.Select(s => s.Name));
         Assert.Equal(1, SelfMetrics.RefusedValue(otlp.Name, "http", Agent.Core.Model.Signal.Traces));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Links_left_out_for_their_ids_are_counted_by_the_receiver()
+    {
+        await using var otlp = await OtlpTestReceiver.StartAsync();
+        var sent = OtlpSamples.Traces(spans: 2);
+        foreach (var span in sent.ResourceSpans[0].ScopeSpans[0].Spans)
+        {
+            span.Links.Add(new Span.Types.Link { TraceId = ByteString.CopyFrom(ShortTraceId), SpanId = ByteString.CopyFrom(new byte[8]) });
+        }
+
+        var (rejected, message) = await PostAsync(otlp, sent, "protobuf");
+
+        Assert.Equal(0, rejected);
+        Assert.Contains("2 links had", message, StringComparison.Ordinal);
+        Assert.All(Assert.Single(otlp.Traces.Received).Data.ResourceSpans[0].ScopeSpans[0].Spans, s => Assert.Empty(s.Links));
+        Assert.Equal(2, SelfMetrics.ReferencesDroppedValue(otlp.Name, "links"));
     }
 
     [Theory(Timeout = TestTimeouts.Default)]

@@ -10,6 +10,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Microsoft.Extensions.Logging.Abstractions;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Logs.V1;
@@ -123,6 +124,44 @@ public sealed class OtlpPassThroughTests : IAsyncLifetime
         Assert.Contains("wrong length", response.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
         await Eventually.UntilAsync(() => _backend.SpanCount == 1, "the valid span at the backend");
         Assert.Equal("span-0", _backend.Traces.Single().ResourceSpans[0].ScopeSpans[0].Spans.Single().Name);
+    }
+
+    [Theory(Timeout = TestTimeouts.Default)]
+    [InlineData("grpc")]
+    [InlineData("http")]
+    public async Task A_link_with_a_wrong_length_id_is_left_out_counted_on_its_span_and_the_span_passes(string transport)
+    {
+        var request = OtlpSamples.Traces(spans: 1);
+        var span = request.ResourceSpans[0].ScopeSpans[0].Spans[0];
+        span.Links.Add(new Span.Types.Link { TraceId = ByteString.CopyFrom(new byte[16]), SpanId = ByteString.CopyFrom(new byte[8]), TraceState = "kept" });
+        span.Links.Add(new Span.Types.Link { TraceId = ByteString.CopyFrom(new byte[5]), SpanId = ByteString.CopyFrom(new byte[8]), TraceState = "broken" });
+
+        var response = ExportTraceServiceResponse.Parser.ParseFrom(await SendAsync(Signal.Traces, transport, request.ToByteArray()));
+
+        Assert.Equal(0, response.PartialSuccess.RejectedSpans);
+        Assert.Contains("1 links had a trace or span id of the wrong length", response.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => _backend.SpanCount == 1, "the span at the backend");
+        var arrived = _backend.Traces.Single().ResourceSpans[0].ScopeSpans[0].Spans.Single();
+        Assert.Equal("kept", Assert.Single(arrived.Links).TraceState);
+        Assert.Equal(1u, arrived.DroppedLinksCount);
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task An_exemplar_with_a_wrong_length_id_is_left_out_and_its_point_passes()
+    {
+        var point = new NumberDataPoint { AsDouble = 2.5, TimeUnixNano = 1_700_000_000_000_000_000 };
+        point.Exemplars.Add(new Exemplar { AsDouble = 1, SpanId = ByteString.CopyFrom(new byte[8]), TraceId = ByteString.CopyFrom(new byte[16]) });
+        point.Exemplars.Add(new Exemplar { AsDouble = 2, SpanId = ByteString.CopyFrom(new byte[3]) });
+        var metric = new Metric { Name = "queue.depth", Gauge = new Gauge { DataPoints = { point } } };
+        var request = new ExportMetricsServiceRequest { ResourceMetrics = { new ResourceMetrics { ScopeMetrics = { new ScopeMetrics { Metrics = { metric } } } } } };
+
+        var response = ExportMetricsServiceResponse.Parser.ParseFrom(await SendAsync(Signal.Metrics, "grpc", request.ToByteArray()));
+
+        Assert.Equal(0, response.PartialSuccess.RejectedDataPoints);
+        Assert.Contains("1 exemplars had", response.PartialSuccess.ErrorMessage, StringComparison.Ordinal);
+        await Eventually.UntilAsync(() => _backend.MetricPointCount == 1, "the point at the backend");
+        var arrived = _backend.Metrics.Single().ResourceMetrics[0].ScopeMetrics[0].Metrics.Single().Gauge.DataPoints.Single();
+        Assert.Equal(1, Assert.Single(arrived.Exemplars).AsDouble);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
