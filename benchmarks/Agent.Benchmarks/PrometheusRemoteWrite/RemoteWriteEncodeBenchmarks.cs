@@ -16,12 +16,18 @@ namespace Agent.Benchmarks.PrometheusRemoteWrite;
 /// labels, job/instance, scope labels, series hash and shard, staleness tracking) and written as remote-write
 /// WriteRequests over the default five shards, snappy-compressed. <c>Numbers</c> is 100 gauges and 100 counters of
 /// 50 series each (three point attributes); <c>Histograms</c> is 10,000 histogram points of ten buckets (13 series
-/// each). Per data point (<c>OperationsPerInvoke = 10000</c>), in the steady state: every series already seen.
+/// each). <c>Service</c> is shaped like the load harness's <c>metrics</c> scenario as the batch processor hands it
+/// over: 80 requests of one resource and 100 metrics each, one point per metric (seven counters, two gauges and a
+/// histogram of ten bounds in every ten), three string attributes from a small set, each request a second later.
+/// Per data point (<c>OperationsPerInvoke</c> = the points of a batch), in the steady state: every series already seen.
 /// </summary>
 [MemoryDiagnoser]
 public class RemoteWriteEncodeBenchmarks
 {
     private const int Points = 10_000;
+
+    /// <summary>The batch processor's default <c>send_batch_size</c> is 8,192: the Service case sends 80 requests of 100.</summary>
+    private const int ServicePoints = 8_000;
     private const ulong Time = 1_764_547_200_000_000_000;
 
     private static readonly RequestPartitioner Shards = new(new RemoteWriteQueueOptions().NumConsumers);
@@ -29,6 +35,7 @@ public class RemoteWriteEncodeBenchmarks
     private readonly List<ExportRequest> _requests = [];
     private MetricsBatch _numbers = null!;
     private MetricsBatch _histograms = null!;
+    private MetricsBatch _service = null!;
     private RemoteWriteEncoder _encoder = null!;
 
     [GlobalSetup]
@@ -39,6 +46,7 @@ public class RemoteWriteEncodeBenchmarks
         _encoder = new RemoteWriteEncoder(options, telemetry, TimeProvider.System);
         _numbers = NumberBatch();
         _histograms = HistogramBatch();
+        _service = ServiceBatch();
     }
 
     [GlobalCleanup]
@@ -50,12 +58,15 @@ public class RemoteWriteEncodeBenchmarks
     [Benchmark(OperationsPerInvoke = Points)]
     public int Histograms() => Encode(_histograms);
 
+    [Benchmark(OperationsPerInvoke = ServicePoints)]
+    public int Service() => Encode(_service);
+
     /// <summary>The two cases timed by the process's CPU time (40 calls of warm-up, then 150), with the bytes allocated.</summary>
     public static void PrintCpuPerPoint()
     {
         var benchmarks = new RemoteWriteEncodeBenchmarks();
         benchmarks.Setup();
-        foreach (var (name, run) in new (string, Func<int>)[] { ("Numbers", benchmarks.Numbers), ("Histograms", benchmarks.Histograms) })
+        foreach (var (name, run, points) in new (string, Func<int>, int)[] { ("Numbers", benchmarks.Numbers, Points), ("Histograms", benchmarks.Histograms, Points), ("Service", benchmarks.Service, ServicePoints) })
         {
             for (int i = 0; i < 40; i++)
             {
@@ -72,8 +83,8 @@ public class RemoteWriteEncodeBenchmarks
             }
 
             process.Refresh();
-            double perPoint = (process.TotalProcessorTime - cpu).TotalMicroseconds / (Calls * (double)Points);
-            double bytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (Calls * (double)Points);
+            double perPoint = (process.TotalProcessorTime - cpu).TotalMicroseconds / (Calls * (double)points);
+            double bytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (Calls * (double)points);
             Console.WriteLine($"{name}: {perPoint:F2} µs of CPU per point, {bytes:F1} B allocated per point");
         }
 
@@ -148,6 +159,67 @@ public class RemoteWriteEncodeBenchmarks
         }
 
         return Wrap(scope);
+    }
+
+    private static MetricsBatch ServiceBatch()
+    {
+        string[] routes = ["/api/v1/orders/{id}", "/api/v1/carts/{id}/items", "/api/v1/products", "/api/v1/users/{id}", "/healthz"];
+        string[] methods = ["GET", "POST", "PUT", "DELETE"];
+        string[] statuses = ["200", "201", "404", "500"];
+        var random = new Random(7);
+        var batch = new MetricsBatch();
+        const int PerRequest = 100;
+        for (int r = 0; r < ServicePoints / PerRequest; r++)
+        {
+            ulong now = Time + ((ulong)r * 1_000_000_000);
+            var scope = Scope();
+            for (int i = 0; i < PerRequest; i++)
+            {
+                var attributes = new KeyValue[]
+                {
+                    Attr("http.route", routes[random.Next(routes.Length)]),
+                    Attr("http.request.method", methods[random.Next(methods.Length)]),
+                    Attr("http.response.status_code", statuses[random.Next(statuses.Length)]),
+                };
+                scope.Metrics.Add((i % 10) switch
+                {
+                    0 => ServiceHistogram(now, attributes),
+                    1 or 2 => ServiceNumber($"shop.queue.depth.{i % 2}", "{item}", gauge: true, now, i, attributes),
+                    _ => ServiceNumber($"shop.requests.{i % 7}", "{request}", gauge: false, now, i, attributes),
+                });
+            }
+
+            batch.Data.ResourceMetrics.Add(Wrap(scope).Data.ResourceMetrics[0]);
+        }
+
+        return batch;
+    }
+
+    private static Metric ServiceNumber(string name, string unit, bool gauge, ulong now, int value, KeyValue[] attributes)
+    {
+        var point = new NumberDataPoint { TimeUnixNano = now, StartTimeUnixNano = Time, AsDouble = value };
+        point.Attributes.AddRange(attributes);
+        var metric = new Metric { Name = name, Unit = unit, Description = "Service metric." };
+        if (gauge)
+        {
+            metric.Gauge = new Gauge { DataPoints = { point } };
+        }
+        else
+        {
+            metric.Sum = new Sum { IsMonotonic = true, AggregationTemporality = AggregationTemporality.Cumulative, DataPoints = { point } };
+        }
+
+        return metric;
+    }
+
+    private static Metric ServiceHistogram(ulong now, KeyValue[] attributes)
+    {
+        var point = new HistogramDataPoint { TimeUnixNano = now, StartTimeUnixNano = Time, Count = 110, Sum = 15.07 };
+        point.ExplicitBounds.AddRange([0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
+        point.BucketCounts.AddRange([10, 10, 10, 10, 10, 10, 10, 10, 10, 10, 10]);
+        point.Attributes.AddRange(attributes);
+        var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Cumulative, DataPoints = { point } };
+        return new Metric { Name = "http.server.request.duration", Unit = "s", Description = "Duration of HTTP server requests.", Histogram = histogram };
     }
 
     private static ScopeMetrics Scope() => new() { Scope = new InstrumentationScope { Name = "checkout", Version = "1.0.0" } };

@@ -15,8 +15,9 @@ internal sealed partial class MetricTranslator
     {
         var family = _names.Family(metric.Name, metric.Unit, kind);
         long newest = 0;
-        foreach (var point in points)
+        for (int p = 0; p < points.Count; p++)
         {
+            var point = points[p];
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
@@ -43,8 +44,9 @@ internal sealed partial class MetricTranslator
     {
         var family = _names.Family(metric.Name, metric.Unit, FamilyKind.Histogram);
         long newest = 0;
-        foreach (var point in points)
+        for (int p = 0; p < points.Count; p++)
         {
+            var point = points[p];
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
@@ -98,8 +100,9 @@ internal sealed partial class MetricTranslator
     {
         var family = _names.Family(metric.Name, metric.Unit, FamilyKind.Summary);
         long newest = 0;
-        foreach (var point in points)
+        for (int p = 0; p < points.Count; p++)
         {
+            var point = points[p];
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
@@ -108,8 +111,10 @@ internal sealed partial class MetricTranslator
             }
 
             bool stale = NoRecordedValue(point.Flags);
-            foreach (var quantile in point.QuantileValues)
+            var quantiles = point.QuantileValues;
+            for (int q = 0; q < quantiles.Count; q++)
             {
+                var quantile = quantiles[q];
                 Emit(writer, key, family.Name, QuantileLabel, quantile.Quantile, stale ? StaleNaN : quantile.Value, timestamp);
             }
 

@@ -59,16 +59,23 @@ internal sealed partial class MetricTranslator : IDisposable
         EnsureWriters(partitioner);
         long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         _batchTimestamp = _time.GetTimestamp();
-        foreach (var group in batch.Data.ResourceMetrics)
+        // Index loops throughout: RepeatedField's enumerator is an iterator object, which the runtime does not always
+        // keep off the heap (the Service benchmark allocated 5.4 bytes per point with foreach, 0.6 without).
+        var groups = batch.Data.ResourceMetrics;
+        for (int g = 0; g < groups.Count; g++)
         {
+            var group = groups[g];
             _resource.Load(group.Resource);
             long newest = 0;
-            foreach (var scope in group.ScopeMetrics)
+            var scopes = group.ScopeMetrics;
+            for (int s = 0; s < scopes.Count; s++)
             {
+                var scope = scopes[s];
                 LoadScope(scope.Scope);
-                foreach (var metric in scope.Metrics)
+                var metrics = scope.Metrics;
+                for (int m = 0; m < metrics.Count; m++)
                 {
-                    newest = Math.Max(newest, Translate(metric, partitioner, requests, nowMs));
+                    newest = Math.Max(newest, Translate(metrics[m], partitioner, requests, nowMs));
                 }
             }
 
@@ -178,8 +185,9 @@ internal sealed partial class MetricTranslator : IDisposable
         _labels.Clear();
         _labels.AddRange(_resource.Series);
         _labels.AddRange(_scope.AsSpan(0, _scopeCount));
-        foreach (var attribute in attributes)
+        for (int i = 0; i < attributes.Count; i++)
         {
+            var attribute = attributes[i];
             _labels.Add(PrometheusLabelNames.Sanitize(attribute.Key), LabelValues.Of(attribute.Value), LabelRank.Point, attribute.Key);
         }
 

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using Agent.Core.Model;
 using Agent.Exporters.Loki.Encoding;
 using Agent.Exporters.Serialization;
+using Google.Protobuf.Collections;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Resource.V1;
 
@@ -21,6 +22,8 @@ internal sealed class ResourceLabels
     public const string ServiceName = "service.name";
     public const string ServiceNamespace = "service.namespace";
     public const string ServiceInstanceId = "service.instance.id";
+
+    private static readonly RepeatedField<KeyValue> NoAttributes = [];
 
     private readonly List<LabelEntry> _series = [];
     private readonly List<LabelEntry> _targetInfo = [];
@@ -55,8 +58,10 @@ internal sealed class ResourceLabels
         string? job = null;
         string? normalisedInstance = null;
         bool others = false;
-        foreach (var attribute in resource?.Attributes ?? [])
+        var attributes = resource?.Attributes ?? NoAttributes;
+        for (int i = 0; i < attributes.Count; i++)
         {
+            var attribute = attributes[i];
             switch (attribute.Key)
             {
                 case ServiceName:
@@ -118,8 +123,10 @@ internal sealed class ResourceLabels
     /// <summary>The attributes other than the identity; only those in <paramref name="only"/> when it is given.</summary>
     private static void AddAttributes(List<LabelEntry> labels, Resource? resource, LabelRank rank, HashSet<string>? only)
     {
-        foreach (var attribute in resource?.Attributes ?? [])
+        var attributes = resource?.Attributes ?? NoAttributes;
+        for (int i = 0; i < attributes.Count; i++)
         {
+            var attribute = attributes[i];
             if (attribute.Key is ServiceName or ServiceNamespace or ServiceInstanceId or ServiceJob.JobAttribute or ServiceJob.InstanceAttribute ||
                 only?.Contains(attribute.Key) == false)
             {
