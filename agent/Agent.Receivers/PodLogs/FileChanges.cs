@@ -12,6 +12,9 @@ internal interface IFileChangeSink
     /// <summary>A name appeared, vanished or was renamed at <paramref name="path"/>.</summary>
     void Changed(string path);
 
+    /// <summary>The file at <paramref name="path"/> was written to (or truncated).</summary>
+    void Written(string path);
+
     /// <summary>Events were lost (the kernel's queue overflowed): anything may have changed.</summary>
     void Overflowed();
 
@@ -21,9 +24,9 @@ internal interface IFileChangeSink
 
 /// <summary>
 /// Wakes the receiver's discovery as soon as a file is created, renamed or deleted under the include globs' base
-/// directories, and says where, so that only those directories are looked at. Polling stays the fallback: a
-/// directory whose watch cannot start (missing, inotify limits reached) or stops is logged and counted once and then
-/// only polled.
+/// directories, and says where, so that only those directories are looked at; passes writes on to the receiver, which
+/// wakes the file's tailer. Polling stays the fallback: a directory whose watch cannot start (missing, inotify limits
+/// reached) or stops is logged and counted once and then only polled.
 /// </summary>
 internal sealed partial class FileChanges : IFileChangeSink, IDisposable
 {
@@ -33,6 +36,7 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
     private readonly ILogger _logger;
     private readonly ReceiverTelemetry _telemetry;
     private readonly TimeSpan _pollInterval;
+    private readonly Action<string?> _written;
     /// <summary>Per base directory, the directory watched for it (itself, or its nearest parent while it is missing).</summary>
     private readonly Dictionary<string, (string Directory, IDisposable Watch)> _watches = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
@@ -43,10 +47,18 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
     private bool _disposed;
 
     /// <param name="start">How a directory is watched; null: not at all (polling only).</param>
-    public FileChanges(IEnumerable<(string Directory, bool Recursive)> roots, StartWatch? start, ILogger logger, ReceiverTelemetry telemetry, TimeSpan pollInterval)
+    /// <param name="written">Told of each write reported, with the file's path; with null when writes may have gone unreported.</param>
+    public FileChanges(
+        IEnumerable<(string Directory, bool Recursive)> roots,
+        StartWatch? start,
+        Action<string?> written,
+        ILogger logger,
+        ReceiverTelemetry telemetry,
+        TimeSpan pollInterval)
     {
         _roots = roots.ToArray();
         _start = start;
+        _written = written;
         _logger = logger;
         _telemetry = telemetry;
         _pollInterval = pollInterval;
@@ -101,6 +113,18 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         }
     }
 
+    /// <summary>True while every base directory has a working watch (none failed): writes under them are reported.</summary>
+    public bool Watching
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _start is not null && !_disposed && _failed.Count == 0 && _watches.Count == _roots.Length;
+            }
+        }
+    }
+
     /// <summary>Completes when a change was reported since the last <see cref="Take"/>.</summary>
     public Task NextAsync()
     {
@@ -132,7 +156,13 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         Signal(changed => changed.Add(parent ?? path), everywhere: directory);
     }
 
-    public void Overflowed() => Signal(_ => { }, everywhere: true);
+    public void Written(string path) => _written(path);
+
+    public void Overflowed()
+    {
+        Signal(_ => { }, everywhere: true);
+        _written(null);
+    }
 
     public void Failed(string directory, Exception exception)
     {
