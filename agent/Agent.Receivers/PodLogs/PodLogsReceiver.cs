@@ -36,6 +36,7 @@ internal sealed partial class PodLogsReceiver : IComponent
     private readonly WriteReports _writes = new();
     private readonly bool _everyRootWatchable;
     private long _lastLookEverywhere;
+    private bool _reopenPending;
 
     /// <param name="open">Opens a file for reading; tests replace it to make a file fail to open (root reads anything).</param>
     /// <param name="watch">Watches a directory for changes; tests replace it to make watching fail (default: inotify).</param>
@@ -142,7 +143,7 @@ internal sealed partial class PodLogsReceiver : IComponent
     }
 
     private bool LookEverywhereDue() =>
-        !_writes.Reported || _time.GetElapsedTime(Interlocked.Read(ref _lastLookEverywhere)) >= _options.RescanInterval;
+        !_writes.Reported || _reopenPending || _time.GetElapsedTime(Interlocked.Read(ref _lastLookEverywhere)) >= _options.RescanInterval;
 
     /// <summary>One discovery pass everywhere; checkpoints are saved after it.</summary>
     private void PollOnce()
@@ -150,6 +151,7 @@ internal sealed partial class PodLogsReceiver : IComponent
         _changes.EnsureWatching();
         _writes.Reported = _everyRootWatchable && _changes.Watching;
         Interlocked.Exchange(ref _lastLookEverywhere, _time.GetTimestamp());
+        _reopenPending = false;
         Reconcile(_discovery.Find(), inScope: null);
         if (_firstPoll)
         {
@@ -168,7 +170,8 @@ internal sealed partial class PodLogsReceiver : IComponent
     {
         lock (_active)
         {
-            ForgetStopped();
+            // A look at some directories only: the file to open again may be elsewhere, so the next poll looks everywhere.
+            _reopenPending |= ForgetStopped() && inScope is not null;
             if (_firstPoll)
             {
                 FinishRotatedWhileStopped();
@@ -224,9 +227,11 @@ internal sealed partial class PodLogsReceiver : IComponent
             // Rotated: the path names a new file.
             Retire(path, current);
         }
-        else if (FileStatus.Supported && _active.Values.Any(t => t.Identity.Device == status.Value.Device && t.Identity.Inode == status.Value.Inode))
+        else if (FileStatus.Supported && _active.Values.Concat(_retiring).Any(t => t.Identity.Device == status.Value.Device && t.Identity.Inode == status.Value.Inode))
         {
-            // The same file under a second name (a symlink both globs match) is read once.
+            // The same file under a second name (a symlink both globs match) is read once; so is a file back at its
+            // path (renamed away and back) while the tailer that took it for gone still reads it: once that one is
+            // done, the next look opens it where that one stopped.
             return;
         }
 
@@ -252,7 +257,7 @@ internal sealed partial class PodLogsReceiver : IComponent
         }
 
         var identity = FileIdentity.Read(handle, _options.FingerprintSize);
-        var start = _store!.Claim(identity) ?? StartOfNewFile(handle);
+        var start = KnownPosition(identity) ?? StartOfNewFile(handle);
         LogFollowing(_logger, path, start.Offset);
         return CreateTailer(path, handle, identity, start, predecessor);
     }
@@ -286,6 +291,10 @@ internal sealed partial class PodLogsReceiver : IComponent
         return null;
     }
 
+    /// <summary>Where a file read before goes on: the end of a finished one (read to its end, then found again), or its checkpoint.</summary>
+    private TailPosition? KnownPosition(FileIdentity identity) =>
+        _finished.ResumeOffset(identity) is { } end ? new TailPosition(end) : _store!.Claim(identity);
+
     private FileTailer CreateTailer(string path, SafeFileHandle handle, FileIdentity identity, TailPosition start, FileTailer? predecessor) =>
         new(
             path,
@@ -311,7 +320,7 @@ internal sealed partial class PodLogsReceiver : IComponent
     /// <summary>
     /// Drops tailers that stopped; one that stopped without finishing its file hands its position back, one that read
     /// its file to the end is remembered, so that its rotated name is not read again. True when a live file's tailer
-    /// stopped: the next look opens it again.
+    /// stopped, or a finished file is back at its path: the next look opens it again.
     /// </summary>
     private bool ForgetStopped()
     {
@@ -328,6 +337,7 @@ internal sealed partial class PodLogsReceiver : IComponent
             if (tailer.Finished)
             {
                 _finished.Add(tailer.Identity, tailer.LastStatus, Path.GetDirectoryName(tailer.Path) ?? tailer.Path);
+                released |= IsAtItsPath(tailer);
             }
             else
             {
@@ -338,6 +348,11 @@ internal sealed partial class PodLogsReceiver : IComponent
         _retiring.RemoveAll(tailer => tailer.Completion.IsCompleted);
         return released;
     }
+
+    /// <summary>True when a finished tailer's file is (again) at the path it was read under: it is to be opened again.</summary>
+    private static bool IsAtItsPath(FileTailer tailer) =>
+        FileStatus.Supported && FileStatus.Of(tailer.Path) is { } status &&
+        status.Device == tailer.Identity.Device && status.Inode == tailer.Identity.Inode;
 
     private void SaveCheckpoints()
     {
