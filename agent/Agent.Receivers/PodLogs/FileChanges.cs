@@ -69,11 +69,13 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
     /// waited for by watching its nearest existing parent: the event of its creation brings a full look, which
     /// comes back here.
     /// </summary>
-    public void EnsureWatching()
+    /// <returns>True when a watch started: what changed before it was not reported.</returns>
+    public bool EnsureWatching()
     {
+        bool started = false;
         if (_start is null)
         {
-            return;
+            return started;
         }
 
         foreach (var (directory, recursive) in _roots)
@@ -104,6 +106,7 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
                     }
 
                     _watches[directory] = (target, watch);
+                    started = true;
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
@@ -111,6 +114,8 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
                 Failed(directory, ex);
             }
         }
+
+        return started;
     }
 
     /// <summary>True while every base directory has a working watch (none failed): writes under them are reported.</summary>
@@ -160,8 +165,21 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
 
     public void Overflowed()
     {
-        Signal(_ => { }, everywhere: true);
-        _written(null);
+        // .NET's watcher on Linux stops the process's one inotify instance when its queue overflows: every watch is
+        // dead from then on, and is started again by the look everywhere that follows.
+        List<IDisposable> dead;
+        lock (_gate)
+        {
+            dead = [.. _watches.Values.Select(entry => entry.Watch)];
+            _watches.Clear();
+        }
+
+        foreach (var watch in dead)
+        {
+            watch.Dispose();
+        }
+
+        EventsLost();
     }
 
     public void Failed(string directory, Exception exception)
@@ -181,7 +199,7 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         watch.Watch?.Dispose();
         _telemetry.FileWatchFailed();
         LogWatchFailed(_logger, exception, directory, _pollInterval);
-        Overflowed();
+        EventsLost();
     }
 
     public void Dispose()
@@ -198,6 +216,13 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         {
             watch.Dispose();
         }
+    }
+
+    /// <summary>Anything may have changed unreported: look everywhere, and have every tailer check its file.</summary>
+    private void EventsLost()
+    {
+        Signal(_ => { }, everywhere: true);
+        _written(null);
     }
 
     private static string? ExistingParentOf(string directory)

@@ -148,8 +148,14 @@ internal sealed partial class PodLogsReceiver : IComponent
     /// <summary>One discovery pass everywhere; checkpoints are saved after it.</summary>
     private void PollOnce()
     {
-        _changes.EnsureWatching();
+        bool started = _changes.EnsureWatching();
         _writes.Reported = _everyRootWatchable && _changes.Watching;
+        if (started)
+        {
+            // Writes before the watch started went unreported: every tailer checks its file once.
+            OnWritten(null);
+        }
+
         Interlocked.Exchange(ref _lastLookEverywhere, _time.GetTimestamp());
         _reopenPending = false;
         Reconcile(_discovery.Find(), inScope: null);

@@ -20,7 +20,7 @@ public sealed class IdleTailerTests
         await using var harness = new ReceiverHarness(root);
 
         // A clock that never moves: no poll, no rescan and no idle check ever runs, only the watch wakes anything.
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var time = NewClock();
         var lines = await StartAsync(harness, "idle-watched", time: time);
         await Eventually.UntilAsync(() => lines.Count == 1, "the line there at the start");
 
@@ -72,7 +72,7 @@ public sealed class IdleTailerTests
         using var root = new TempDirectory();
         WriteLog(root, "ns_a_u1", "first\n");
         await using var harness = new ReceiverHarness(root);
-        var time = new FakeTimeProvider(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
+        var time = NewClock();
 
         // A watch that starts and reports nothing: the receiver takes it for working and rests its idle files.
         var lines = await StartAsync(harness, "idle-blind-watch", (_, _, _) => new BlindWatch(), time);
@@ -97,6 +97,53 @@ public sealed class IdleTailerTests
             "the rescan to find the write");
         Assert.Equal(["unreported", "unreported write"], lines.Where(l => l.FilePath == missed).Select(l => l.Text));
     }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task After_the_watch_lost_events_it_is_started_again_and_the_unreported_write_is_read()
+    {
+        var time = NewClock();
+        var watches = new List<(IFileChangeSink Sink, BlindWatch Watch)>();
+        StartWatch recording = (_, _, sink) =>
+        {
+            var watch = new BlindWatch();
+            lock (watches)
+            {
+                watches.Add((sink, watch));
+            }
+
+            return watch;
+        };
+        using var root = new TempDirectory();
+        string path = WriteLog(root, "ns_a_u1", "first\n");
+        await using var harness = new ReceiverHarness(root);
+        var lines = await StartAsync(harness, "idle-overflow", recording, time);
+        await Eventually.UntilAsync(() => lines.Count == 1, "the line there at the start");
+
+        // A write the watch does not report, then the queue overflow: .NET's watcher is dead after it.
+        await File.AppendAllTextAsync(path, "second\n");
+        (IFileChangeSink Sink, BlindWatch Watch) first;
+        lock (watches)
+        {
+            first = watches.Single();
+        }
+
+        first.Sink.Overflowed();
+        await Eventually.UntilAsync(() => lines.Count == 2, "the write made before the overflow");
+        await Eventually.UntilAsync(
+            () =>
+            {
+                lock (watches)
+                {
+                    return watches.Count == 2;
+                }
+            },
+            "the watch to be started again");
+        Assert.True(first.Watch.Disposed);
+        Assert.Equal(["first", "second"], lines.Select(l => l.Text));
+    }
+
+    /// <summary>A clock that moves only when the test advances it.</summary>
+    private static FakeTimeProvider NewClock() => new(new DateTimeOffset(2026, 12, 1, 9, 0, 0, TimeSpan.Zero));
 
     private static PodLogsReceiverOptions Options(ReceiverHarness harness)
     {
@@ -126,8 +173,8 @@ public sealed class IdleTailerTests
 
     private sealed class BlindWatch : IDisposable
     {
-        public void Dispose()
-        {
-        }
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
     }
 }
