@@ -12,6 +12,9 @@ internal interface IFileChangeSink
     /// <summary>A name appeared, vanished or was renamed at <paramref name="path"/>.</summary>
     void Changed(string path);
 
+    /// <summary>The file at <paramref name="path"/> was written to (or truncated).</summary>
+    void Written(string path);
+
     /// <summary>Events were lost (the kernel's queue overflowed): anything may have changed.</summary>
     void Overflowed();
 
@@ -21,9 +24,9 @@ internal interface IFileChangeSink
 
 /// <summary>
 /// Wakes the receiver's discovery as soon as a file is created, renamed or deleted under the include globs' base
-/// directories, and says where, so that only those directories are looked at. Polling stays the fallback: a
-/// directory whose watch cannot start (missing, inotify limits reached) or stops is logged and counted once and then
-/// only polled.
+/// directories, and says where, so that only those directories are looked at; passes writes on to the receiver, which
+/// wakes the file's tailer. Polling stays the fallback: a directory whose watch cannot start (missing, inotify limits
+/// reached) or stops is logged and counted once and then only polled.
 /// </summary>
 internal sealed partial class FileChanges : IFileChangeSink, IDisposable
 {
@@ -33,6 +36,7 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
     private readonly ILogger _logger;
     private readonly ReceiverTelemetry _telemetry;
     private readonly TimeSpan _pollInterval;
+    private readonly Action<string?> _written;
     /// <summary>Per base directory, the directory watched for it (itself, or its nearest parent while it is missing).</summary>
     private readonly Dictionary<string, (string Directory, IDisposable Watch)> _watches = new(StringComparer.Ordinal);
     private readonly HashSet<string> _failed = new(StringComparer.Ordinal);
@@ -43,10 +47,18 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
     private bool _disposed;
 
     /// <param name="start">How a directory is watched; null: not at all (polling only).</param>
-    public FileChanges(IEnumerable<(string Directory, bool Recursive)> roots, StartWatch? start, ILogger logger, ReceiverTelemetry telemetry, TimeSpan pollInterval)
+    /// <param name="written">Told of each write reported, with the file's path; with null when writes may have gone unreported.</param>
+    public FileChanges(
+        IEnumerable<(string Directory, bool Recursive)> roots,
+        StartWatch? start,
+        Action<string?> written,
+        ILogger logger,
+        ReceiverTelemetry telemetry,
+        TimeSpan pollInterval)
     {
         _roots = roots.ToArray();
         _start = start;
+        _written = written;
         _logger = logger;
         _telemetry = telemetry;
         _pollInterval = pollInterval;
@@ -57,11 +69,13 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
     /// waited for by watching its nearest existing parent: the event of its creation brings a full look, which
     /// comes back here.
     /// </summary>
-    public void EnsureWatching()
+    /// <returns>True when a watch started: what changed before it was not reported.</returns>
+    public bool EnsureWatching()
     {
+        bool started = false;
         if (_start is null)
         {
-            return;
+            return started;
         }
 
         foreach (var (directory, recursive) in _roots)
@@ -92,11 +106,26 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
                     }
 
                     _watches[directory] = (target, watch);
+                    started = true;
                 }
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
                 Failed(directory, ex);
+            }
+        }
+
+        return started;
+    }
+
+    /// <summary>True while every base directory has a working watch (none failed): writes under them are reported.</summary>
+    public bool Watching
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _start is not null && !_disposed && _failed.Count == 0 && _watches.Count == _roots.Length;
             }
         }
     }
@@ -132,7 +161,26 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         Signal(changed => changed.Add(parent ?? path), everywhere: directory);
     }
 
-    public void Overflowed() => Signal(_ => { }, everywhere: true);
+    public void Written(string path) => _written(path);
+
+    public void Overflowed()
+    {
+        // .NET's watcher on Linux stops the process's one inotify instance when its queue overflows: every watch is
+        // dead from then on, and is started again by the look everywhere that follows.
+        List<IDisposable> dead;
+        lock (_gate)
+        {
+            dead = [.. _watches.Values.Select(entry => entry.Watch)];
+            _watches.Clear();
+        }
+
+        foreach (var watch in dead)
+        {
+            watch.Dispose();
+        }
+
+        EventsLost();
+    }
 
     public void Failed(string directory, Exception exception)
     {
@@ -151,7 +199,7 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         watch.Watch?.Dispose();
         _telemetry.FileWatchFailed();
         LogWatchFailed(_logger, exception, directory, _pollInterval);
-        Overflowed();
+        EventsLost();
     }
 
     public void Dispose()
@@ -168,6 +216,13 @@ internal sealed partial class FileChanges : IFileChangeSink, IDisposable
         {
             watch.Dispose();
         }
+    }
+
+    /// <summary>Anything may have changed unreported: look everywhere, and have every tailer check its file.</summary>
+    private void EventsLost()
+    {
+        Signal(_ => { }, everywhere: true);
+        _written(null);
     }
 
     private static string? ExistingParentOf(string directory)

@@ -19,5 +19,15 @@ internal sealed partial class FileTailer
     /// <summary>The file's size as a stat just saw it.</summary>
     public void ObserveSize(long size) => Volatile.Write(ref _fileSize, size);
 
+    /// <summary>The file's size as a stat of its path saw it: a tailer not at that offset (grown, truncated) is woken.</summary>
+    public void ObservePathSize(long size)
+    {
+        ObserveSize(size);
+        if (size != Volatile.Read(ref _readOffset))
+        {
+            Wake();
+        }
+    }
+
     private void Acknowledged(long offset) => Volatile.Write(ref _acknowledgedOffset, offset);
 }

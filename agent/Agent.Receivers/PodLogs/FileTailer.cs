@@ -17,6 +17,13 @@ internal sealed partial class FileTailer
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Checks that found nothing new before a file rests: a file just opened or just written is polled a while
+    /// longer, which covers a write the watch could not report yet (a new directory's watch starts a moment after
+    /// the directory appears).
+    /// </summary>
+    private const int IdleChecksBeforeResting = 5;
+
     private readonly SafeFileHandle _handle;
     private readonly Resource _resource;
     private readonly TailerSettings _settings;
@@ -35,6 +42,9 @@ internal sealed partial class FileTailer
     private volatile bool _replaced;
     private TaskCompletionSource _wake = NewWake();
     private Task _run = Task.CompletedTask;
+    private int _idleChecks;
+    private volatile bool _resting;
+    private readonly bool _writesReported;
 
     public FileTailer(
         string path,
@@ -47,9 +57,11 @@ internal sealed partial class FileTailer
         CheckpointStore store,
         Task predecessor,
         ILogger logger,
-        TimeProvider time)
+        TimeProvider time,
+        bool writesReported)
     {
         Path = path;
+        _writesReported = writesReported;
         _handle = handle;
         Identity = identity;
         _resource = resource;
@@ -165,6 +177,7 @@ internal sealed partial class FileTailer
             if (outcome != CycleOutcome.Idle)
             {
                 backoff = _settings.RetryBackoff;
+                _idleChecks = 0;
             }
             else if (ShouldRelease())
             {
@@ -173,16 +186,37 @@ internal sealed partial class FileTailer
             }
             else
             {
+                _idleChecks = Math.Min(_idleChecks + 1, IdleChecksBeforeResting);
                 await IdleAsync(stopping).ConfigureAwait(false);
             }
         }
     }
 
-    /// <summary>Waits a poll interval, or less when woken.</summary>
+    /// <summary>
+    /// True while the file has been idle a while and the watch reports its writes: it is then checked only when woken
+    /// (a write the watch reports, a look at its path that sees it grown or truncated), not every poll.
+    /// </summary>
+    public bool Resting => _resting;
+
+    /// <summary>
+    /// Rests once idle long enough, while the watch reports this file's writes, nothing is in flight (an
+    /// acknowledgement must still move the checkpoint) and the file is still at its path.
+    /// </summary>
+    private bool MayRest =>
+        _idleChecks >= IdleChecksBeforeResting && _writesReported && _settings.Writes.Reported && _window.Count == 0 &&
+        Interlocked.Read(ref _goneAtTicks) < 0;
+
+    /// <summary>Waits a poll interval, or less when woken; when resting, until woken (no timer per idle file).</summary>
     private async Task IdleAsync(CancellationToken stopping)
     {
         var wake = Volatile.Read(ref _wake);
-        if (!wake.Task.IsCompleted)
+        if (!wake.Task.IsCompleted && MayRest)
+        {
+            _resting = true;
+            await wake.Task.WaitAsync(stopping).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            _resting = false;
+        }
+        else if (!wake.Task.IsCompleted)
         {
             // The delay is left to run out when woken: cheaper than a cancellation source per wait.
             await Task.WhenAny(wake.Task, Task.Delay(_settings.PollInterval, _time, stopping)).ConfigureAwait(false);

@@ -1,9 +1,10 @@
 namespace Agent.Receivers.PodLogs;
 
 /// <summary>
-/// The default <see cref="StartWatch"/>: .NET's <see cref="FileSystemWatcher"/>, which is inotify on Linux. Only
-/// names are watched (created, deleted, renamed), not writes: a busy file would raise an event per write, and the
-/// tailers find appended data themselves.
+/// The default <see cref="StartWatch"/>: .NET's <see cref="FileSystemWatcher"/>, which is inotify on Linux. Names
+/// (created, deleted, renamed) and writes are watched: a write wakes the tailer of an idle file, which otherwise
+/// is not checked. A busy file raises an event per write the kernel did not merge; it costs a lookup and a wake
+/// that is already set.
 /// </summary>
 internal static class InotifyWatch
 {
@@ -15,11 +16,12 @@ internal static class InotifyWatch
         var watcher = new FileSystemWatcher(directory)
         {
             IncludeSubdirectories = recursive,
-            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName,
+            NotifyFilter = NotifyFilters.FileName | NotifyFilters.DirectoryName | NotifyFilters.LastWrite | NotifyFilters.Size,
             InternalBufferSize = EventBufferBytes,
         };
         watcher.Created += (_, e) => sink.Changed(e.FullPath);
         watcher.Deleted += (_, e) => sink.Changed(e.FullPath);
+        watcher.Changed += (_, e) => sink.Written(e.FullPath);
         watcher.Renamed += (_, e) =>
         {
             sink.Changed(e.OldFullPath);

@@ -71,7 +71,7 @@ internal sealed partial class PodLogsReceiver
             return false;
         }
 
-        TailPosition? known = _finished.ResumeOffset(identity) is { } end ? new TailPosition(end) : _store!.Claim(identity);
+        TailPosition? known = KnownPosition(identity);
         if (known is null && _firstPoll)
         {
             // Rotated before the receiver first started, and never followed: as old as start_at says to skip.

@@ -10,8 +10,9 @@ namespace Agent.Receivers.PodLogs;
 /// <summary>
 /// The <c>filelog</c> receiver: finds the files the include globs match (the kubelet's
 /// <c>/var/log/pods/&lt;namespace&gt;_&lt;pod&gt;_&lt;uid&gt;/&lt;container&gt;/&lt;restart&gt;.log</c>), runs one
-/// <see cref="FileTailer"/> per file and saves the checkpoints. Each poll it looks for new files and for paths that
-/// now name another file (rotation) or none (deletion).
+/// <see cref="FileTailer"/> per file and saves the checkpoints. Each look it finds new files and paths that now name
+/// another file (rotation) or none (deletion). With a working watch it looks where the watch reports changes, and
+/// everywhere only every rescan interval; without one, everywhere every poll.
 /// </summary>
 internal sealed partial class PodLogsReceiver : IComponent
 {
@@ -32,6 +33,10 @@ internal sealed partial class PodLogsReceiver : IComponent
     private readonly Func<string, SafeFileHandle> _open;
     private Task _loop = Task.CompletedTask;
     private bool _firstPoll = true;
+    private readonly WriteReports _writes = new();
+    private readonly bool _everyRootWatchable;
+    private long _lastLookEverywhere;
+    private bool _reopenPending;
 
     /// <param name="open">Opens a file for reading; tests replace it to make a file fail to open (root reads anything).</param>
     /// <param name="watch">Watches a directory for changes; tests replace it to make watching fail (default: inotify).</param>
@@ -49,10 +54,16 @@ internal sealed partial class PodLogsReceiver : IComponent
         _time = time ?? TimeProvider.System;
         _logger = context.Host.LoggerFactory.CreateLogger("Agent.Receivers.PodLogs." + context.Id);
         _receiving = new ReceiverHelper(context, _logger);
-        _settings = TailerSettings.From(_receiving, _options);
+        _settings = TailerSettings.From(_receiving, _options, _writes);
         _discovery = new FileDiscovery(_options.Include, _options.Exclude);
+        _everyRootWatchable = _discovery.Roots.All(root => root.Directory != "/");
         _changes = new FileChanges(
-            _discovery.Roots.Where(root => root.Directory != "/"), _options.Watch ? watch ?? InotifyWatch.Start : null, _logger, _receiving.Telemetry, _options.PollInterval);
+            _discovery.Roots.Where(root => root.Directory != "/"),
+            _options.Watch ? watch ?? InotifyWatch.Start : null,
+            OnWritten,
+            _logger,
+            _receiving.Telemetry,
+            _options.PollInterval);
     }
 
     public Task StartAsync(CancellationToken cancellationToken)
@@ -84,8 +95,9 @@ internal sealed partial class PodLogsReceiver : IComponent
     }
 
     /// <summary>
-    /// Looks everywhere every poll interval, and in between at the directories a watch reported a change in, at once:
-    /// a file rotated every 50 ms is seen before it is rotated again.
+    /// Looks at the directories a watch reported a change in, at once: a file rotated every 50 ms is seen before it
+    /// is rotated again. Looks everywhere every poll interval without a working watch, every rescan interval with
+    /// one; the polls in between only tend the files being written (see <see cref="Tend"/>).
     /// </summary>
     private async Task PollLoopAsync()
     {
@@ -98,8 +110,8 @@ internal sealed partial class PodLogsReceiver : IComponent
                 return;
             }
 
-            bool everywhere = tick.IsCompleted;
-            if (everywhere)
+            bool polled = tick.IsCompleted;
+            if (polled)
             {
                 tick = Task.Delay(_options.PollInterval, _time, _stopping.Token);
             }
@@ -107,13 +119,20 @@ internal sealed partial class PodLogsReceiver : IComponent
             var changed = _changes.Take(out bool overflowed);
             try
             {
-                if (everywhere || overflowed)
+                if (overflowed || (polled && LookEverywhereDue()))
                 {
                     PollOnce();
+                    continue;
                 }
-                else
+
+                if (changed.Count > 0)
                 {
                     Reconcile(_discovery.FindIn(changed), changed.Contains);
+                }
+
+                if (polled)
+                {
+                    Tend();
                 }
             }
             catch (Exception ex)
@@ -123,10 +142,22 @@ internal sealed partial class PodLogsReceiver : IComponent
         }
     }
 
+    private bool LookEverywhereDue() =>
+        !_writes.Reported || _reopenPending || _time.GetElapsedTime(Interlocked.Read(ref _lastLookEverywhere)) >= _options.RescanInterval;
+
     /// <summary>One discovery pass everywhere; checkpoints are saved after it.</summary>
     private void PollOnce()
     {
-        _changes.EnsureWatching();
+        bool started = _changes.EnsureWatching();
+        _writes.Reported = _everyRootWatchable && _changes.Watching;
+        if (started)
+        {
+            // Writes before the watch started went unreported: every tailer checks its file once.
+            OnWritten(null);
+        }
+
+        Interlocked.Exchange(ref _lastLookEverywhere, _time.GetTimestamp());
+        _reopenPending = false;
         Reconcile(_discovery.Find(), inScope: null);
         if (_firstPoll)
         {
@@ -145,7 +176,8 @@ internal sealed partial class PodLogsReceiver : IComponent
     {
         lock (_active)
         {
-            ForgetStopped();
+            // A look at some directories only: the file to open again may be elsewhere, so the next poll looks everywhere.
+            _reopenPending |= ForgetStopped() && inScope is not null;
             if (_firstPoll)
             {
                 FinishRotatedWhileStopped();
@@ -193,16 +225,19 @@ internal sealed partial class PodLogsReceiver : IComponent
         {
             if (!FileStatus.Supported || (current.Identity.Device == status.Value.Device && current.Identity.Inode == status.Value.Inode))
             {
-                current.ObserveSize(status.Value.Size);
+                // A write the watch did not report (or not yet) wakes a resting tailer here.
+                current.ObservePathSize(status.Value.Size);
                 return;
             }
 
             // Rotated: the path names a new file.
             Retire(path, current);
         }
-        else if (FileStatus.Supported && _active.Values.Any(t => t.Identity.Device == status.Value.Device && t.Identity.Inode == status.Value.Inode))
+        else if (FileStatus.Supported && _active.Values.Concat(_retiring).Any(t => t.Identity.Device == status.Value.Device && t.Identity.Inode == status.Value.Inode))
         {
-            // The same file under a second name (a symlink both globs match) is read once.
+            // The same file under a second name (a symlink both globs match) is read once; so is a file back at its
+            // path (renamed away and back) while the tailer that took it for gone still reads it: once that one is
+            // done, the next look opens it where that one stopped.
             return;
         }
 
@@ -228,7 +263,7 @@ internal sealed partial class PodLogsReceiver : IComponent
         }
 
         var identity = FileIdentity.Read(handle, _options.FingerprintSize);
-        var start = _store!.Claim(identity) ?? StartOfNewFile(handle);
+        var start = KnownPosition(identity) ?? StartOfNewFile(handle);
         LogFollowing(_logger, path, start.Offset);
         return CreateTailer(path, handle, identity, start, predecessor);
     }
@@ -262,6 +297,10 @@ internal sealed partial class PodLogsReceiver : IComponent
         return null;
     }
 
+    /// <summary>Where a file read before goes on: the end of a finished one (read to its end, then found again), or its checkpoint.</summary>
+    private TailPosition? KnownPosition(FileIdentity identity) =>
+        _finished.ResumeOffset(identity) is { } end ? new TailPosition(end) : _store!.Claim(identity);
+
     private FileTailer CreateTailer(string path, SafeFileHandle handle, FileIdentity identity, TailPosition start, FileTailer? predecessor) =>
         new(
             path,
@@ -274,7 +313,8 @@ internal sealed partial class PodLogsReceiver : IComponent
             _store!,
             predecessor?.ReadingDone ?? Task.CompletedTask,
             _logger,
-            _time);
+            _time,
+            writesReported: !IsSymbolicLink(path));
 
     private void Retire(string path, FileTailer tailer)
     {
@@ -285,14 +325,17 @@ internal sealed partial class PodLogsReceiver : IComponent
 
     /// <summary>
     /// Drops tailers that stopped; one that stopped without finishing its file hands its position back, one that read
-    /// its file to the end is remembered, so that its rotated name is not read again.
+    /// its file to the end is remembered, so that its rotated name is not read again. True when a live file's tailer
+    /// stopped, or a finished file is back at its path: the next look opens it again.
     /// </summary>
-    private void ForgetStopped()
+    private bool ForgetStopped()
     {
+        bool released = false;
         foreach (var (path, tailer) in _active.Where(entry => entry.Value.Completion.IsCompleted).ToList())
         {
             _active.Remove(path);
             _store!.Release(tailer.Identity);
+            released = true;
         }
 
         foreach (var tailer in _retiring.Where(tailer => tailer.Completion.IsCompleted))
@@ -300,6 +343,7 @@ internal sealed partial class PodLogsReceiver : IComponent
             if (tailer.Finished)
             {
                 _finished.Add(tailer.Identity, tailer.LastStatus, Path.GetDirectoryName(tailer.Path) ?? tailer.Path);
+                released |= IsAtItsPath(tailer);
             }
             else
             {
@@ -308,7 +352,13 @@ internal sealed partial class PodLogsReceiver : IComponent
         }
 
         _retiring.RemoveAll(tailer => tailer.Completion.IsCompleted);
+        return released;
     }
+
+    /// <summary>True when a finished tailer's file is (again) at the path it was read under: it is to be opened again.</summary>
+    private static bool IsAtItsPath(FileTailer tailer) =>
+        FileStatus.Supported && FileStatus.Of(tailer.Path) is { } status &&
+        status.Device == tailer.Identity.Device && status.Inode == tailer.Identity.Inode;
 
     private void SaveCheckpoints()
     {

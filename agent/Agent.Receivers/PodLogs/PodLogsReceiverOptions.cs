@@ -50,14 +50,23 @@ public sealed class PodLogsReceiverOptions : IValidatable
     /// <summary>Only <c>{type: container}</c> is supported: it means <c>format: auto</c>.</summary>
     public List<OperatorOptions> Operators { get; set; } = [];
 
-    /// <summary>How often files are checked for new data and new files are looked for.</summary>
+    /// <summary>
+    /// How often files being written are checked for new data; without a working watch also how often every file is
+    /// checked and new files are looked for everywhere.
+    /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
-    /// Watches the include globs' directories (inotify) so that new and rotated files are seen at once, not at the
-    /// next poll; polling goes on either way, and is all there is when this is off or the watch fails.
+    /// Watches the include globs' directories (inotify) so that new, rotated and written files are seen at once, not
+    /// at the next poll; polling is all there is when this is off or the watch fails.
     /// </summary>
     public bool Watch { get; set; } = true;
+
+    /// <summary>
+    /// With a working watch: how often every directory is walked and every file's path looked at anyway, a safety net
+    /// for what the watch cannot report (a write through a symlinked directory, a lost event).
+    /// </summary>
+    public TimeSpan RescanInterval { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The longest log record in bytes (the Collector's default, 1 MiB); joined partial lines beyond it are cut and
@@ -120,6 +129,11 @@ public sealed class PodLogsReceiverOptions : IValidatable
         if (PollInterval <= TimeSpan.Zero)
         {
             yield return ("poll_interval", "must be positive");
+        }
+
+        if (RescanInterval <= TimeSpan.Zero)
+        {
+            yield return ("rescan_interval", "must be positive");
         }
 
         if (MaxLogSize < 1024)

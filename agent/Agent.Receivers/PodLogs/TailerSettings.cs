@@ -10,6 +10,7 @@ internal sealed record TailerSettings(
     int MaxLogSize,
     int FingerprintSize,
     TimeSpan PollInterval,
+    WriteReports Writes,
     TimeSpan DeleteGrace,
     int MaxBatchesInFlight,
     int MaxBatchBytes,
@@ -24,12 +25,13 @@ internal sealed record TailerSettings(
 
     public ReceiverTelemetry Telemetry => Receiving.Telemetry;
 
-    public static TailerSettings From(ReceiverHelper receiving, PodLogsReceiverOptions options) => new(
+    public static TailerSettings From(ReceiverHelper receiving, PodLogsReceiverOptions options, WriteReports writes) => new(
         receiving,
         options.EffectiveFormat,
         options.MaxLogSize,
         options.FingerprintSize,
         options.PollInterval,
+        writes,
         options.DeleteGrace,
         options.MaxBatchesInFlight,
         options.MaxBatchBytes,

@@ -18,6 +18,7 @@ public class PodLogsReceiverOptionsTests
         Assert.Equal(1024 * 1024, options.MaxLogSize);
         Assert.Equal(1000, options.FingerprintSize);
         Assert.Equal(TimeSpan.FromMilliseconds(200), options.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.RescanInterval);
         Assert.Contains(Agent.Service.BuiltInComponents.Receivers, f => f.Type == "filelog");
     }
 
@@ -56,6 +57,14 @@ public class PodLogsReceiverOptionsTests
         Assert.Contains(new PodLogsReceiverOptions().Validate(), e => e.Key == "include");
         Assert.Contains(new PodLogsReceiverOptions { Include = ["var/log/*.log"] }.Validate(), e => e.Key == "include");
         Assert.Contains(new PodLogsReceiverOptions { Include = ["/var/log/*.log"], Storage = "bad id!/" }.Validate(), e => e.Key == "storage");
+    }
+
+    [Fact]
+    public void The_rescan_interval_must_be_positive()
+    {
+        var (key, message) = Assert.Single(new PodLogsReceiverOptions { Include = ["/var/log/*.log"], RescanInterval = TimeSpan.Zero }.Validate());
+        Assert.Equal("rescan_interval", key);
+        Assert.Equal("must be positive", message);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Agent.Core.Model;
+using Agent.Receivers.PodLogs;
 
 namespace Agent.Tests.Receivers.PodLogs;
 
@@ -194,6 +195,52 @@ public class PodLogsReceiverTests
         await Eventually.UntilAsync(() => OpenFiles.Under(root.Combine("pods")).Count == 0, "the deleted file to be released");
         Assert.Equal(["complete", "no newline at the end", "split but never finished"], lines.Select(l => l.Text));
         Assert.Equal(LogStream.Stderr, lines[2].Stream);
+    }
+
+    [Theory(Timeout = TestTimeouts.Default)]
+    [InlineData(50)]
+    [InlineData(60_000)]
+    public async Task A_file_renamed_away_and_back_is_read_once(int deleteGraceMs)
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        string directory = root.Combine("pods", "ns_back_u1", "c");
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, "0.log");
+        await File.WriteAllTextAsync(path, "a\nb\n");
+        var options = harness.NewOptions();
+        options.Operators = [];
+        options.Format = LogFormat.Plain;
+        options.DeleteGrace = TimeSpan.FromMilliseconds(deleteGraceMs);
+        var consumer = new RecordingConsumer<LogsBatch>();
+        var lines = new CapturedLines(consumer);
+        await harness.StartAsync(consumer, options, $"back-{deleteGraceMs}");
+        await Eventually.UntilAsync(() => lines.Count == 2, "the file's lines");
+
+        // Away under a name no glob matches: the receiver takes the file for gone. A new pod's line says a look ran since.
+        File.Move(path, path + ".moved");
+        await WriteAndWaitAsync(root, lines, "ns_p1_u2");
+        if (deleteGraceMs < 1000)
+        {
+            // Its tailer read it to its end and let it go.
+            await Eventually.UntilAsync(() => OpenFiles.Under(directory).Count == 0, "the file to be released");
+        }
+
+        // Back at its path: the lines read before are not read again, a line written now is read once.
+        File.Move(path + ".moved", path);
+        await WriteAndWaitAsync(root, lines, "ns_p2_u3");
+        await File.AppendAllTextAsync(path, "c\n");
+        await Eventually.UntilAsync(() => lines.Count(l => l.FilePath == path) >= 3, "the line written after the file came back");
+        Assert.Equal(["a", "b", "c"], lines.Where(l => l.FilePath == path).Select(l => l.Text));
+    }
+
+    private static async Task WriteAndWaitAsync(TempDirectory root, CapturedLines lines, string pod)
+    {
+        string directory = root.Combine("pods", pod, "c");
+        Directory.CreateDirectory(directory);
+        string path = Path.Combine(directory, "0.log");
+        await File.WriteAllTextAsync(path, pod + "\n");
+        await Eventually.UntilAsync(() => lines.Any(l => l.FilePath == path), $"the line of {pod}");
     }
 
     private static async Task WaitForAllAsync(FakeKubelet kubelet, CapturedLines lines)

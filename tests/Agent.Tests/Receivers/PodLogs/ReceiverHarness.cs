@@ -41,10 +41,11 @@ internal sealed class ReceiverHarness : IAsyncDisposable
         PodLogsReceiverOptions? options = null,
         string name = "test",
         Func<string, SafeFileHandle>? open = null,
-        StartWatch? watch = null)
+        StartWatch? watch = null,
+        TimeProvider? time = null)
     {
         Assert.Empty((options ??= NewOptions()).Validate());
-        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer, open: open, watch: watch);
+        _receiver = new PodLogsReceiver(new ComponentContext(new ComponentId("filelog", name), options, Host), consumer, time, open, watch);
         await _receiver.StartAsync(CancellationToken.None);
         return _receiver;
     }
