@@ -16,10 +16,10 @@ public sealed class BearerTokenFile
     private readonly TimeProvider _time;
     private readonly ILogger? _logger;
     private readonly Lock _checking = new();
+    private readonly FailureStreak _reads = new();
     private volatile string _token;
     private (DateTime Written, long Length) _version;
     private DateTimeOffset _nextCheck;
-    private bool _failing;
 
     public BearerTokenFile(string path, TimeProvider time, ILogger? logger = null)
     {
@@ -68,9 +68,8 @@ public sealed class BearerTokenFile
                 _version = version;
             }
 
-            if (_failing)
+            if (_reads.Succeeded())
             {
-                _failing = false;
                 _logger?.LogInformation("The bearer token file {Path} can be read again", _path);
             }
         }
@@ -78,9 +77,8 @@ public sealed class BearerTokenFile
         {
             // Mid-rotation the file can be missing for a moment: the old token is still the best guess. A file that
             // stays unreadable will make the backend refuse the token once it expires: say so before that.
-            if (!_failing)
+            if (_reads.Failed())
             {
-                _failing = true;
                 _logger?.LogWarning("The bearer token file {Path} cannot be read again ({Error}); the previous token stays in use", _path, ex.Message);
             }
         }

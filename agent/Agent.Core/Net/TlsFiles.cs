@@ -15,9 +15,9 @@ internal sealed class TlsFiles
     private readonly TimeProvider _time;
     private readonly ILogger? _logger;
     private readonly Lock _reloading = new();
+    private readonly FailureStreak _reloads = new();
     private volatile Loaded _loaded;
     private DateTimeOffset _nextReload;
-    private bool _failing;
 
     public TlsFiles(TlsClientOptions tls, TimeProvider time, ILogger? logger)
     {
@@ -52,18 +52,16 @@ internal sealed class TlsFiles
                 try
                 {
                     _loaded = Load();
-                    if (_failing)
+                    if (_reloads.Succeeded())
                     {
-                        _failing = false;
                         _logger?.LogInformation("The TLS certificate files can be loaded again");
                     }
                 }
                 catch (InvalidOperationException ex)
                 {
                     // Keep the previous certificates; the next interval tries again.
-                    if (!_failing)
+                    if (_reloads.Failed())
                     {
-                        _failing = true;
                         _logger?.LogWarning("The TLS certificate files cannot be loaded again ({Error}); the previous certificates stay in use", ex.Message);
                     }
                 }
