@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
-using Agent.Receivers.Otlp.WireCheck;
+using Agent.Core.Model.Wire;
 using Google.Protobuf;
 using Google.Protobuf.Reflection;
 
@@ -35,7 +35,7 @@ internal static class ProtobufUtf8Repair
 
         while (!input.IsEmpty)
         {
-            if (!WireReader.TryReadVarint(ref input, out ulong tag))
+            if (!ProtobufVarint.TryRead(ref input, out ulong tag))
             {
                 return false;
             }
@@ -45,7 +45,7 @@ internal static class ProtobufUtf8Repair
             switch (wireType)
             {
                 case 0:
-                    if (!WireReader.TryReadVarint(ref input, out ulong number))
+                    if (!ProtobufVarint.TryRead(ref input, out ulong number))
                     {
                         return false;
                     }
@@ -63,7 +63,7 @@ internal static class ProtobufUtf8Repair
                     input = input[size..];
                     break;
                 case 2:
-                    if (!WireReader.TryReadVarint(ref input, out ulong length) || length > (ulong)input.Length)
+                    if (!ProtobufVarint.TryRead(ref input, out ulong length) || length > (ulong)input.Length)
                     {
                         return false;
                     }

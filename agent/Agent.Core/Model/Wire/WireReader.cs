@@ -91,17 +91,13 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
 
     private bool TryReadVarint(out ulong value)
     {
-        value = 0;
-        for (int shift = 0; shift < 64 && _position < _bytes.Length; shift += 7)
+        var rest = _bytes[_position..];
+        if (!ProtobufVarint.TryRead(ref rest, out value))
         {
-            byte b = _bytes[_position++];
-            value |= (ulong)(b & 0x7F) << shift;
-            if (b < 0x80)
-            {
-                return true;
-            }
+            return false;
         }
 
-        return false;
+        _position = _bytes.Length - rest.Length;
+        return true;
     }
 }

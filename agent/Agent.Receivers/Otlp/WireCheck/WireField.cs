@@ -1,4 +1,5 @@
 using System.Text.Unicode;
+using Agent.Core.Model.Wire;
 
 namespace Agent.Receivers.Otlp.WireCheck;
 
@@ -41,7 +42,7 @@ internal readonly ref struct WireField(int number, WireType type, ReadOnlySpan<b
         var packed = Payload;
         while (!packed.IsEmpty)
         {
-            if (!WireReader.TryReadVarint(ref packed, out _))
+            if (!ProtobufVarint.TryRead(ref packed, out _))
             {
                 return false;
             }

@@ -1,3 +1,5 @@
+using Agent.Core.Model.Wire;
+
 namespace Agent.Receivers.Otlp.WireCheck;
 
 /// <summary>The protobuf wire types OTLP uses (groups, 3 and 4, are not among them).</summary>
@@ -31,7 +33,7 @@ internal ref struct WireReader(ReadOnlySpan<byte> message)
             return false;
         }
 
-        if (!TryReadVarint(ref _rest, out ulong tag) || tag > uint.MaxValue || tag >> 3 == 0)
+        if (!ProtobufVarint.TryRead(ref _rest, out ulong tag) || tag > uint.MaxValue || tag >> 3 == 0)
         {
             return Break();
         }
@@ -40,7 +42,7 @@ internal ref struct WireReader(ReadOnlySpan<byte> message)
         var payload = ReadOnlySpan<byte>.Empty;
         bool read = type switch
         {
-            WireType.Varint => TryReadVarint(ref _rest, out _),
+            WireType.Varint => ProtobufVarint.TryRead(ref _rest, out _),
             WireType.Fixed64 => TrySkip(8),
             WireType.Fixed32 => TrySkip(4),
             WireType.Len => TryReadPayload(out payload),
@@ -53,23 +55,6 @@ internal ref struct WireReader(ReadOnlySpan<byte> message)
 
         field = new WireField((int)(tag >> 3), type, payload);
         return true;
-    }
-
-    /// <summary>A base-128 varint of at most ten bytes, as Google.Protobuf reads both 32- and 64-bit ones.</summary>
-    public static bool TryReadVarint(ref ReadOnlySpan<byte> bytes, out ulong value)
-    {
-        value = 0;
-        for (int i = 0; i < 10 && i < bytes.Length; i++)
-        {
-            value |= (ulong)(bytes[i] & 0x7F) << (7 * i);
-            if (bytes[i] < 0x80)
-            {
-                bytes = bytes[(i + 1)..];
-                return true;
-            }
-        }
-
-        return false;
     }
 
     private bool TrySkip(int size)
@@ -86,7 +71,7 @@ internal ref struct WireReader(ReadOnlySpan<byte> message)
     private bool TryReadPayload(out ReadOnlySpan<byte> payload)
     {
         payload = default;
-        if (!TryReadVarint(ref _rest, out ulong length) || length > (ulong)_rest.Length)
+        if (!ProtobufVarint.TryRead(ref _rest, out ulong length) || length > (ulong)_rest.Length)
         {
             return false;
         }
