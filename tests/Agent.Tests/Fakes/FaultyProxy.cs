@@ -208,11 +208,5 @@ public sealed class FaultyProxy : IAsyncDisposable
         }
     }
 
-    private void Reset(ProxiedConnection connection)
-    {
-        if (connection.Reset())
-        {
-            Interlocked.Increment(ref _resets);
-        }
-    }
+    private void Reset(ProxiedConnection connection) => connection.Reset(() => Interlocked.Increment(ref _resets));
 }

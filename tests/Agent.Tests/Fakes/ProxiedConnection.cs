@@ -7,17 +7,20 @@ internal sealed class ProxiedConnection(Socket client, Socket backend)
 {
     private int _closed;
 
-    /// <summary>Ends both sides with a TCP reset (RST, not FIN); false when the connection was already closed.</summary>
-    public bool Reset()
+    /// <summary>
+    /// Ends both sides with a TCP reset (RST, not FIN), once; <paramref name="counted"/> runs before the reset,
+    /// so a peer that saw it also sees it counted.
+    /// </summary>
+    public void Reset(Action counted)
     {
         if (Interlocked.Exchange(ref _closed, 1) != 0)
         {
-            return false;
+            return;
         }
 
+        counted();
         ResetSocket(client);
         ResetSocket(backend);
-        return true;
     }
 
     /// <summary>Ends both sides gracefully (FIN), once.</summary>
