@@ -40,7 +40,19 @@ internal static class OtlpJsonWrongLengthIds
             return null;
         }
 
-        return root is not null && ReplaceIn(root) ? JsonSerializer.SerializeToUtf8Bytes(root) : null;
+        if (root is null || !ReplaceIn(root))
+        {
+            return null;
+        }
+
+        // Written node by node rather than through the serializer, which needs reflection under Native AOT.
+        var written = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(written))
+        {
+            root.WriteTo(writer);
+        }
+
+        return written.WrittenSpan.ToArray();
     }
 
     private static bool ReplaceIn(JsonNode node)

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Diagnostics.CodeAnalysis;
 using Agent.Core.Config;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -12,6 +13,11 @@ namespace Agent.Config;
 /// </summary>
 internal sealed class ConfigBinder
 {
+    // Options classes and their lists and dictionaries are found at run time (a factory's options object, then its
+    // property types), which trimming annotations cannot follow; a Native AOT publish keeps the project's
+    // assemblies whole instead (Agent.csproj), so their constructors and properties are all there.
+    internal const string KeptWhole = "Options types live in the project's assemblies, which a trimmed or AOT publish keeps whole.";
+
     private readonly string _file;
     private readonly Func<string, string?> _environment;
     private readonly Dictionary<string, Mark> _positions = new(StringComparer.Ordinal);
@@ -144,6 +150,7 @@ internal sealed class ConfigBinder
     }
 
     /// <summary>Converts one node to <paramref name="type"/>; <paramref name="existing"/> keeps nested defaults.</summary>
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = KeptWhole)]
     public (bool Ok, object? Value) BindValue(YamlNode node, Type type, string path, object? existing)
     {
         var underlying = Nullable.GetUnderlyingType(type);
@@ -204,6 +211,7 @@ internal sealed class ConfigBinder
         return (false, null);
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = KeptWhole)]
     private (bool, object?) BindList(YamlNode node, Type listType, Type element, string path)
     {
         var list = (IList)Activator.CreateInstance(listType)!;
@@ -238,6 +246,7 @@ internal sealed class ConfigBinder
         return (ok, list);
     }
 
+    [UnconditionalSuppressMessage("Trimming", "IL2067", Justification = KeptWhole)]
     private (bool, object?) BindDictionary(YamlNode node, Type dictionaryType, Type valueType, string path)
     {
         if (node is not YamlMappingNode mapping)

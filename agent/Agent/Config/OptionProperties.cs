@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
 using Agent.Core.Config;
 
@@ -9,10 +10,13 @@ internal static class OptionProperties
 {
     private static readonly ConcurrentDictionary<Type, IReadOnlyDictionary<string, PropertyInfo>> Cache = new();
 
-    public static IReadOnlyDictionary<string, PropertyInfo> Of(Type type) => Cache.GetOrAdd(type, static t =>
-        t.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+    public static IReadOnlyDictionary<string, PropertyInfo> Of(Type type) => Cache.GetOrAdd(type, Read);
+
+    [UnconditionalSuppressMessage("Trimming", "IL2070", Justification = ConfigBinder.KeptWhole)]
+    private static IReadOnlyDictionary<string, PropertyInfo> Read(Type type) =>
+        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanRead && p.CanWrite && p.GetIndexParameters().Length == 0)
-            .ToDictionary(p => SnakeCase.From(p.Name), StringComparer.Ordinal));
+            .ToDictionary(p => SnakeCase.From(p.Name), StringComparer.Ordinal);
 
     /// <summary>True for types bound from a YAML mapping key by key (options classes), not from a scalar or kept raw.</summary>
     public static bool IsOptionsClass(Type type) =>

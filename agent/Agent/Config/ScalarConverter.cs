@@ -86,7 +86,7 @@ internal static class ScalarConverter
             _ when type == typeof(int) => int.TryParse(text, NumberStyles.Integer, Invariant, out int i) ? i : null,
             _ when type == typeof(long) => long.TryParse(text, NumberStyles.Integer, Invariant, out long l) ? l : null,
             _ when type == typeof(TimeSpan) => Durations.TryParse(text, out var duration) ? duration : null,
-            _ when type.IsEnum => Enum.GetValues(type).Cast<object>().FirstOrDefault(v => SnakeCase.From(v.ToString()!) == text || v.ToString() == text),
+            _ when type.IsEnum => Enum.GetNames(type).FirstOrDefault(name => SnakeCase.From(name) == text || name == text) is { } name ? Enum.Parse(type, name) : null,
             _ => null,
         };
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Agent.Core.Components;
 using Agent.Http;
 using Microsoft.AspNetCore.Http;
@@ -39,6 +38,10 @@ internal sealed class HealthCheckExtension : IComponent
         }
     }
 
+    // The Collector's health_check bodies; constant, so no serializer is needed (nor its reflection under Native AOT).
+    private const string AvailableBody = """{"status":"Server available"}""";
+    private const string UnavailableBody = """{"status":"Server not available"}""";
+
     private Task HandleAsync(HttpContext context)
     {
         if (context.Request.Path != _options.Path)
@@ -50,8 +53,7 @@ internal sealed class HealthCheckExtension : IComponent
         bool ready = _status.IsReady;
         context.Response.StatusCode = ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable;
         context.Response.ContentType = "application/json";
-        var body = new Dictionary<string, string> { ["status"] = ready ? "Server available" : "Server not available" };
-        return context.Response.WriteAsync(JsonSerializer.Serialize(body));
+        return context.Response.WriteAsync(ready ? AvailableBody : UnavailableBody);
     }
 
     public override string ToString() => "extension health_check";
