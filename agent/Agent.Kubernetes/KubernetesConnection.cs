@@ -17,7 +17,7 @@ public static class KubernetesConnection
         var configuration = authType switch
         {
             KubernetesAuthType.ServiceAccount => KubernetesClientConfiguration.InClusterConfig(),
-            KubernetesAuthType.KubeConfig => KubernetesClientConfiguration.BuildConfigFromConfigFile(kubeConfigPath),
+            KubernetesAuthType.KubeConfig => KubeConfigFile.Load(kubeConfigPath),
             _ => new KubernetesClientConfiguration { Host = endpoint ?? throw new ArgumentException("auth_type none needs an endpoint") },
         };
 

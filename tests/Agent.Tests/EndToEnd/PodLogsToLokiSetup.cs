@@ -136,9 +136,12 @@ internal sealed class PodLogsToLokiSetup : IDisposable
             _ => string.Empty,
         };
         string queueExtension = options.QueueDirectory is { } directory ? $"\n  file_storage/queue: {{directory: {directory}}}" : string.Empty;
-        string kubernetes = options.KubernetesApi is { } api
-            ? $"\n  k8sattributes:\n    auth_type: none\n    endpoint: {api}\n    extract:\n      labels: [{{key: app}}]"
-            : string.Empty;
+        string kubernetes = (options.KubernetesApi, options.KubeConfig) switch
+        {
+            ({ } api, null) => $"\n  k8sattributes:\n    auth_type: none\n    endpoint: {api}\n    extract:\n      labels: [{{key: app}}]",
+            (_, { } file) => $"\n  k8sattributes:\n    auth_type: kubeConfig\n    kube_config_path: {file}\n    extract:\n      labels: [{{key: app}}]",
+            _ => string.Empty,
+        };
         return WriteFile("agent.yaml", $$"""
             receivers:
               filelog:
@@ -171,7 +174,7 @@ internal sealed class PodLogsToLokiSetup : IDisposable
               pipelines:
                 logs:
                   receivers: [filelog]
-                  processors: [{{(options.KubernetesApi is null ? "" : "k8sattributes, ")}}batch]
+                  processors: [{{(options.KubernetesApi is null && options.KubeConfig is null ? "" : "k8sattributes, ")}}batch]
                   exporters: [loki]
             """);
     }
@@ -190,6 +193,9 @@ internal sealed record PodLogsAgentOptions
 
     /// <summary><c>k8sattributes</c> on this API (no auth), adding the pod label <c>app</c> (Loki's <c>app</c> label).</summary>
     public Uri? KubernetesApi { get; init; }
+
+    /// <summary><c>k8sattributes</c> reaching the API through this kubeconfig file (<c>auth_type: kubeConfig</c>).</summary>
+    public string? KubeConfig { get; init; }
 
     /// <summary>Where the Loki exporter pushes instead of the fake's own address (a proxy in front of it).</summary>
     public Uri? Endpoint { get; init; }

@@ -41,6 +41,7 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
     private readonly Dictionary<string, int> _lists = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _watches = new(StringComparer.Ordinal);
     private readonly List<string> _fieldSelectors = [];
+    private readonly HashSet<string> _authorizations = new(StringComparer.Ordinal);
     private WebApplication? _app;
     private long _version = 100;
     private long _compactedBelow;
@@ -124,6 +125,18 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
     }
 
     /// <summary>The field selectors of every pod request, in order.</summary>
+    /// <summary>Every distinct Authorization header the lists and watches came with ("" for none).</summary>
+    public IReadOnlyList<string> Authorizations
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _authorizations];
+            }
+        }
+    }
+
     public IReadOnlyList<string> PodFieldSelectors
     {
         get
@@ -261,6 +274,7 @@ public sealed partial class FakeKubernetesApi : IAsyncDisposable
         bool watch = query["watch"] is { Count: > 0 } flag && (flag.ToString() is "true" or "1");
         lock (_lock)
         {
+            _authorizations.Add(context.Request.Headers.Authorization.ToString());
             (watch ? _watches : _lists)[resource] = (watch ? _watches : _lists).GetValueOrDefault(resource) + 1;
             if (resource == "pods")
             {
