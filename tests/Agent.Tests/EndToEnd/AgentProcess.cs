@@ -40,18 +40,20 @@ internal sealed class AgentProcess : IAsyncDisposable
     /// <param name="hangupIgnored">Start it through <c>nohup</c>, which leaves SIGHUP ignored across exec.</param>
     public static AgentProcess Start(IEnumerable<string> arguments, IDictionary<string, string>? environment = null, bool hangupIgnored = false)
     {
-        var start = new ProcessStartInfo(hangupIgnored ? "nohup" : "dotnet")
+        // AGENT_TEST_BINARY runs the end-to-end tests against a published binary (a Native AOT one) instead of the build.
+        string? published = System.Environment.GetEnvironmentVariable("AGENT_TEST_BINARY");
+        var command = published is { Length: > 0 } ? new[] { published } : ["dotnet", Path.Combine(AppContext.BaseDirectory, "agent.dll")];
+        var start = new ProcessStartInfo(hangupIgnored ? "nohup" : command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        if (hangupIgnored)
+        foreach (string part in hangupIgnored ? command : command[1..])
         {
-            start.ArgumentList.Add("dotnet");
+            start.ArgumentList.Add(part);
         }
 
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "agent.dll"));
         foreach (string argument in arguments)
         {
             start.ArgumentList.Add(argument);
