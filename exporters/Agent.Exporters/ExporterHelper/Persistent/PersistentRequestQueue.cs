@@ -339,6 +339,18 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
         return true;
     }
 
+    /// <summary>Deletes the segment files of the shards whose records were all delivered; false when none had one.</summary>
+    private bool ReleaseDelivered()
+    {
+        bool released = false;
+        foreach (var log in _logs)
+        {
+            released |= log.ReleaseDelivered();
+        }
+
+        return released;
+    }
+
     /// <summary>Drops the oldest record not taken yet, across shards; false when every held record is being sent.</summary>
     private bool DropOldest()
     {
@@ -372,7 +384,17 @@ public sealed class PersistentRequestQueue : IRequestQueue, IDisposable
 
         // The header is in place in the writer's buffer, in front of the payload.
         RecordFrame.WriteHeader(MemoryMarshal.AsMemory(_frame.WrittenMemory).Span, sequence);
-        var record = _logs[shard].Append(_frame.WrittenSpan, sequence, request.Items);
+        QueuedRecord record;
+        try
+        {
+            record = _logs[shard].Append(_frame.WrittenSpan, sequence, request.Items);
+        }
+        catch (IOException) when (ReleaseDelivered())
+        {
+            // Out of space, and segments of delivered records held some: they are gone now, so the write is tried again.
+            record = _logs[shard].Append(_frame.WrittenSpan, sequence, request.Items);
+        }
+
         Hold(record);
         _wakeups.ShardFilled(shard);
         return ++_appended;

@@ -96,6 +96,24 @@ internal sealed class ShardLog : IDisposable
         return record;
     }
 
+    /// <summary>
+    /// When every record of the shard is acknowledged, starts a new segment so the one being written, which holds
+    /// only delivered records, is deleted; false when it still holds records or nothing. A segment is otherwise
+    /// deleted only once the next one starts, which a segment that never fills (a disk smaller than a segment per
+    /// shard) never does: once such a disk was full, it stayed full of delivered records. Called when a write found
+    /// no space, not on every acknowledgement, which would make and delete a file per request.
+    /// </summary>
+    public bool ReleaseDelivered()
+    {
+        if (_unread.Count > 0 || _pending.Count > 0 || _segments[^1].Length == 0)
+        {
+            return false;
+        }
+
+        Roll();
+        return true;
+    }
+
     /// <summary>Takes the next record; it stays on disk until <see cref="Acknowledge"/>.</summary>
     public PendingAck Take()
     {

@@ -10,7 +10,7 @@ namespace Agent.Tests.EndToEnd.FaultTable;
 /// <summary>
 /// The fault table's full-disk row: the Loki exporter's persistent queue on a 3 MiB file system, Loki down, a pod
 /// log that keeps growing. The queue's writes fail for want of space; the agent must keep running, refuse the
-/// batches so the tailer keeps its checkpoint and retries (backpressure), say so in its log once, and go on as soon
+/// batches so the tailer keeps its checkpoint and retries (backpressure), say so in its log once each time the disk fills, and go on as soon
 /// as space is freed, losing nothing.
 /// </summary>
 public sealed partial class QueueDiskFullTests(ITestOutputHelper output)
@@ -80,8 +80,11 @@ public sealed partial class QueueDiskFullTests(ITestOutputHelper output)
         var row = FaultRow.Of("queue directory full (3 MiB tmpfs), pod logs", written, written, received, await FaultRow.DroppedAsync(port), peak.Mib);
         row.WriteTo(output);
         Assert.Equal(0, row.AcknowledgedLost);
-        Assert.Equal(1, errorLines);
-        Assert.Equal(1, recoveryLines);
+
+        // Logged once per time the disk was full, not per failed write, with its recovery. The queue may fill the
+        // freed space too before the writer stops, which makes two such times.
+        Assert.InRange(errorLines, 1, 2);
+        Assert.Equal(errorLines, recoveryLines);
     }
 
     private static void WriteUntil(FakeContainer container, CancellationToken stop)

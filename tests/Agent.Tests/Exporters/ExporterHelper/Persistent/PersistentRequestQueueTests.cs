@@ -6,6 +6,7 @@ using Agent.Core.Telemetry;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.ExporterHelper.Persistent;
 using Agent.Tests.Receivers.PodLogs;
+using Agent.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Tests.Exporters.ExporterHelper.Persistent;
@@ -195,6 +196,43 @@ public sealed class PersistentRequestQueueTests : IDisposable
         var back = await Take(reopened, 0);
         Assert.Equal((Signal.Logs, 7, "application/x-protobuf", "team-a", (ulong?)42), (back.Signal, back.Items, back.ContentType, back.Tenant, back.PartitionKey));
         Assert.Equal("body bytes", Encoding.UTF8.GetString(back.Body.Span));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task Once_a_full_disk_was_drained_a_segment_that_never_filled_gives_its_space_back()
+    {
+        // Segments of 8 MiB on a 1 MiB disk: neither shard's segment ever fills, so none starts a new one.
+        using var disk = SmallDisk.Mount(Path.Combine(_directory, "disk"), sizeMib: 1);
+        using var queue = new PersistentRequestQueue(
+            disk.Path, new SendingQueueOptions { Storage = "file_storage" }, 2, Signal.Logs, new ExporterTelemetry(SelfMetrics.Registry, _id), NullLogger.Instance, segmentBytes: 8 * 1024 * 1024);
+        int queued = 0;
+        while (true)
+        {
+            try
+            {
+                Assert.True(queue.TryEnqueue(Request((byte)queued, bytes: 64 * 1024), queued % 2));
+                queued++;
+            }
+            catch (IOException)
+            {
+                break; // the disk is full
+            }
+
+            Assert.True(queued < 64, "a 1 MiB disk took 4 MiB");
+        }
+
+        // Everything held is delivered: what is on the disk now is delivered records only.
+        for (int i = 0; i < queued; i++)
+        {
+            queue.Acknowledge(await Take(queue, i % 2));
+        }
+
+        Assert.True(queue.TryEnqueue(Request(200, bytes: 64 * 1024), 0));
+        Assert.True(queue.TryEnqueue(Request(201, bytes: 64 * 1024), 1));
+        Assert.Equal(200, Tag(await Take(queue, 0)));
+        Assert.Equal(201, Tag(await Take(queue, 1)));
+        Assert.True(queued >= 8, $"only {queued} records of 64 KiB fitted on the 1 MiB disk");
+        Assert.True(queue.DiskBytes < 256 * 1024, $"{queue.DiskBytes} bytes of segments left on the disk");
     }
 
     private PersistentRequestQueue Open(int shards = 1, SendingQueueOptions? options = null, long? segmentBytes = null) =>
