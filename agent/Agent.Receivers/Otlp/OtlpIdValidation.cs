@@ -26,13 +26,13 @@ internal static class OtlpIdValidation
 
     public static int RemoveInvalid(ExportLogsServiceRequest request) =>
         SumOverScopes(request.ResourceLogs, static group => group.ScopeLogs, static scope => RemoveWhere(scope.LogRecords, static record =>
-            !IsOptional(record.TraceId, TraceIdLength) || !IsOptional(record.SpanId, SpanIdLength)));
+            !OptionalIdsValid(record.TraceId, record.SpanId)));
 
     /// <summary>Removes span links with an id of the wrong length, counting them in the span's dropped_links_count.</summary>
     public static int RemoveInvalidLinks(ExportTraceServiceRequest request) =>
         SumOverScopes(request.ResourceSpans, static group => group.ScopeSpans, static scope => scope.Spans.Sum(static span =>
         {
-            int dropped = RemoveWhere(span.Links, static link => !IsOptional(link.TraceId, TraceIdLength) || !IsOptional(link.SpanId, SpanIdLength));
+            int dropped = RemoveWhere(span.Links, static link => !OptionalIdsValid(link.TraceId, link.SpanId));
             span.DroppedLinksCount = AttributeLimiter.Add(span.DroppedLinksCount, dropped);
             return dropped;
         }));
@@ -68,11 +68,15 @@ internal static class OtlpIdValidation
         int removed = 0;
         foreach (var point in points)
         {
-            removed += RemoveWhere(exemplars(point), static exemplar => !IsOptional(exemplar.TraceId, TraceIdLength) || !IsOptional(exemplar.SpanId, SpanIdLength));
+            removed += RemoveWhere(exemplars(point), static exemplar => !OptionalIdsValid(exemplar.TraceId, exemplar.SpanId));
         }
 
         return removed;
     }
+
+    /// <summary>A trace id and a span id that may be unset (a log record's, a link's, an exemplar's) and otherwise are of their length.</summary>
+    private static bool OptionalIdsValid(ByteString traceId, ByteString spanId) =>
+        IsOptional(traceId, TraceIdLength) && IsOptional(spanId, SpanIdLength);
 
     /// <summary>Empty (not set) or exactly the expected length.</summary>
     private static bool IsOptional(ByteString id, int length) => id.Length == 0 || id.Length == length;

@@ -23,6 +23,9 @@ internal sealed class FileIdentity
 
     public byte[] Fingerprint { get; private set; }
 
+    /// <summary>True when <paramref name="status"/> (a stat of some path) is of this file: the same device and inode.</summary>
+    public bool IsAt(in FileStatus status) => Device == status.Device && Inode == status.Inode;
+
     /// <summary>True when <paramref name="other"/> is the same file, possibly grown since (its fingerprint may be longer).</summary>
     public bool SameFileAs(FileIdentity other) =>
         Device == other.Device && Inode == other.Inode &&

@@ -19,7 +19,7 @@ internal sealed partial class PodLogsReceiver
                 continue;
             }
 
-            if (FileStatus.Of(path) is { } status && status.Device == identity.Device && status.Inode == identity.Inode)
+            if (FileStatus.Of(path) is { } status && identity.IsAt(status))
             {
                 // Still at its path: claimed as usual.
                 continue;

@@ -223,7 +223,7 @@ internal sealed partial class PodLogsReceiver : IComponent
 
         if (_active.TryGetValue(path, out var current))
         {
-            if (!FileStatus.Supported || (current.Identity.Device == status.Value.Device && current.Identity.Inode == status.Value.Inode))
+            if (!FileStatus.Supported || current.Identity.IsAt(status.Value))
             {
                 // A write the watch did not report (or not yet) wakes a resting tailer here.
                 current.ObservePathSize(status.Value.Size);
@@ -233,7 +233,7 @@ internal sealed partial class PodLogsReceiver : IComponent
             // Rotated: the path names a new file.
             Retire(path, current);
         }
-        else if (FileStatus.Supported && _active.Values.Concat(_retiring).Any(t => t.Identity.Device == status.Value.Device && t.Identity.Inode == status.Value.Inode))
+        else if (FileStatus.Supported && _active.Values.Concat(_retiring).Any(t => t.Identity.IsAt(status.Value)))
         {
             // The same file under a second name (a symlink both globs match) is read once; so is a file back at its
             // path (renamed away and back) while the tailer that took it for gone still reads it: once that one is
@@ -357,8 +357,7 @@ internal sealed partial class PodLogsReceiver : IComponent
 
     /// <summary>True when a finished tailer's file is (again) at the path it was read under: it is to be opened again.</summary>
     private static bool IsAtItsPath(FileTailer tailer) =>
-        FileStatus.Supported && FileStatus.Of(tailer.Path) is { } status &&
-        status.Device == tailer.Identity.Device && status.Inode == tailer.Identity.Inode;
+        FileStatus.Supported && FileStatus.Of(tailer.Path) is { } status && tailer.Identity.IsAt(status);
 
     private void SaveCheckpoints()
     {
