@@ -42,11 +42,7 @@ public sealed class KubeConfigEndToEndTests
             """);
         var web = node.Kubelet.StartContainer("shop", "web-1", Uid, "app", docker: false);
         await using var agent = await node.StartAgentAsync(loki, new PodLogsAgentOptions { KubeConfig = kubeconfig });
-        await Eventually.ReadUntilAsync(
-            async () => (await AgentProcess.MetricSamplesAsync(node.TelemetryPort, name => name == "agent_k8s_cached_objects"))
-                .Where(s => s.Labels.Split(',').Contains("resource=pods")).Sum(s => s.Value),
-            cached => cached >= 1,
-            "the agent to list the pod through the kubeconfig");
+        await Eventually.ReadUntilAsync(node.PodsCachedAsync, cached => cached >= 1, "the agent to list the pod through the kubeconfig");
 
         for (int i = 0; i < 20; i++)
         {

@@ -52,6 +52,10 @@ internal sealed class PodLogsToLokiSetup : IDisposable
             telemetry);
     }
 
+    /// <summary>The pods the agent's Kubernetes metadata cache holds, from its self-metrics.</summary>
+    public async Task<double> PodsCachedAsync() =>
+        (await AgentProcess.MetricSamplesAsync(TelemetryPort, name => name == "agent_k8s_cached_objects")).Where(s => s.Labels.Split(',').Contains("resource=pods")).Sum(s => s.Value);
+
     /// <summary>Writes <paramref name="yaml"/> to <paramref name="name"/> in this node's root; returns its path.</summary>
     public string WriteFile(string name, string yaml)
     {

@@ -27,7 +27,7 @@ public sealed class ApiServerGoneTests(ITestOutputHelper output)
         await using var agent = await node.StartAgentAsync(loki, new PodLogsAgentOptions { KubernetesApi = api.BaseUri });
         var peak = new PeakRss(agent.Id);
         int port = node.TelemetryPort;
-        await Eventually.ReadUntilAsync(() => PodsCachedAsync(port), cached => cached >= 1, "the agent to list the pod");
+        await Eventually.ReadUntilAsync(node.PodsCachedAsync, cached => cached >= 1, "the agent to list the pod");
 
         int n = 0;
         void WriteWeb(int lines)
@@ -51,7 +51,7 @@ public sealed class ApiServerGoneTests(ITestOutputHelper output)
 
         // Back: the watch recovers and sees the new pod, whose lines are then enriched too.
         await api.StartAgainAsync();
-        await Eventually.ReadUntilAsync(() => PodsCachedAsync(port), cached => cached >= 2, "the watch to recover and cache the pod created meanwhile", seconds: 60);
+        await Eventually.ReadUntilAsync(node.PodsCachedAsync, cached => cached >= 2, "the watch to recover and cache the pod created meanwhile", seconds: 60);
         var newPod = node.Kubelet.StartContainer("shop", "api-5b6c", ApiUid, "app", docker: false);
         for (int i = 0; i < 50; i++)
         {
@@ -70,7 +70,4 @@ public sealed class ApiServerGoneTests(ITestOutputHelper output)
         output.WriteLine($"watch failures: {await AgentProcess.MetricSumAsync(port, "agent_k8s_watch_failures_total")}; groups not associated: {await AgentProcess.MetricSumAsync(port, "agent_k8sattributes_unassociated_resources_total")}");
         Assert.Equal(0, row.AcknowledgedLost);
     }
-
-    private static async Task<double> PodsCachedAsync(int port) =>
-        (await AgentProcess.MetricSamplesAsync(port, name => name == "agent_k8s_cached_objects")).Where(s => s.Labels.Split(',').Contains("resource=pods")).Sum(s => s.Value);
 }
