@@ -26,10 +26,14 @@ internal sealed class FileIdentity
     /// <summary>True when <paramref name="status"/> (a stat of some path) is of this file: the same device and inode.</summary>
     public bool IsAt(in FileStatus status) => Device == status.Device && Inode == status.Inode;
 
-    /// <summary>True when <paramref name="other"/> is the same file, possibly grown since (its fingerprint may be longer).</summary>
+    /// <summary>
+    /// True when <paramref name="other"/>, read later, is this file, possibly grown since: the same device and inode,
+    /// and its first bytes start with this one's. Never the other way round: a file only grows, and a new file given
+    /// a deleted one's inode is empty (or holds a few bytes) when it is opened, which a prefix test would take for the
+    /// old file and resume at the old file's end.
+    /// </summary>
     public bool SameFileAs(FileIdentity other) =>
-        Device == other.Device && Inode == other.Inode &&
-        (other.Fingerprint.AsSpan().StartsWith(Fingerprint) || Fingerprint.AsSpan().StartsWith(other.Fingerprint));
+        Device == other.Device && Inode == other.Inode && other.Fingerprint.AsSpan().StartsWith(Fingerprint);
 
     /// <summary>
     /// True when <paramref name="other"/> starts with the same bytes, whatever its inode: a copy (copytruncate's rotated

@@ -59,4 +59,39 @@ public class FileIdentityTests
 
         Assert.Equal("abcd"u8.ToArray(), identity.Fingerprint);
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("00012")]
+    [InlineData("0001299 file 0004")]
+    public void A_file_holding_fewer_or_other_first_bytes_on_a_known_inode_is_a_new_file(string current)
+    {
+        var read = new FileIdentity(8, 42, "0001234 file 0003 xxxx"u8.ToArray());
+        var now = new FileIdentity(8, 42, System.Text.Encoding.ASCII.GetBytes(current));
+
+        Assert.False(read.SameFileAs(now));
+    }
+
+    [Fact]
+    public void The_same_file_grown_since_is_the_same_file_and_not_on_another_inode()
+    {
+        var read = new FileIdentity(8, 42, "0001234 file"u8.ToArray());
+
+        Assert.True(read.SameFileAs(new FileIdentity(8, 42, "0001234 file 0003 xxxx"u8.ToArray())));
+        Assert.True(read.SameFileAs(new FileIdentity(8, 42, "0001234 file"u8.ToArray())));
+        Assert.False(read.SameFileAs(new FileIdentity(8, 43, "0001234 file 0003 xxxx"u8.ToArray())));
+    }
+
+    [Fact]
+    public void A_finished_file_whose_inode_now_holds_an_empty_file_gives_no_offset_to_resume_at()
+    {
+        var finished = new FinishedFiles();
+        var identity = new FileIdentity(8, 42, "0001234 file 0003 xxxx"u8.ToArray());
+        finished.Add(identity, new FileStatus(8, 42, 8100, 1), "/var/log/pods/ns_pod_uid/app");
+
+        Assert.Null(finished.ResumeOffset(new FileIdentity(8, 42, [])));
+
+        finished.Add(identity, new FileStatus(8, 42, 8100, 1), "/var/log/pods/ns_pod_uid/app");
+        Assert.Equal(8100, finished.ResumeOffset(new FileIdentity(8, 42, "0001234 file 0003 xxxx yyyy"u8.ToArray())));
+    }
 }

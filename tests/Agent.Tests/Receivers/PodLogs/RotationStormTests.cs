@@ -37,6 +37,13 @@ public sealed class RotationStormTests(ITestOutputHelper output)
 
         await AssertEveryLineOnceInOrderAsync(writer, lines, $"rotation every {periodMs} ms ({naming}), poll {pollMs} ms");
 
+        // Each new file is read from its start. The file system soon gives a new file a deleted one's inode, and the
+        // new file is empty when it is opened: taken for the deleted file, it was followed from that file's end, and
+        // its first lines were lost whenever it outgrew that offset before its first read.
+        string live = root.Combine("pods", "ns_storm_u1", "app", "0.log");
+        var resumed = PodLogsTestHost.Logged.Where(line => line.Contains($"Following {live} from offset ", StringComparison.Ordinal) && !line.Contains(" from offset 0 ", StringComparison.Ordinal)).ToList();
+        Assert.True(resumed.Count == 0, $"{resumed.Count} new files were followed from an offset past their start, the first: {resumed.FirstOrDefault()}");
+
         // No handle left behind: the rotated files were released, and the live one is once deleted.
         Directory.Delete(root.Combine("pods"), recursive: true);
         await Eventually.UntilAsync(() => OpenFiles.Under(root.Path).Count == 0, "every handle to be released");
@@ -155,7 +162,10 @@ public sealed class RotationStormTests(ITestOutputHelper output)
         try
         {
             // Positive signal: every written line seen at least once.
-            await Eventually.UntilAsync(() => lines.Select(l => l.Text).Where(expected.Contains).Distinct().Count() == written, "every written line", seconds: 40);
+            await Eventually.UntilAsync(
+                () => lines.Select(l => l.Text).Where(expected.Contains).Distinct().Count() == written,
+                () => $"every written line ({what}: {Figures(writer, lines)})",
+                seconds: 40);
         }
         finally
         {
