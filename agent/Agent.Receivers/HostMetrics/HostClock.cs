@@ -6,7 +6,8 @@ namespace Agent.Receivers.HostMetrics;
 /// <summary>
 /// Time stamps for host metrics: now, and the start of every cumulative sum, which is the host's boot (the
 /// <c>btime</c> line of /proc/stat, read once), as the Collector's hostmetrics does; the receiver's start when the
-/// file says nothing usable.
+/// file says nothing usable. A boot after now is unusable too: every sum would start after its own time stamp, which
+/// a backend refuses.
 /// </summary>
 internal sealed class HostClock(string rootPath, TimeProvider time)
 {
@@ -18,19 +19,21 @@ internal sealed class HostClock(string rootPath, TimeProvider time)
 
     private ulong ReadBootTime()
     {
+        ulong now = NowUnixNano();
         var files = new ProcFileReader();
         if (files.TryRead(Path.Join(rootPath, "proc/stat"), out var content, out _))
         {
             foreach (var line in new SpanLines(content))
             {
-                if (line.StartsWith("btime "u8) && Utf8Parser.TryParse(line[6..].Trim((byte)' '), out ulong seconds, out _))
+                if (line.StartsWith("btime "u8) && Utf8Parser.TryParse(line[6..].Trim((byte)' '), out ulong seconds, out _) &&
+                    seconds > 0 && seconds <= now / 1_000_000_000UL)
                 {
                     return seconds * 1_000_000_000UL;
                 }
             }
         }
 
-        return NowUnixNano();
+        return now;
     }
 
     private static ulong ToUnixNano(DateTimeOffset time) => (ulong)(time - DateTimeOffset.UnixEpoch).Ticks * 100UL;

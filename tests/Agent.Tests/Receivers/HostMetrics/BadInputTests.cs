@@ -42,6 +42,20 @@ public sealed class BadInputTests : IDisposable
         Assert.All(scrape.Points, p => Assert.False(double.IsNaN(p.Value)));
     }
 
+    [Theory(Timeout = TestTimeouts.Default)]
+    [InlineData("btime 15035348993")]
+    [InlineData("btime 0")]
+    [InlineData("btime 99999999999999999999")]
+    public async Task A_boot_time_of_zero_or_after_now_starts_the_sums_at_the_receivers_start(string btime)
+    {
+        _host.With("proc/stat", HostFixtures.Stat.Replace("btime 1062191376", btime, StringComparison.Ordinal));
+
+        // ScrapedPoint.Of asserts of every cumulative sum that it starts after 0 and not after its own time stamp.
+        var scrape = await _host.ScrapeAsync(HostTree.Options(MetricNaming.Prometheus, s => s.Cpu = new()));
+
+        Assert.Equal(16, scrape.Points.Count(p => p.Name == "node_cpu_seconds_total"));
+    }
+
     [Fact(Timeout = TestTimeouts.Default)]
     public async Task Truncated_lines_are_skipped_and_the_whole_ones_kept()
     {
