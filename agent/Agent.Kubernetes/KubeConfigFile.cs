@@ -13,6 +13,9 @@ namespace Agent.Kubernetes;
 /// </summary>
 public static class KubeConfigFile
 {
+    /// <summary>What YamlDotNet needs of a class it fills: a constructor and the properties with their attributes.</summary>
+    internal const DynamicallyAccessedMemberTypes ReadByReflection = DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.PublicProperties;
+
     /// <summary>The file for <paramref name="path"/>: itself, else the first of <c>$KUBECONFIG</c>, else <c>~/.kube/config</c>.</summary>
     public static string Locate(string? path, Func<string, string?> environment)
     {
@@ -32,11 +35,24 @@ public static class KubeConfigFile
 
     public static KubernetesClientConfiguration Load(string? path) => Load(path, Environment.GetEnvironmentVariable);
 
-    // YamlDotNet's reflection reads the kubeconfig model, which the AOT publish keeps whole with the rest of
-    // KubernetesClient (agent/Agent/Agent.csproj); its lists are of reference types, whose shared code AOT has. The
-    // end-to-end tests run the AOT binary with a kubeconfig (KubeConfigEndToEndTests).
-    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The kubeconfig model is kept whole; see above.")]
-    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The kubeconfig model is kept whole; see above.")]
+    // YamlDotNet's reflection reads the kubeconfig model: the dependencies below keep its classes' constructors and
+    // properties (with the YAML names on them) in a trimmed or AOT binary; its lists are of reference types, whose
+    // shared code AOT has. The end-to-end tests run the AOT binary with a kubeconfig (KubeConfigEndToEndTests). The
+    // client reads an exec plugin's answer (ExecCredentialResponse) with reflection-based JSON: kept too.
+    [UnconditionalSuppressMessage("AOT", "IL3050", Justification = "The kubeconfig model is kept; see above.")]
+    [UnconditionalSuppressMessage("Trimming", "IL2026", Justification = "The kubeconfig model is kept; see above.")]
+    [DynamicDependency(ReadByReflection, typeof(K8SConfiguration))]
+    [DynamicDependency(ReadByReflection, typeof(Context))]
+    [DynamicDependency(ReadByReflection, typeof(ContextDetails))]
+    [DynamicDependency(ReadByReflection, typeof(Cluster))]
+    [DynamicDependency(ReadByReflection, typeof(ClusterEndpoint))]
+    [DynamicDependency(ReadByReflection, typeof(User))]
+    [DynamicDependency(ReadByReflection, typeof(UserCredentials))]
+    [DynamicDependency(ReadByReflection, typeof(AuthProvider))]
+    [DynamicDependency(ReadByReflection, typeof(ExternalExecution))]
+    [DynamicDependency(ReadByReflection, typeof(NamedExtension))]
+    [DynamicDependency(ReadByReflection, typeof(ExecCredentialResponse))]
+    [DynamicDependency(ReadByReflection, typeof(ExecCredentialResponse.ExecStatus))]
     public static KubernetesClientConfiguration Load(string? path, Func<string, string?> environment)
     {
         var file = new FileInfo(Locate(path, environment));

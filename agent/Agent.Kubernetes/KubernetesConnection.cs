@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using k8s;
+using k8s.Models;
 
 namespace Agent.Kubernetes;
 
@@ -26,5 +28,20 @@ public static class KubernetesConnection
         return configuration;
     }
 
+    /// <remarks>
+    /// The client reads API objects with its source-generated JSON metadata, but a watch event's envelope
+    /// (<c>Watcher&lt;T&gt;.WatchEvent</c>, generic, so not in that metadata) by reflection: the dependencies keep the
+    /// envelopes of the resources the agent watches, and those the client reads every event as first, in a trimmed
+    /// or AOT binary, instead of keeping the whole client.
+    /// </remarks>
+    [DynamicDependency(KubeConfigFile.ReadByReflection, typeof(Watcher<KubernetesObject>.WatchEvent))]
+    [DynamicDependency(KubeConfigFile.ReadByReflection, typeof(Watcher<V1Status>.WatchEvent))]
+    [DynamicDependency(KubeConfigFile.ReadByReflection, typeof(Watcher<V1Pod>.WatchEvent))]
+    [DynamicDependency(KubeConfigFile.ReadByReflection, typeof(Watcher<V1ReplicaSet>.WatchEvent))]
+    [DynamicDependency(KubeConfigFile.ReadByReflection, typeof(Watcher<V1Namespace>.WatchEvent))]
+    [DynamicDependency(KubeConfigFile.ReadByReflection, typeof(Watcher<V1Node>.WatchEvent))]
+    [DynamicDependency(KubeConfigFile.ReadByReflection, typeof(Watcher<V1Service>.WatchEvent))]
+    [DynamicDependency(KubeConfigFile.ReadByReflection, typeof(Watcher<V1Endpoints>.WatchEvent))]
+    [DynamicDependency(KubeConfigFile.ReadByReflection, typeof(KubernetesObject))]
     public static IKubernetes Connect(KubernetesClientConfiguration configuration) => new k8s.Kubernetes(configuration);
 }
