@@ -43,13 +43,16 @@ internal sealed class HostMetricWriter(string scope, IReadOnlySet<string> disabl
     /// <summary>True when the metric is not switched off.</summary>
     public bool Enabled(string name) => !disabled.Contains(name);
 
-    /// <summary>Points written from now on belong to <paramref name="resource"/>; their sums start at <paramref name="startUnixNano"/>.</summary>
+    /// <summary>
+    /// Points written from now on belong to <paramref name="resource"/>; their sums start at <paramref name="startUnixNano"/>,
+    /// or now if that is later (a process's start counted from a boot time that was unusable, and so taken as now).
+    /// </summary>
     public void StartResource(Resource resource, ulong startUnixNano)
     {
         FinishResource();
         _builder = new MetricSetBuilder(scope);
         _resource = resource;
-        _start = startUnixNano;
+        _start = Math.Min(startUnixNano, nowUnixNano);
     }
 
     /// <summary>Every resource written to with points, or the host's alone (maybe empty) when none has any.</summary>

@@ -53,6 +53,19 @@ public sealed class ProcessScraperTests : IDisposable
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task With_an_unusable_boot_time_a_processs_sums_start_no_later_than_their_time_stamp()
+    {
+        _host.With("proc/stat", HostFixtures.Stat.Replace("btime 1062191376", "btime 15035348993", StringComparison.Ordinal));
+        _host.WithProcess(4242, "nginx", "nginx: worker process", "/usr/sbin/nginx", utime: 250, stime: 50);
+
+        var (_, processes) = await ProcessTree.ScrapeAsync(_host.Root, ProcessTree.Options());
+
+        // Boot is taken as the receiver's start, and the process started 10 s after boot: after now, so now.
+        var cpu = Assert.Single(processes).Metrics.Single(m => m.Name == "process.cpu.time");
+        Assert.All(cpu.Sum.DataPoints, p => Assert.Equal(p.TimeUnixNano, p.StartTimeUnixNano));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Optional_metrics_are_off_until_switched_on()
     {
         _host.WithProcess(10, "postgres", "/usr/lib/postgresql/bin/postgres -D /data", "/usr/lib/postgresql/bin/postgres", threads: 7);
