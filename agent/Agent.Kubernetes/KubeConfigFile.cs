@@ -6,31 +6,32 @@ using YamlDotNet.Serialization;
 namespace Agent.Kubernetes;
 
 /// <summary>
-/// Reads a kubeconfig into the client's configuration. The client's own reader cannot run in a Native AOT binary
-/// (its YAML set-up orders properties by metadata token, which AOT does not keep), so the file is read here with
-/// YamlDotNet and the kubeconfig model's own YAML names, then handed to the client as an object; the client still
-/// picks the context, the cluster, the credentials and resolves relative file paths.
+/// Reads kubeconfig files into the client's configuration. The client's own reader cannot run in a Native AOT binary
+/// (its YAML set-up orders properties by metadata token, which AOT does not keep), so the files are read here with
+/// YamlDotNet and the kubeconfig model's own YAML names, merged as kubectl merges the files of <c>$KUBECONFIG</c>
+/// (<see cref="KubeConfigMerge"/>), then handed to the client as an object; the client still picks the context, the
+/// cluster and the credentials.
 /// </summary>
 public static class KubeConfigFile
 {
     /// <summary>What YamlDotNet needs of a class it fills: a constructor and the properties with their attributes.</summary>
     internal const DynamicallyAccessedMemberTypes ReadByReflection = DynamicallyAccessedMemberTypes.PublicParameterlessConstructor | DynamicallyAccessedMemberTypes.PublicProperties;
 
-    /// <summary>The file for <paramref name="path"/>: itself, else the first of <c>$KUBECONFIG</c>, else <c>~/.kube/config</c>.</summary>
-    public static string Locate(string? path, Func<string, string?> environment)
+    /// <summary>The files for <paramref name="path"/>: itself, else every entry of <c>$KUBECONFIG</c>, else <c>~/.kube/config</c>.</summary>
+    public static IReadOnlyList<string> Locate(string? path, Func<string, string?> environment)
     {
         if (!string.IsNullOrEmpty(path))
         {
-            return path;
+            return [path];
         }
 
-        string? variable = environment("KUBECONFIG");
-        if (!string.IsNullOrEmpty(variable))
+        string[] listed = (environment("KUBECONFIG") ?? string.Empty).Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (listed.Length > 0)
         {
-            return variable.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)[0];
+            return listed;
         }
 
-        return Path.Combine(environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config");
+        return [Path.Combine(environment("HOME") ?? Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".kube", "config")];
     }
 
     public static KubernetesClientConfiguration Load(string? path) => Load(path, Environment.GetEnvironmentVariable);
@@ -55,16 +56,24 @@ public static class KubeConfigFile
     [DynamicDependency(ReadByReflection, typeof(ExecCredentialResponse.ExecStatus))]
     public static KubernetesClientConfiguration Load(string? path, Func<string, string?> environment)
     {
-        var file = new FileInfo(Locate(path, environment));
-        if (!file.Exists)
+        // As kubectl: an entry of $KUBECONFIG that does not exist is skipped; none at all is an error.
+        var files = Locate(path, environment).Select(Path.GetFullPath).ToList();
+        var existing = files.Where(File.Exists).ToList();
+        if (existing.Count == 0)
         {
-            throw new FileNotFoundException($"kubeconfig file not found at {file.FullName}", file.FullName);
+            string where = string.Join(", ", files);
+            throw new FileNotFoundException($"kubeconfig file not found at {where}", files[0]);
         }
 
         var deserializer = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
-        var config = deserializer.Deserialize<K8SConfiguration?>(File.ReadAllText(file.FullName))
-            ?? throw new InvalidDataException($"kubeconfig file {file.FullName} is empty");
-        config.FileName = file.FullName;
-        return KubernetesClientConfiguration.BuildConfigFromConfigObject(config);
+        var merged = new KubeConfigMerge();
+        foreach (string file in existing)
+        {
+            var config = deserializer.Deserialize<K8SConfiguration?>(File.ReadAllText(file))
+                ?? throw new InvalidDataException($"kubeconfig file {file} is empty");
+            merged.Add(config, file);
+        }
+
+        return KubernetesClientConfiguration.BuildConfigFromConfigObject(merged.Result);
     }
 }
