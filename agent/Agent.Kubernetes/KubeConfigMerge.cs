@@ -12,7 +12,7 @@ internal sealed class KubeConfigMerge
 {
     private K8SConfiguration? _result;
 
-    /// <summary>The merged configuration; null until a file was added.</summary>
+    /// <summary>The merged configuration; there is none (an error) until a file was added.</summary>
     public K8SConfiguration Result => _result ?? throw new InvalidOperationException("no kubeconfig file was added");
 
     public void Add(K8SConfiguration config, string file)

@@ -56,7 +56,7 @@ internal sealed partial class PodLogsReceiver
         }
 
         var identity = FileIdentity.Read(handle, _options.FingerprintSize);
-        if (identity.Device != status.Device || identity.Inode != status.Inode)
+        if (!identity.IsAt(status))
         {
             // Renamed again since the stat: the next look finds it under its new name.
             handle.Dispose();
