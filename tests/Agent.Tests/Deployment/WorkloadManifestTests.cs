@@ -48,9 +48,7 @@ public sealed class WorkloadManifestTests
         var (_, agent) = Manifests.AgentContainer(objects);
 
         long memoryLimit = agent.Resources.Limits["memory"].ToInt64();
-        string heap = Assert.Single(agent.Env, e => e.Name == "DOTNET_GCHeapHardLimit").Value;
-        Assert.StartsWith("0x", heap, StringComparison.Ordinal); // the runtime reads this variable as hexadecimal
-        long heapLimit = long.Parse(heap[2..], NumberStyles.HexNumber, CultureInfo.InvariantCulture);
+        long heapLimit = HeapHardLimitVariable.Parse(Assert.Single(agent.Env, e => e.Name == HeapHardLimitVariable.Name).Value);
 
         double share = (double)heapLimit / memoryLimit;
         Assert.InRange(share, 0.5, 0.85);
