@@ -33,9 +33,11 @@ public sealed class LogsBatch : Batch<LogsBatch>
     }
 
     /// <summary>A batch whose OTLP log records stay encoded: only their resources are decoded.</summary>
-    public LogsBatch(WireRequest encoded)
+    /// <param name="encoded">The request, its scope groups encoded.</param>
+    /// <param name="body">The pooled body its scope groups point into; the batch takes over the caller's hold.</param>
+    public LogsBatch(WireRequest encoded, WireBody? body = null)
     {
-        _form = new(Shape, encoded);
+        _form = new(Shape, encoded, body);
     }
 
     public LogsBatch()
@@ -127,6 +129,7 @@ public sealed class LogsBatch : Batch<LogsBatch>
 
     public override void RetainData(int count)
     {
+        _form.RetainBodies(count);
         foreach (var chunk in Raw)
         {
             chunk.Retain(count);
@@ -135,6 +138,7 @@ public sealed class LogsBatch : Batch<LogsBatch>
 
     public override void ReleaseData()
     {
+        _form.ReleaseBodies();
         foreach (var chunk in Raw)
         {
             chunk.Dispose();

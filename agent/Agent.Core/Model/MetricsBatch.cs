@@ -32,9 +32,11 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
     }
 
     /// <summary>A batch whose metrics stay encoded: only its resources are decoded.</summary>
-    public MetricsBatch(WireRequest encoded)
+    /// <param name="encoded">The request, its scope groups encoded.</param>
+    /// <param name="body">The pooled body its scope groups point into; the batch takes over the caller's hold.</param>
+    public MetricsBatch(WireRequest encoded, WireBody? body = null)
     {
-        _form = new(Shape, encoded);
+        _form = new(Shape, encoded, body);
     }
 
     public MetricsBatch()
@@ -124,4 +126,8 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
     }
 
     protected override MetricsBatch CopyData() => new(_form.Copy());
+
+    public override void RetainData(int count) => _form.RetainBodies(count);
+
+    public override void ReleaseData() => _form.ReleaseBodies();
 }

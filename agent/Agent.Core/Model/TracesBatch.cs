@@ -31,9 +31,11 @@ public sealed class TracesBatch : Batch<TracesBatch>
     }
 
     /// <summary>A batch whose spans stay encoded: only its resources are decoded.</summary>
-    public TracesBatch(WireRequest encoded)
+    /// <param name="encoded">The request, its scope groups encoded.</param>
+    /// <param name="body">The pooled body its scope groups point into; the batch takes over the caller's hold.</param>
+    public TracesBatch(WireRequest encoded, WireBody? body = null)
     {
-        _form = new(Shape, encoded);
+        _form = new(Shape, encoded, body);
     }
 
     public TracesBatch()
@@ -82,4 +84,8 @@ public sealed class TracesBatch : Batch<TracesBatch>
     protected override TracesBatch TakeFront(int maxItems) => new(_form.TakeFront(maxItems));
 
     protected override TracesBatch CopyData() => new(_form.Copy());
+
+    public override void RetainData(int count) => _form.RetainBodies(count);
+
+    public override void ReleaseData() => _form.ReleaseBodies();
 }

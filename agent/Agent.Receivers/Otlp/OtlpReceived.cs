@@ -9,13 +9,16 @@ namespace Agent.Receivers.Otlp;
 internal sealed class OtlpReceived<TRequest>
     where TRequest : class
 {
-    private OtlpReceived(TRequest? decoded, WireRequest? encoded) => (Decoded, Encoded) = (decoded, encoded);
+    private OtlpReceived(TRequest? decoded, WireRequest? encoded, WireBody? body) => (Decoded, Encoded, Body) = (decoded, encoded, body);
 
     public TRequest? Decoded { get; }
 
     public WireRequest? Encoded { get; }
 
-    public static OtlpReceived<TRequest> Of(TRequest decoded) => new(decoded, null);
+    /// <summary>The pooled body <see cref="Encoded"/> points into, held once for the batch to take over.</summary>
+    public WireBody? Body { get; }
 
-    public static OtlpReceived<TRequest> Of(WireRequest encoded) => new(null, encoded);
+    public static OtlpReceived<TRequest> Of(TRequest decoded) => new(decoded, null, null);
+
+    public static OtlpReceived<TRequest> Of((WireRequest Request, WireBody? Body) encoded) => new(null, encoded.Request, encoded.Body);
 }

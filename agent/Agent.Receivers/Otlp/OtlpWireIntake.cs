@@ -15,7 +15,11 @@ namespace Agent.Receivers.Otlp;
 /// </summary>
 internal static class OtlpWireIntake
 {
-    public static WireRequest? TryParse<TBatch>(IConsumer<TBatch> consumer, ReadOnlySequence<byte> body, Signal signal, OtlpLimitsOptions limits)
+    /// <summary>
+    /// The request with its scope groups encoded, and the pooled copy of the body they point into (held once, for the
+    /// batch to take over; null when the protobuf parser had to read an unusual layout and the groups own their bytes).
+    /// </summary>
+    public static (WireRequest Request, WireBody? Body)? TryParse<TBatch>(IConsumer<TBatch> consumer, ReadOnlySequence<byte> body, Signal signal, OtlpLimitsOptions limits)
         where TBatch : Batch
     {
         if (consumer is not IHandlesEncodedRecords { HandlesEncodedRecords: true })
@@ -23,22 +27,44 @@ internal static class OtlpWireIntake
             return null;
         }
 
+        WireBody? pooled = WireBody.CopyOf(body);
         WireRequest request;
         try
         {
-            request = WireRequest.Parser.ParseFrom(body);
+            if (WireRequestReader.TryRead(pooled) is { } read)
+            {
+                request = read;
+            }
+            else
+            {
+                pooled.Release();
+                pooled = null;
+                request = WireRequest.Parser.ParseFrom(body);
+            }
         }
         catch (Exception ex) when (ex is InvalidProtocolBufferException or System.Text.DecoderFallbackException)
         {
+            pooled?.Release();
             return null;
         }
 
+        if (!IsClean(request, signal, limits))
+        {
+            pooled?.Release();
+            return null;
+        }
+
+        return (request, pooled);
+    }
+
+    private static bool IsClean(WireRequest request, Signal signal, OtlpLimitsOptions limits)
+    {
         var groups = request.Groups;
         for (int g = 0; g < groups.Count; g++)
         {
             if (!WithinLimits(groups[g].Resource, limits))
             {
-                return null;
+                return false;
             }
 
             var scopes = groups[g].Scopes;
@@ -46,12 +72,12 @@ internal static class OtlpWireIntake
             {
                 if (!OtlpWireCheck.IsClean(scopes[s].Span, signal, limits))
                 {
-                    return null;
+                    return false;
                 }
             }
         }
 
-        return request;
+        return true;
     }
 
     /// <summary>True when the attribute limits would leave <paramref name="resource"/> as it is.</summary>

@@ -9,6 +9,9 @@ namespace Agent.Core.Model.Wire;
 /// <see cref="WireRequest"/> whose resources are decoded and whose scope groups stay the bytes they arrived in.
 /// The encoded form counts, merges, splits and copies without touching records; <see cref="Decoded"/> turns it into
 /// the decoded form once, for the first reader that needs records, and from then on the batch stays decoded.
+/// Encoded scope groups may point into pooled request bodies (<see cref="WireBody"/>): the form holds them, moves
+/// them along when merged, holds them once more for a split-off front or a copy, and lets go in
+/// <see cref="ReleaseBodies"/>.
 /// </summary>
 internal sealed class OtlpRequestForm<TRequest, TGroup>
     where TRequest : IMessage<TRequest>, new()
@@ -17,6 +20,7 @@ internal sealed class OtlpRequestForm<TRequest, TGroup>
     private readonly OtlpShape<TRequest, TGroup> _shape;
     private readonly Lock _decoding = new();
     private volatile object _content; // a TRequest or a WireRequest
+    private List<WireBody>? _bodies;
 
     public OtlpRequestForm(OtlpShape<TRequest, TGroup> shape, TRequest decoded)
     {
@@ -24,10 +28,19 @@ internal sealed class OtlpRequestForm<TRequest, TGroup>
         _content = decoded;
     }
 
-    public OtlpRequestForm(OtlpShape<TRequest, TGroup> shape, WireRequest encoded)
+    /// <param name="shape">The signal's shape.</param>
+    /// <param name="encoded">The request with its scope groups encoded.</param>
+    /// <param name="body">The pooled body those scope groups point into, whose hold the form takes over; null when they own their bytes.</param>
+    public OtlpRequestForm(OtlpShape<TRequest, TGroup> shape, WireRequest encoded, WireBody? body = null)
+        : this(shape, encoded, body is null ? null : new List<WireBody> { body })
+    {
+    }
+
+    private OtlpRequestForm(OtlpShape<TRequest, TGroup> shape, WireRequest encoded, List<WireBody>? bodies)
     {
         _shape = shape;
         _content = encoded;
+        _bodies = bodies;
     }
 
     /// <summary>The encoded form, null once decoded.</summary>
@@ -76,6 +89,13 @@ internal sealed class OtlpRequestForm<TRequest, TGroup>
     /// </summary>
     public void MoveFrom(OtlpRequestForm<TRequest, TGroup> other)
     {
+        // The holds move with the groups (or outlive them by a little, when the groups were decoded on the way).
+        if (other._bodies is { Count: > 0 } bodies)
+        {
+            (_bodies ??= []).AddRange(bodies);
+            bodies.Clear();
+        }
+
         if (_content is WireRequest mine)
         {
             if (other._content is WireRequest theirs)
@@ -120,13 +140,53 @@ internal sealed class OtlpRequestForm<TRequest, TGroup>
             return new(_shape, front);
         }
 
-        return new(_shape, WireSplit.TakeFront((WireRequest)_content, maxItems, _shape.Signal, (scope, budget) => _shape.CutScope(_shape, scope, budget)));
+        return new(_shape, WireSplit.TakeFront((WireRequest)_content, maxItems, _shape.Signal, (scope, budget) => _shape.CutScope(_shape, scope, budget)), SharedBodies());
     }
 
-    /// <summary>A deep copy; encoded scope groups are immutable, so the copy shares them.</summary>
+    /// <summary>A deep copy; encoded scope groups are immutable, so the copy shares them (and holds their bodies).</summary>
     public OtlpRequestForm<TRequest, TGroup> Copy() => _content is WireRequest encoded
-        ? new(_shape, encoded.Clone())
+        ? new(_shape, encoded.Clone(), SharedBodies())
         : new(_shape, ((TRequest)_content).Clone());
+
+    /// <summary>Adds <paramref name="count"/> holds on every body (readers sharing this form).</summary>
+    public void RetainBodies(int count)
+    {
+        if (_bodies is null)
+        {
+            return;
+        }
+
+        foreach (var body in _bodies)
+        {
+            body.Retain(count);
+        }
+    }
+
+    /// <summary>One reader let go: one hold less on every body. Nothing may read the encoded form afterwards.</summary>
+    public void ReleaseBodies()
+    {
+        if (_bodies is null)
+        {
+            return;
+        }
+
+        foreach (var body in _bodies)
+        {
+            body.Release();
+        }
+    }
+
+    /// <summary>Every body held once more, for a new form whose groups may point into any of them.</summary>
+    private List<WireBody>? SharedBodies()
+    {
+        if (_bodies is not { Count: > 0 })
+        {
+            return null;
+        }
+
+        RetainBodies(1);
+        return [.. _bodies];
+    }
 
     private TRequest Decode(WireRequest encoded)
     {
