@@ -14,12 +14,23 @@ internal sealed partial class PodLogsReceiver
     {
         if (path is not null)
         {
+            bool untailedRotatedFile;
             lock (_active)
             {
                 if (_active.TryGetValue(path, out var tailer))
                 {
                     tailer.Wake();
+                    return;
                 }
+
+                untailedRotatedFile = RotatedName.LivePathOf(path) is not null && !IsTailed(path);
+            }
+
+            if (untailedRotatedFile)
+            {
+                // A rotated file that a look found empty (created, then written) is finished only by another look,
+                // and no other event would bring one before the next look everywhere.
+                _changes.Changed(path);
             }
 
             return;
@@ -35,6 +46,10 @@ internal sealed partial class PodLogsReceiver
             }
         }
     }
+
+    /// <summary>True when a tailer reads the file at <paramref name="path"/> (under whatever name it opened it).</summary>
+    private bool IsTailed(string path) =>
+        FileStatus.Of(path) is { } status && _active.Values.Concat(_retiring).Any(tailer => tailer.Identity.IsAt(status));
 
     /// <summary>
     /// A poll between two looks everywhere: the paths of the files not resting are looked at as every poll did (their

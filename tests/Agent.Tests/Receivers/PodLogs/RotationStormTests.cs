@@ -79,12 +79,8 @@ public sealed class RotationStormTests(ITestOutputHelper output)
     {
         using var root = new TempDirectory();
         await using var harness = new ReceiverHarness(root);
-        string directory = root.Combine("pods", "ns_gz_u1", "app");
-        Directory.CreateDirectory(directory);
+        var (directory, lines) = await StartOnOneLiveLineAsync(root, harness, "gz");
         string live = Path.Combine(directory, "0.log");
-        await File.WriteAllTextAsync(live, "live 0\n");
-        var lines = await StartAsync(harness, "gz", TimeSpan.FromMilliseconds(20));
-        await Eventually.UntilAsync(() => lines.Count == 1, "the live file's line");
 
         // The kubelet's compression: gzip into <name>.tmp, then rename to <name>.gz; both appear after the start.
         await WriteGzipAsync(Path.Combine(directory, "0.log.20261201-110000.tmp"), "tmp line\n");
@@ -93,9 +89,28 @@ public sealed class RotationStormTests(ITestOutputHelper output)
         await File.AppendAllTextAsync(live, "live 1\n");
 
         // The look that found the uncompressed rotated file listed the compressed ones beside it.
-        await Eventually.UntilAsync(() => lines.Count >= 4, "the rotated file's and the new live line");
+        await Eventually.UntilAsync(() => lines.Count >= 4, () => $"the rotated file's and the new live line; arrived: {string.Join(", ", lines.Select(l => l.Text))}");
         Assert.Equal(["live 0", "live 1", "rotated 0", "rotated 1"], lines.Select(l => l.Text).Order(StringComparer.Ordinal));
         Assert.DoesNotContain(OpenFiles.Under(directory), path => path.EndsWith(".gz", StringComparison.Ordinal) || path.EndsWith(".tmp", StringComparison.Ordinal));
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
+    public async Task A_rotated_file_written_after_a_look_found_it_empty_is_read_without_waiting_for_the_rescan()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        var (directory, lines) = await StartOnOneLiveLineAsync(root, harness, "late", rescan: TimeSpan.FromHours(1));
+
+        // An empty rotated file, then a new live file beside it: once the new file's line arrives, a look at the
+        // directory has listed the rotated file while it was still empty.
+        string rotated = Path.Combine(directory, "0.log.20261201-120000");
+        await File.WriteAllBytesAsync(rotated, []);
+        await File.WriteAllTextAsync(Path.Combine(directory, "1.log"), "restarted 0\n");
+        await Eventually.UntilAsync(() => lines.Count == 2, () => $"the new live file's line; arrived: {string.Join(", ", lines.Select(l => l.Text))}");
+
+        await File.AppendAllTextAsync(rotated, "rotated 0\n");
+        await Eventually.UntilAsync(() => lines.Count >= 3, () => $"the rotated file's line; arrived: {string.Join(", ", lines.Select(l => l.Text))}");
+        Assert.Equal(["live 0", "restarted 0", "rotated 0"], lines.Select(l => l.Text));
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
@@ -124,7 +139,18 @@ public sealed class RotationStormTests(ITestOutputHelper output)
         await Eventually.UntilAsync(() => OpenFiles.Under(directory).Count == 0, "the deleted file's handle to be released");
     }
 
-    private static async Task<CapturedLines> StartAsync(ReceiverHarness harness, string name, TimeSpan poll, StartWatch? watch = null)
+    /// <summary>A pod directory whose live file holds the line "live 0", and the receiver started on it once that line arrived.</summary>
+    private static async Task<(string Directory, CapturedLines Lines)> StartOnOneLiveLineAsync(TempDirectory root, ReceiverHarness harness, string pod, TimeSpan? rescan = null)
+    {
+        string directory = root.Combine("pods", $"ns_{pod}_u1", "app");
+        Directory.CreateDirectory(directory);
+        await File.WriteAllTextAsync(Path.Combine(directory, "0.log"), "live 0\n");
+        var lines = await StartAsync(harness, pod, TimeSpan.FromMilliseconds(20), rescan: rescan);
+        await Eventually.UntilAsync(() => lines.Count == 1, "the live file's line");
+        return (directory, lines);
+    }
+
+    private static async Task<CapturedLines> StartAsync(ReceiverHarness harness, string name, TimeSpan poll, StartWatch? watch = null, TimeSpan? rescan = null)
     {
         var consumer = new RecordingConsumer<LogsBatch>();
         var lines = new CapturedLines(consumer);
@@ -132,6 +158,7 @@ public sealed class RotationStormTests(ITestOutputHelper output)
         options.Operators = [];
         options.Format = LogFormat.Plain;
         options.PollInterval = poll;
+        options.RescanInterval = rescan ?? options.RescanInterval;
         options.MaxBatchBytes = 128 * 1024;
         options.MaxBatchesInFlight = 4;
         await harness.StartAsync(consumer, options, name, watch: watch);
