@@ -14,7 +14,7 @@ public sealed class RawLogChunk : IDisposable
     private byte[] _buffer;
     private RawLogEntry[] _entries;
     private readonly bool _pooled;
-    private int _holds = 1;
+    private HoldCount _holds = HoldCount.One;
 
     public RawLogChunk(Resource resource, int bufferSize = 64 * 1024, int entryCapacity = 512)
     {
@@ -99,13 +99,12 @@ public sealed class RawLogChunk : IDisposable
         };
 
     /// <summary>Adds <paramref name="count"/> holders, each of which must <see cref="Dispose"/> once.</summary>
-    public void Retain(int count) => Interlocked.Add(ref _holds, count);
+    public void Retain(int count) => _holds.Retain(count);
 
     /// <summary>Lets go of one hold; the last one returns the buffers, which nobody may read afterwards.</summary>
     public void Dispose()
     {
-        // Exactly one call sees the count reach zero, so a buffer is never returned twice.
-        if (Interlocked.Decrement(ref _holds) != 0)
+        if (!_holds.ReleaseIsLast())
         {
             return;
         }

@@ -13,7 +13,7 @@ namespace Agent.Core.Model.Wire;
 public sealed class WireBody
 {
     private byte[] _array;
-    private int _holds = 1;
+    private HoldCount _holds = HoldCount.One;
 
     private WireBody(byte[] array, int length)
     {
@@ -27,7 +27,7 @@ public sealed class WireBody
     public ReadOnlyMemory<byte> Memory => _array.AsMemory(0, Length);
 
     /// <summary>True once every holder let go and the array went back to the pool.</summary>
-    public bool Returned => Volatile.Read(ref _holds) <= 0;
+    public bool Returned => _holds.AllReleased;
 
     /// <summary>A pooled copy of <paramref name="body"/>, held once by the caller.</summary>
     public static WireBody CopyOf(ReadOnlySequence<byte> body)
@@ -39,13 +39,12 @@ public sealed class WireBody
     }
 
     /// <summary>Adds <paramref name="count"/> holders, each of which must <see cref="Release"/> once.</summary>
-    public void Retain(int count) => Interlocked.Add(ref _holds, count);
+    public void Retain(int count) => _holds.Retain(count);
 
     /// <summary>Lets go of one hold; the last one returns the array, which nobody may read afterwards.</summary>
     public void Release()
     {
-        // Exactly one call sees the count reach zero, so the array is never returned twice.
-        if (Interlocked.Decrement(ref _holds) != 0)
+        if (!_holds.ReleaseIsLast())
         {
             return;
         }
