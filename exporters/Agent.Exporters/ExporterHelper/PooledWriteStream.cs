@@ -47,6 +47,9 @@ public sealed class PooledWriteStream : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
+    /// <summary>The bytes written so far, valid until the next write or the disposal.</summary>
+    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
+
     /// <summary>The written bytes as a request that gives the buffer back when it completes; the stream is empty afterwards.</summary>
     public ExportRequest ToRequest(Signal signal, int items, string contentType, string? contentEncoding)
     {

@@ -25,6 +25,7 @@ internal static class OtlpGrpcConnection
             DisposeHttpClient = true,
             ThrowOperationCanceledOnCancellation = true,
             MaxSendMessageSize = null,
+            CompressionProviders = [new PooledGzipCompression()],
         });
         Metadata headers = [];
         foreach (var (name, value) in options.Headers)
