@@ -16,7 +16,8 @@ internal static class CommonCheck
     public static bool Attribute(in WireField field, AttributeBounds bounds, int level, ref int count)
     {
         count++;
-        return Nested<KeyValueRule>(field, bounds, level);
+        return field.Is(WireType.Len) &&
+            (AttributeShape.TryJudge(field.Payload, bounds, level + 1, out bool clean) ? clean : Walk<KeyValueRule>(field.Payload, bounds, level + 1));
     }
 
     /// <summary>AnyValue: strings and bytes within the length limit, arrays and maps with each of their values alike
