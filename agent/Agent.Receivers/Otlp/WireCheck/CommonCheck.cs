@@ -10,76 +10,85 @@ namespace Agent.Receivers.Otlp.WireCheck;
 internal static class CommonCheck
 {
     /// <summary>
-    /// ScopeSpans, ScopeMetrics or ScopeLogs: the scope (1), its items (2, checked by <paramref name="items"/>) and
-    /// a schema URL (3).
-    /// </summary>
-    public static bool ScopeMessage(ReadOnlySpan<byte> message, AttributeBounds bounds, int level, MessageCheck items) =>
-        Walk(message, new MessageContext(bounds, level, items), ScopeMessageField);
-
-    /// <summary>
     /// One attribute of a collection the limits cover: counted in <paramref name="count"/> (the count limit is judged
     /// once the collection is read), and its value must be within the length limit.
     /// </summary>
-    public static bool Attribute(in WireField field, in MessageContext at, ref int count)
+    public static bool Attribute(in WireField field, AttributeBounds bounds, int level, ref int count)
     {
         count++;
-        return Nested(field, at, KeyValue);
+        return field.Is(WireType.Len) &&
+            (AttributeShape.TryJudge(field.Payload, bounds, level + 1, out bool clean) ? clean : Walk<KeyValueRule>(field.Payload, bounds, level + 1));
     }
 
     /// <summary>AnyValue: strings and bytes within the length limit, arrays and maps with each of their values alike
-    /// (as the limiter does; the count limit does not apply inside them). Every occurrence of the oneof is checked,
-    /// though only the last is parsed: stricter, never wrong.</summary>
+    /// (as the limiter does; the count limit does not apply inside them).</summary>
     public static bool AnyValue(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), AnyValueField);
+        Walk<AnyValueRule>(message, bounds, level);
 
-    private static bool ScopeMessageField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
+    /// <summary>ScopeSpans, ScopeMetrics or ScopeLogs: the scope (1), its items (2) and a schema URL (3).</summary>
+    internal readonly struct ScopeMessageRule<TItem> : IMessageRule
+        where TItem : struct, IMessageRule
     {
-        1 => Nested(field, at, InstrumentationScope),
-        2 => Nested(field, at, at.Items!),
-        3 => field.IsText(),
-        _ => true,
-    };
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
+        {
+            1 => Nested<InstrumentationScopeRule>(field, bounds, level),
+            2 => Nested<TItem>(field, bounds, level),
+            3 => field.IsText(),
+            _ => true,
+        };
 
-    private static bool InstrumentationScope(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), InstrumentationScopeField);
+        public bool End() => true;
+    }
 
-    private static bool InstrumentationScopeField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
+    private readonly struct InstrumentationScopeRule : IMessageRule
     {
-        1 or 2 => field.IsText(), // name, version
-        3 => Attribute(field, at, ref tally.Attributes),
-        4 => field.Is(WireType.Varint), // dropped count
-        _ => true,
-    };
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
+        {
+            1 or 2 => field.IsText(), // name, version
+            3 => Attribute(field, bounds, level, ref attributes),
+            4 => field.Is(WireType.Varint), // dropped count
+            _ => true,
+        };
 
-    private static bool KeyValue(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), KeyValueField);
+        public bool End() => true;
+    }
 
-    private static bool KeyValueField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
+    private readonly struct KeyValueRule : IMessageRule
     {
-        1 => field.IsText(),
-        2 => Nested(field, at, AnyValue),
-        _ => true,
-    };
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
+        {
+            1 => field.IsText(),
+            2 => Nested<AnyValueRule>(field, bounds, level),
+            _ => true,
+        };
 
-    private static bool AnyValueField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
+        public bool End() => true;
+    }
+
+    /// <summary>Every occurrence of the oneof is checked, though only the last is parsed: stricter, never wrong.</summary>
+    private readonly struct AnyValueRule : IMessageRule
     {
-        1 => field.IsText() && at.Bounds.AllowsText(field.Payload),
-        2 or 3 => field.Is(WireType.Varint), // bool, int
-        4 => field.Is(WireType.Fixed64), // double
-        5 => Nested(field, at, ArrayValue),
-        6 => Nested(field, at, KeyValueList),
-        7 => field.Is(WireType.Len) && at.Bounds.AllowsBytes(field.Payload),
-        _ => true,
-    };
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
+        {
+            1 => field.IsText() && bounds.AllowsText(field.Payload),
+            2 or 3 => field.Is(WireType.Varint), // bool, int
+            4 => field.Is(WireType.Fixed64), // double
+            5 => Nested<RepeatedRule<AnyValueRule>>(field, bounds, level), // ArrayValue
+            6 => Nested<RepeatedRule<KeyValueRule>>(field, bounds, level), // KeyValueList: not counted (top level only)
+            7 => field.Is(WireType.Len) && bounds.AllowsBytes(field.Payload),
+            _ => true,
+        };
 
-    /// <summary>ArrayValue: repeated AnyValue in field 1.</summary>
-    private static bool ArrayValue(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level, AnyValue), RepeatedItems);
+        public bool End() => true;
+    }
 
-    /// <summary>KeyValueList: repeated KeyValue in field 1, not counted (the count limit is for the top level only).</summary>
-    private static bool KeyValueList(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level, KeyValue), RepeatedItems);
+    /// <summary>ArrayValue or KeyValueList: repeated items in field 1.</summary>
+    private readonly struct RepeatedRule<TItem> : IMessageRule
+        where TItem : struct, IMessageRule
+    {
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) =>
+            field.Number != 1 || Nested<TItem>(field, bounds, level);
 
-    private static bool RepeatedItems(in WireField field, ref MessageTally tally, in MessageContext at) =>
-        field.Number != 1 || Nested(field, at, at.Items!);
+        public bool End() => true;
+    }
 }

@@ -7,25 +7,28 @@ namespace Agent.Receivers.Otlp.WireCheck;
 internal static class LogsCheck
 {
     public static bool ScopeLogs(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        ScopeMessage(message, bounds, level, LogRecord);
+        Walk<ScopeMessageRule<LogRecordRule>>(message, bounds, level);
 
     /// <summary>A record's ids are optional, but when present they must have their length, or the full path drops it.</summary>
-    private static bool LogRecord(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), LogRecordField, out var record) &&
-        (record.TraceId == 0 || record.TraceId == OtlpIdValidation.TraceIdLength) &&
-        (record.SpanId == 0 || record.SpanId == OtlpIdValidation.SpanIdLength);
-
-    private static bool LogRecordField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
+    private struct LogRecordRule : IMessageRule
     {
-        1 or 11 => field.Is(WireType.Fixed64), // time, observed time
-        2 or 7 => field.Is(WireType.Varint), // severity number, dropped count
-        3 or 12 => field.IsText(), // severity text, event name
-        // The body is no attribute: the limits leave it alone, but it must still parse.
-        5 => field.Is(WireType.Len) && AnyValue(field.Payload, AttributeBounds.None, at.Level + 1),
-        6 => Attribute(field, at, ref tally.Attributes),
-        8 => field.Is(WireType.Fixed32), // flags
-        9 => field.IsBytes(ref tally.TraceId),
-        10 => field.IsBytes(ref tally.SpanId),
-        _ => true,
-    };
+        private int _traceId;
+        private int _spanId;
+
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
+        {
+            1 or 11 => field.Is(WireType.Fixed64), // time, observed time
+            2 or 7 => field.Is(WireType.Varint), // severity number, dropped count
+            3 or 12 => field.IsText(), // severity text, event name
+            // The body is no attribute: the limits leave it alone, but it must still parse.
+            5 => field.Is(WireType.Len) && AnyValue(field.Payload, AttributeBounds.None, level + 1),
+            6 => Attribute(field, bounds, level, ref attributes),
+            8 => field.Is(WireType.Fixed32), // flags
+            9 => field.IsBytes(ref _traceId),
+            10 => field.IsBytes(ref _spanId),
+            _ => true,
+        };
+
+        public readonly bool End() => TracesCheck.HasValidIds(_traceId, _spanId);
+    }
 }

@@ -1,24 +1,22 @@
+using System.Runtime.CompilerServices;
+
 namespace Agent.Receivers.Otlp.WireCheck;
 
-/// <summary>Checks one encoded message: its bytes, the limits it is held to, and its nesting level.</summary>
-internal delegate bool MessageCheck(ReadOnlySpan<byte> message, AttributeBounds bounds, int level);
-
-/// <summary>Checks one field of a message, noting in <paramref name="tally"/> what is judged once the message ends.</summary>
-internal delegate bool FieldRule(in WireField field, ref MessageTally tally, in MessageContext at);
-
 /// <summary>
-/// Where a message sits: the limits, its nesting level from the request (the request is 0, a ScopeSpans,
-/// ScopeMetrics or ScopeLogs 2) and, for a container, the check of its items.
+/// The check of one message type: each field as it is read, noting in the rule itself what is judged once the
+/// message ends (the lengths of its ids: the last occurrence counts, as in the parser). Rules are structs so that
+/// <see cref="MessageWalk.Walk{TRule}"/> is compiled once per rule with direct calls, not a delegate per field.
 /// </summary>
-internal readonly record struct MessageContext(AttributeBounds Bounds, int Level, MessageCheck? Items = null);
-
-/// <summary>What a message's fields add up to: its attribute count and the lengths of its ids (the last one counts, as in the parser).</summary>
-internal struct MessageTally
+internal interface IMessageRule
 {
-    public int Attributes;
-    public int TraceId;
-    public int SpanId;
-    public int ParentSpanId;
+    /// <summary>
+    /// One field of a message at nesting <paramref name="level"/> (the request is 0, a scope message 2); an attribute
+    /// of a collection the limits cover adds one to <paramref name="attributes"/>.
+    /// </summary>
+    bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes);
+
+    /// <summary>What is judged after the last field.</summary>
+    bool End();
 }
 
 /// <summary>The one loop every message check runs: each field through the message's rule, then the end of the bytes.</summary>
@@ -27,30 +25,36 @@ internal static class MessageWalk
     /// <summary>Google.Protobuf's default recursion limit: a message nested deeper fails the parse.</summary>
     public const int MaxLevel = 100;
 
-    public static bool Walk(ReadOnlySpan<byte> message, in MessageContext at, FieldRule rule, out MessageTally tally)
+    /// <summary>
+    /// Kept out of its callers: each rule's loop stays one compact method with the reader and the rule inlined, not
+    /// nested walks inlined into each other (measured a quarter slower).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool Walk<TRule>(ReadOnlySpan<byte> message, AttributeBounds bounds, int level)
+        where TRule : struct, IMessageRule
     {
-        tally = default;
-        if (at.Level > MaxLevel)
+        if (level > MaxLevel)
         {
             return false;
         }
 
+        var rule = default(TRule);
         var reader = new WireReader(message);
+        int attributes = 0;
         while (reader.Next(out var field))
         {
-            if (!rule(field, ref tally, at))
+            if (!rule.Field(field, bounds, level, ref attributes))
             {
                 return false;
             }
         }
 
         // Any attribute collection the message has is within the count limit, or the limiter would drop some.
-        return reader.AtEnd && at.Bounds.AllowsCount(tally.Attributes);
+        return reader.AtEnd && bounds.AllowsCount(attributes) && rule.End();
     }
 
-    public static bool Walk(ReadOnlySpan<byte> message, in MessageContext at, FieldRule rule) => Walk(message, at, rule, out _);
-
     /// <summary>A field holding a message of its own, one level deeper.</summary>
-    public static bool Nested(in WireField field, in MessageContext at, MessageCheck check) =>
-        field.Is(WireType.Len) && check(field.Payload, at.Bounds, at.Level + 1);
+    public static bool Nested<TRule>(in WireField field, AttributeBounds bounds, int level)
+        where TRule : struct, IMessageRule =>
+        field.Is(WireType.Len) && Walk<TRule>(field.Payload, bounds, level + 1);
 }

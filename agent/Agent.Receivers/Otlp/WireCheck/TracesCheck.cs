@@ -7,69 +7,83 @@ namespace Agent.Receivers.Otlp.WireCheck;
 internal static class TracesCheck
 {
     public static bool ScopeSpans(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        ScopeMessage(message, bounds, level, Span);
-
-    /// <summary>A span whose ids OtlpIdValidation would refuse is dropped by the full path: not clean.</summary>
-    private static bool Span(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), SpanField, out var span) &&
-        span.TraceId == OtlpIdValidation.TraceIdLength && span.SpanId == OtlpIdValidation.SpanIdLength &&
-        (span.ParentSpanId == 0 || span.ParentSpanId == OtlpIdValidation.SpanIdLength);
-
-    private static bool SpanField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
-    {
-        1 => field.IsBytes(ref tally.TraceId),
-        2 => field.IsBytes(ref tally.SpanId),
-        4 => field.IsBytes(ref tally.ParentSpanId),
-        3 or 5 => field.IsText(), // trace_state, name
-        6 or 10 or 12 or 14 => field.Is(WireType.Varint), // kind, dropped counts
-        7 or 8 => field.Is(WireType.Fixed64), // start and end times
-        16 => field.Is(WireType.Fixed32), // flags
-        9 => Attribute(field, at, ref tally.Attributes),
-        11 => Nested(field, at, Event),
-        13 => Nested(field, at, Link),
-        15 => Nested(field, at, Status),
-        _ => true,
-    };
-
-    private static bool Event(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), EventField);
-
-    private static bool EventField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
-    {
-        1 => field.Is(WireType.Fixed64), // time
-        2 => field.IsText(), // name
-        3 => Attribute(field, at, ref tally.Attributes),
-        4 => field.Is(WireType.Varint), // dropped count
-        _ => true,
-    };
-
-    /// <summary>A link whose ids OtlpIdValidation would refuse is left out by the full path: not clean.</summary>
-    private static bool Link(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), LinkField, out var link) && HasValidIds(link);
+        Walk<ScopeMessageRule<SpanRule>>(message, bounds, level);
 
     /// <summary>Ids that are unset or of their length, as OtlpIdValidation wants for what only points elsewhere.</summary>
-    internal static bool HasValidIds(in MessageTally tally) =>
-        (tally.TraceId == 0 || tally.TraceId == OtlpIdValidation.TraceIdLength) &&
-        (tally.SpanId == 0 || tally.SpanId == OtlpIdValidation.SpanIdLength);
+    internal static bool HasValidIds(int traceId, int spanId) =>
+        (traceId == 0 || traceId == OtlpIdValidation.TraceIdLength) && (spanId == 0 || spanId == OtlpIdValidation.SpanIdLength);
 
-    private static bool LinkField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
+    /// <summary>A span whose ids OtlpIdValidation would refuse is dropped by the full path: not clean.</summary>
+    private struct SpanRule : IMessageRule
     {
-        1 => field.IsBytes(ref tally.TraceId),
-        2 => field.IsBytes(ref tally.SpanId),
-        3 => field.IsText(), // trace_state
-        4 => Attribute(field, at, ref tally.Attributes),
-        5 => field.Is(WireType.Varint), // dropped count
-        6 => field.Is(WireType.Fixed32), // flags
-        _ => true,
-    };
+        private int _traceId;
+        private int _spanId;
+        private int _parentSpanId;
 
-    private static bool Status(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk(message, new MessageContext(bounds, level), StatusField);
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
+        {
+            1 => field.IsBytes(ref _traceId),
+            2 => field.IsBytes(ref _spanId),
+            4 => field.IsBytes(ref _parentSpanId),
+            3 or 5 => field.IsText(), // trace_state, name
+            6 or 10 or 12 or 14 => field.Is(WireType.Varint), // kind, dropped counts
+            7 or 8 => field.Is(WireType.Fixed64), // start and end times
+            16 => field.Is(WireType.Fixed32), // flags
+            9 => Attribute(field, bounds, level, ref attributes),
+            11 => Nested<EventRule>(field, bounds, level),
+            13 => Nested<LinkRule>(field, bounds, level),
+            15 => Nested<StatusRule>(field, bounds, level),
+            _ => true,
+        };
 
-    private static bool StatusField(in WireField field, ref MessageTally tally, in MessageContext at) => field.Number switch
+        public readonly bool End() =>
+            _traceId == OtlpIdValidation.TraceIdLength && _spanId == OtlpIdValidation.SpanIdLength &&
+            (_parentSpanId == 0 || _parentSpanId == OtlpIdValidation.SpanIdLength);
+    }
+
+    private readonly struct EventRule : IMessageRule
     {
-        2 => field.IsText(), // message
-        3 => field.Is(WireType.Varint), // code
-        _ => true,
-    };
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
+        {
+            1 => field.Is(WireType.Fixed64), // time
+            2 => field.IsText(), // name
+            3 => Attribute(field, bounds, level, ref attributes),
+            4 => field.Is(WireType.Varint), // dropped count
+            _ => true,
+        };
+
+        public bool End() => true;
+    }
+
+    /// <summary>A link whose ids OtlpIdValidation would refuse is left out by the full path: not clean.</summary>
+    private struct LinkRule : IMessageRule
+    {
+        private int _traceId;
+        private int _spanId;
+
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
+        {
+            1 => field.IsBytes(ref _traceId),
+            2 => field.IsBytes(ref _spanId),
+            3 => field.IsText(), // trace_state
+            4 => Attribute(field, bounds, level, ref attributes),
+            5 => field.Is(WireType.Varint), // dropped count
+            6 => field.Is(WireType.Fixed32), // flags
+            _ => true,
+        };
+
+        public readonly bool End() => HasValidIds(_traceId, _spanId);
+    }
+
+    private readonly struct StatusRule : IMessageRule
+    {
+        public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
+        {
+            2 => field.IsText(), // message
+            3 => field.Is(WireType.Varint), // code
+            _ => true,
+        };
+
+        public bool End() => true;
+    }
 }
