@@ -74,6 +74,8 @@ internal sealed class AgentInstance : IAsyncDisposable
             throw;
         }
 
+        // Before ready: whoever sees the agent ready sees it at its running size.
+        StartupPageRelease.ReleaseOwnExecutable(logger);
         health.Set(AgentState.Ready);
         logger.LogInformation(
             "Agent started from {Source}: {Pipelines} pipelines, telemetry on {Telemetry}",
