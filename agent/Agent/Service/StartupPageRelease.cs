@@ -38,8 +38,8 @@ internal static partial class StartupPageRelease
         }
     }
 
-    /// <summary>Releases the mappings of <paramref name="executable"/> listed in <paramref name="maps"/> (/proc/self/maps); returns the bytes advised.</summary>
-    public static long Release(string executable, IEnumerable<string> maps, ILogger logger)
+    /// <summary>Releases the mappings of <paramref name="executable"/> listed in <paramref name="maps"/> (/proc/self/maps).</summary>
+    private static void Release(string executable, IEnumerable<string> maps, ILogger logger)
     {
         long advised = 0;
         foreach (var (start, length) in MappingsOf(executable, maps))
@@ -48,14 +48,13 @@ internal static partial class StartupPageRelease
             if (madvise(start, length, MadviseRandom) != 0 || madvise(start, length, MadvisePageOut) != 0)
             {
                 LogNotReleased(logger, Marshal.GetLastPInvokeErrorMessage());
-                return advised;
+                return;
             }
 
             advised += (long)length;
         }
 
         LogReleased(logger, advised / (1024 * 1024));
-        return advised;
     }
 
     /// <summary>The address ranges of /proc/self/maps lines whose path is <paramref name="executable"/>.</summary>

@@ -12,10 +12,14 @@ public sealed class PooledWriteStream : Stream
 {
     private byte[] _buffer;
     private int _length;
+    private Stream? _copyOnDispose;
 
-    public PooledWriteStream(int initialCapacity)
+    /// <param name="initialCapacity">Bytes rented up front.</param>
+    /// <param name="copyOnDispose">A stream that gets everything written, in one write, when this one is disposed.</param>
+    public PooledWriteStream(int initialCapacity, Stream? copyOnDispose = null)
     {
         _buffer = HandOffPool<byte>.Shared.Rent(Math.Max(initialCapacity, 1));
+        _copyOnDispose = copyOnDispose;
     }
 
     public override bool CanRead => false;
@@ -47,9 +51,6 @@ public sealed class PooledWriteStream : Stream
 
     public override void WriteByte(byte value) => Write([value]);
 
-    /// <summary>The bytes written so far, valid until the next write or the disposal.</summary>
-    public ReadOnlySpan<byte> Written => _buffer.AsSpan(0, _length);
-
     /// <summary>The written bytes as a request that gives the buffer back when it completes; the stream is empty afterwards.</summary>
     public ExportRequest ToRequest(Signal signal, int items, string contentType, string? contentEncoding)
     {
@@ -71,6 +72,12 @@ public sealed class PooledWriteStream : Stream
 
     protected override void Dispose(bool disposing)
     {
+        if (disposing && _copyOnDispose is { } target)
+        {
+            _copyOnDispose = null;
+            target.Write(_buffer.AsSpan(0, _length));
+        }
+
         if (_buffer.Length > 0)
         {
             HandOffPool<byte>.Shared.Return(_buffer);

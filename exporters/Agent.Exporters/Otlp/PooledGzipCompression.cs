@@ -15,63 +15,12 @@ internal sealed class PooledGzipCompression : ICompressionProvider
 {
     public string EncodingName => OtlpClientOptions.Gzip;
 
+    /// <remarks>
+    /// gzip writes its trailer (CRC and length) when it closes, and then closes the pooled stream, which hands gRPC's
+    /// stream everything in one write.
+    /// </remarks>
     public Stream CreateCompressionStream(Stream stream, CompressionLevel? compressionLevel) =>
-        new OneWriteGzipStream(stream, compressionLevel ?? CompressionLevel.Fastest);
+        new GZipStream(new PooledWriteStream(64 * 1024, copyOnDispose: stream), compressionLevel ?? CompressionLevel.Fastest);
 
     public Stream CreateDecompressionStream(Stream stream) => new GZipStream(stream, CompressionMode.Decompress);
-
-    /// <summary>Compresses what is written into a pooled buffer; on disposal, writes the whole result to the target.</summary>
-    private sealed class OneWriteGzipStream(Stream target, CompressionLevel level) : Stream
-    {
-        private readonly PooledWriteStream _compressed = new(64 * 1024);
-        private GZipStream? _gzip;
-        private bool _finished;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => throw new NotSupportedException();
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
-
-        public override void Write(ReadOnlySpan<byte> buffer)
-        {
-            _gzip ??= new GZipStream(_compressed, level, leaveOpen: true);
-            _gzip.Write(buffer);
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing && !_finished)
-            {
-                _finished = true;
-
-                // gzip's trailer (CRC and length) is written when its stream closes, so close it before copying.
-                (_gzip ??= new GZipStream(_compressed, level, leaveOpen: true)).Dispose();
-                target.Write(_compressed.Written);
-                _compressed.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
-    }
 }
