@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Agent.Tests.EndToEnd;
 
@@ -68,18 +67,9 @@ public sealed class MethodLayoutTests
 
     private static async Task<string> RunAsync(string tool, params string[] arguments)
     {
-        var start = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        string errors = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        Assert.True(process.ExitCode == 0, $"{tool} failed: {errors}");
-        return await output;
+        var (exitCode, output, errors) = await CommandLineTool.RunAsync(tool, Environment.CurrentDirectory, arguments);
+        Assert.True(exitCode == 0, $"{tool} failed: {errors}");
+        return output;
     }
 }
 
