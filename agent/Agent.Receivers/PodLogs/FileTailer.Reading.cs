@@ -50,6 +50,23 @@ internal sealed partial class FileTailer
             return CycleOutcome.Idle;
         }
 
+        // Room for this cycle's batch among everything the receiver has in flight, before any buffer is taken.
+        long reserved = _settings.MaxBatchBytes;
+        await _settings.Budget.ReserveAsync(reserved, stopping).ConfigureAwait(false);
+        try
+        {
+            return await ReadBatchAsync(reserved, stopping).ConfigureAwait(false);
+        }
+        catch
+        {
+            _settings.Budget.Release(reserved);
+            throw;
+        }
+    }
+
+    /// <summary>Reads what was appended into one batch and hands it on; the reservation goes with it.</summary>
+    private async Task<CycleOutcome> ReadBatchAsync(long reserved, CancellationToken stopping)
+    {
         RawLogChunk? chunk = null;
         long now = _time.GetUtcNow().ToUnixTimeNanoseconds();
         while (chunk is null || chunk.Length < _settings.MaxBatchBytes - MinRead)
@@ -87,13 +104,20 @@ internal sealed partial class FileTailer
             }
         }
 
+        if (_buffered == 0)
+        {
+            // Nothing held over: the buffer goes back for whichever file reads next.
+            ReturnBuffer();
+        }
+
         if (chunk is null)
         {
+            _settings.Budget.Release(reserved);
             return CycleOutcome.Idle;
         }
 
         Identity.Refresh(_handle, _settings.FingerprintSize, _readOffset);
-        await HandOnAsync(chunk, stopping).ConfigureAwait(false);
+        await HandOnAsync(chunk, stopping, reserved).ConfigureAwait(false);
         return CycleOutcome.Sent;
     }
 

@@ -293,12 +293,14 @@ internal sealed partial class FileTailer
         }
     }
 
-    private async Task HandOnAsync(RawLogChunk chunk, CancellationToken stopping)
+    /// <param name="reserved">Bytes of the read budget this batch holds until it is acknowledged; 0 for none.</param>
+    private async Task HandOnAsync(RawLogChunk chunk, CancellationToken stopping, long reserved = 0)
     {
         var end = _decoder.Position;
         if (chunk.Count == 0)
         {
             chunk.Dispose();
+            _settings.Budget.Release(reserved);
             if (end != _window.Committed || _window.Count > 0)
             {
                 // Skipped lines still move the checkpoint, in order after what is in flight.
@@ -316,6 +318,32 @@ internal sealed partial class FileTailer
         // The chunk's one hold goes with the batch: the exporter that encodes it gives the buffers back.
         var result = await _settings.Receiving.ReceiveAsync(_consumer, batch, "file", ClientContext.Empty, stopping).ConfigureAwait(false);
         _window.Add(result.Delivery, end, Identity);
+        if (reserved > 0)
+        {
+            ReleaseOnAcknowledgement(result.Delivery, reserved);
+        }
+    }
+
+    private void ReleaseOnAcknowledgement(Task delivery, long reserved)
+    {
+        if (delivery.IsCompleted)
+        {
+            _settings.Budget.Release(reserved);
+            return;
+        }
+
+        // Once per batch, not per line: a continuation is cheap enough here.
+        _ = delivery.ContinueWith(
+            static (_, state) => ((BudgetRelease)state!).Run(),
+            new BudgetRelease(_settings.Budget, reserved),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    private sealed record BudgetRelease(ReadBudget Budget, long Bytes)
+    {
+        public void Run() => Budget.Release(Bytes);
     }
 
     // A copy per chunk (a few attributes, once per batch): processors mutate resources in place.

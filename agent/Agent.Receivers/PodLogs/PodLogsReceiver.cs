@@ -66,6 +66,9 @@ internal sealed partial class PodLogsReceiver : IComponent
             _options.PollInterval);
     }
 
+    /// <summary>The receiver-wide bound on unacknowledged batches every file's reading shares.</summary>
+    internal ReadBudget Budget => _settings.Budget;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _storageDirectory = ResolveStorageDirectory();

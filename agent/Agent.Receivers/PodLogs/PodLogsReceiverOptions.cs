@@ -91,6 +91,13 @@ public sealed class PodLogsReceiverOptions : IValidatable
     /// <summary>Bytes of log text gathered into one batch (one pooled buffer) before it is handed on.</summary>
     public int MaxBatchBytes { get; set; } = 128 * 1024;
 
+    /// <summary>
+    /// Across all files: bytes of batches handed on and not yet acknowledged (each batch counts its buffer,
+    /// <see cref="MaxBatchBytes"/>); every file's reading waits, in turn, while this much is in flight. Bounds the
+    /// agent's memory when it catches up on hundreds of files at once: what is not read yet stays in the files.
+    /// </summary>
+    public long MaxBytesInFlight { get; set; } = 8 * 1024 * 1024;
+
     /// <summary>Wait after a batch failed (errored) before it is read again from the last checkpoint; doubles up to 30 s.</summary>
     public TimeSpan RetryBackoff { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -159,6 +166,11 @@ public sealed class PodLogsReceiverOptions : IValidatable
         if (MaxBatchBytes < 4096)
         {
             yield return ("max_batch_bytes", "must be at least 4096 bytes");
+        }
+
+        if (MaxBytesInFlight < MaxBatchBytes)
+        {
+            yield return ("max_bytes_in_flight", $"must be at least max_batch_bytes ({MaxBatchBytes} bytes)");
         }
 
         if (RetryBackoff <= TimeSpan.Zero)

@@ -3,7 +3,7 @@ using Agent.Core.Telemetry;
 
 namespace Agent.Receivers.PodLogs;
 
-/// <summary>What every tailer of one receiver shares: its way into the pipeline, limits, timings and field extractor.</summary>
+/// <summary>What every tailer of one receiver shares: its way into the pipeline, limits, timings, field extractor and read budget.</summary>
 internal sealed record TailerSettings(
     ReceiverHelper Receiving,
     LogFormat Format,
@@ -15,7 +15,8 @@ internal sealed record TailerSettings(
     int MaxBatchesInFlight,
     int MaxBatchBytes,
     TimeSpan RetryBackoff,
-    FieldExtractor Extractor)
+    FieldExtractor Extractor,
+    ReadBudget Budget)
 {
     /// <summary>The read buffer a file starts with.</summary>
     public const int ReadBufferSize = 64 * 1024;
@@ -36,5 +37,6 @@ internal sealed record TailerSettings(
         options.MaxBatchesInFlight,
         options.MaxBatchBytes,
         options.RetryBackoff,
-        new FieldExtractor(options.Extract));
+        new FieldExtractor(options.Extract),
+        new ReadBudget(options.MaxBytesInFlight));
 }

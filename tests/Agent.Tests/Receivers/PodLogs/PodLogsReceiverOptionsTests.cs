@@ -68,6 +68,15 @@ public class PodLogsReceiverOptionsTests
     }
 
     [Fact]
+    public void The_receiver_wide_bytes_in_flight_hold_at_least_one_batch()
+    {
+        Assert.Equal(8 * 1024 * 1024, new PodLogsReceiverOptions().MaxBytesInFlight);
+        var (key, message) = Assert.Single(new PodLogsReceiverOptions { Include = ["/var/log/*.log"], MaxBatchBytes = 65536, MaxBytesInFlight = 65535 }.Validate());
+        Assert.Equal("max_bytes_in_flight", key);
+        Assert.Equal("must be at least max_batch_bytes (65536 bytes)", message);
+    }
+
+    [Fact]
     public void Extraction_keys_must_be_usable()
     {
         var (key, _) = Assert.Single(new ExtractOptions { LevelKeys = ["le vel"] }.Validate());

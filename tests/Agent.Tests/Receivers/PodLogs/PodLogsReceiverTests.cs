@@ -148,6 +148,46 @@ public class PodLogsReceiverTests
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
+    public async Task All_files_together_stop_reading_at_max_bytes_in_flight_and_go_on_as_batches_are_acknowledged()
+    {
+        using var root = new TempDirectory();
+        await using var harness = new ReceiverHarness(root);
+        var kubelet = new FakeKubelet(root.Path);
+        var containers = Enumerable.Range(0, 5).Select(i => kubelet.StartContainer("ns", $"busy-{i}", $"u-{i}", "app", docker: false)).ToList();
+        foreach (var container in containers)
+        {
+            for (int i = 0; i < 200; i++)
+            {
+                container.Write(LogStream.Stdout, $"line {i} " + new string('x', 100));
+            }
+        }
+
+        var options = harness.NewOptions();
+        options.MaxBatchesInFlight = 4;
+        options.MaxBytesInFlight = 3 * options.MaxBatchBytes;
+        var consumer = new RecordingConsumer<LogsBatch> { Hold = true };
+        var lines = new CapturedLines(consumer);
+        var receiver = await harness.StartAsync(consumer, options, name: "budget");
+
+        // Every file has more to read and room in its own window (4 batches, more than the budget's 3), so once all five wait for the shared budget no
+        // further batch can be on its way: exactly the three the budget holds were handed on.
+        await Eventually.UntilAsync(() => receiver.Budget.Waiting == 5, "every file waiting for the read budget");
+        Assert.Equal(3, consumer.Count);
+        Assert.Equal(3 * options.MaxBatchBytes, receiver.Budget.Held);
+
+        consumer.Hold = false;
+        consumer.ReleaseHeld();
+        await Eventually.UntilAsync(() => lines.Count == 1000, "every line");
+        for (int pod = 0; pod < 5; pod++)
+        {
+            Assert.Equal(Enumerable.Range(0, 200).Select(i => $"line {i} " + new string('x', 100)), lines.Where(l => l.Pod == $"busy-{pod}").Select(l => l.Text));
+        }
+
+        await Eventually.UntilAsync(() => receiver.Budget.Held == 0, "the budget given back once every batch is acknowledged");
+        containers.ForEach(container => container.Dispose());
+    }
+
+    [Fact(Timeout = TestTimeouts.Default)]
     public async Task Long_lines_are_cut_at_max_log_size_and_lines_beyond_the_buffer_skip_to_their_end()
     {
         using var root = new TempDirectory();
