@@ -75,5 +75,6 @@ public sealed class ReceiverTelemetry
     public void FileWatchFailed() => _watchFailures.Value.Add(1);
 
     /// <summary>How far a file receiver is behind its files, as of its last poll.</summary>
-    public void TailingLag(int files, long unreadBytes, long unacknowledgedBytes) => _tailing.Value.Set(files, unreadBytes, unacknowledgedBytes);
+    public void TailingLag(int files, long unreadBytes, long unacknowledgedBytes, long budgetHeldBytes) =>
+        _tailing.Value.Set(files, unreadBytes, unacknowledgedBytes, budgetHeldBytes);
 }

@@ -17,7 +17,7 @@ internal sealed partial class PodLogsReceiver
             Add(tailer, ref unread, ref unacknowledged);
         }
 
-        _receiving.Telemetry.TailingLag(_active.Count + _retiring.Count, unread, unacknowledged);
+        _receiving.Telemetry.TailingLag(_active.Count + _retiring.Count, unread, unacknowledged, _settings.Budget.Held);
 
         static void Add(FileTailer tailer, ref long unread, ref long unacknowledged)
         {

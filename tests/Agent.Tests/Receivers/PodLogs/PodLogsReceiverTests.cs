@@ -174,6 +174,9 @@ public class PodLogsReceiverTests
         await Eventually.UntilAsync(() => receiver.Budget.Waiting == 5, "every file waiting for the read budget");
         Assert.Equal(3, consumer.Count);
         Assert.Equal(3 * options.MaxBatchBytes, receiver.Budget.Held);
+        await Eventually.UntilAsync(
+            () => SelfMetrics.Value("agent_receiver_read_budget_held_bytes", ("receiver", "filelog/budget")) == 3 * options.MaxBatchBytes,
+            "the budget held, in the receiver's gauge at a poll");
 
         consumer.Hold = false;
         consumer.ReleaseHeld();
