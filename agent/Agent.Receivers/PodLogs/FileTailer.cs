@@ -320,30 +320,8 @@ internal sealed partial class FileTailer
         _window.Add(result.Delivery, end, Identity);
         if (reserved > 0)
         {
-            ReleaseOnAcknowledgement(result.Delivery, reserved);
+            _ = _settings.Budget.ReleaseWhenDoneAsync(result.Delivery, reserved);
         }
-    }
-
-    private void ReleaseOnAcknowledgement(Task delivery, long reserved)
-    {
-        if (delivery.IsCompleted)
-        {
-            _settings.Budget.Release(reserved);
-            return;
-        }
-
-        // Once per batch, not per line: a continuation is cheap enough here.
-        _ = delivery.ContinueWith(
-            static (_, state) => ((BudgetRelease)state!).Run(),
-            new BudgetRelease(_settings.Budget, reserved),
-            CancellationToken.None,
-            TaskContinuationOptions.ExecuteSynchronously,
-            TaskScheduler.Default);
-    }
-
-    private sealed record BudgetRelease(ReadBudget Budget, long Bytes)
-    {
-        public void Run() => Budget.Release(Bytes);
     }
 
     // A copy per chunk (a few attributes, once per batch): processors mutate resources in place.

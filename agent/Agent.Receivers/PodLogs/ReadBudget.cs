@@ -90,6 +90,16 @@ internal sealed class ReadBudget
         }
     }
 
+    /// <summary>
+    /// Releases <paramref name="bytes"/> once <paramref name="delivery"/> ends, however it ends. Not left to the file's
+    /// own loop: that loop may itself be waiting here for room.
+    /// </summary>
+    public async Task ReleaseWhenDoneAsync(Task delivery, long bytes)
+    {
+        await delivery.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        Release(bytes);
+    }
+
     private bool Fits(long bytes) => _held == 0 || _held + bytes <= Capacity;
 
     private async ValueTask WaitAsync(Waiter waiter, CancellationToken cancellationToken)
