@@ -36,10 +36,12 @@ internal static class AgentCommandLine
         var components = new Command("components", "List the component types, their stability and the signals they handle.");
         components.SetAction(_ => ComponentsCommand.Execute());
 
-        var version = new Command("version", "Print the agent's version.");
+        var version = new Command("version", "Print the agent's version, its runtime and the GC settings in effect.");
         version.SetAction(_ =>
         {
             Console.WriteLine($"agent {AgentVersion.Current}");
+            Console.WriteLine(RuntimeSettings.RuntimeLine());
+            Console.WriteLine(RuntimeSettings.GcLine());
             return 0;
         });
 

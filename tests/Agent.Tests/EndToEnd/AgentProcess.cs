@@ -84,9 +84,12 @@ internal sealed class AgentProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a command to completion and returns its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(params string[] arguments) =>
+        RunAsync(new Dictionary<string, string>(), arguments);
+
+    public static async Task<(int ExitCode, string Output)> RunAsync(IDictionary<string, string> environment, params string[] arguments)
     {
-        await using var agent = Start(arguments);
+        await using var agent = Start(arguments, environment);
         int code = await agent.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return (code, agent.Output);
     }

@@ -18,7 +18,23 @@ public sealed class CommandLineTests : IDisposable
         var (code, output) = await AgentProcess.RunAsync("version");
 
         Assert.Equal(0, code);
-        Assert.Matches(@"^agent \d+\.\d+\.\d+\s*$", output);
+        Assert.Matches(@"^agent \d+\.\d+\.\d+\r?\n", output);
+        Assert.Matches(@"\nruntime: \.NET 10\.[^,]+, (JIT|Native AOT)\r?\n", output);
+        // What the binary is built with (Agent.csproj): the JIT build reads it from runtimeconfig.json, the Native
+        // AOT binary from the settings compiled into it.
+        Assert.Matches(@"\ngc: workstation, non-concurrent, conserve memory 7, gen0 budget at most \d+(\.\d+)? MiB, heap hard limit none\r?\n", output);
+    }
+
+    [Fact(Timeout = TestTimeouts.EndToEnd)]
+    public async Task Version_shows_a_gc_setting_overridden_by_the_environment()
+    {
+        // The runtime reads DOTNET_GC* numbers as hexadecimal: 0x400000 is 4 MiB, 0x10000000 is 256 MiB.
+        var (code, output) = await AgentProcess.RunAsync(
+            new Dictionary<string, string> { ["DOTNET_GCGen0MaxBudget"] = "400000", ["DOTNET_GCHeapHardLimit"] = "10000000" },
+            "version");
+
+        Assert.Equal(0, code);
+        Assert.Contains("gen0 budget at most 4 MiB, heap hard limit 256 MiB", output);
     }
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]
