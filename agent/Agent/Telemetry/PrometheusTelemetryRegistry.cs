@@ -20,6 +20,7 @@ internal sealed class PrometheusTelemetryRegistry : ITelemetryRegistry
         if (withProcessMetrics)
         {
             DotNetStats.Register(Registry);
+            GcMetrics.Register(Registry);
         }
     }
 

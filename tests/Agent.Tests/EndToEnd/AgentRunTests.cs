@@ -170,6 +170,9 @@ public sealed class AgentRunTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, healthCheck.StatusCode);
         Assert.Contains("otelcol_receiver_accepted_spans_total{receiver=\"otlp\",transport=\"grpc\"} 1", metrics, StringComparison.Ordinal);
+        // What the GC costs, beside the process metrics: a started agent has allocated, and its pause total is a number.
+        Assert.Matches(@"\ndotnet_gc_allocated_bytes_total [1-9][0-9.e+]*\n", metrics);
+        Assert.Matches(@"\ndotnet_gc_pause_seconds_total [0-9][0-9.e+-]*\n", metrics);
         Assert.Equal(0, await agent.WaitForExitAsync(TimeSpan.FromSeconds(30)));
         Assert.Contains("embedded:standalone.yaml", agent.Output, StringComparison.Ordinal);
     }
