@@ -22,7 +22,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.Matches(@"\nruntime: \.NET 10\.[^,]+, (JIT|Native AOT)\r?\n", output);
         // What the binary is built with (Agent.csproj): the JIT build reads it from runtimeconfig.json, the Native
         // AOT binary from the settings compiled into it.
-        Assert.Matches(@"\ngc: workstation, non-concurrent, conserve memory 7, gen0 budget at most \d+(\.\d+)? MiB, heap hard limit none\r?\n", output);
+        Assert.Contains("gc: workstation, non-concurrent, conserve memory 7, gen0 budget at most 6 MiB, heap hard limit none", output);
     }
 
     [Fact(Timeout = TestTimeouts.EndToEnd)]
