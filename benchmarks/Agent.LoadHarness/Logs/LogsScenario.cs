@@ -38,6 +38,7 @@ internal static class LogsScenario
         TimeSpan? firstAt = null;
         TimeSpan cpuAtFirst = TimeSpan.Zero;
         long entriesAtFirst = 0;
+        var gcAtFirst = GcReading.Unavailable;
         var lastReport = TimeSpan.Zero;
         while (sink.Items < settings.Lines)
         {
@@ -56,6 +57,7 @@ internal static class LogsScenario
                 firstAt = clock.Elapsed;
                 cpuAtFirst = ProcStats.CpuTime(agent.Pid);
                 entriesAtFirst = sink.Items;
+                gcAtFirst = await GcReading.ReadAsync(settings.Agent, telemetryPort).ConfigureAwait(false);
             }
 
             if (clock.Elapsed - lastReport > TimeSpan.FromSeconds(5))
@@ -69,6 +71,7 @@ internal static class LogsScenario
 
         var doneAt = clock.Elapsed;
         var cpuTotal = ProcStats.CpuTime(agent.Pid);
+        var gc = await GcReading.ReadAsync(settings.Agent, telemetryPort).ConfigureAwait(false) - gcAtFirst;
         await rss.StopAsync().ConfigureAwait(false);
         long received = sink.Items;
 
@@ -90,6 +93,7 @@ internal static class LogsScenario
             .Add("CPU s (shipping)", windowCpu, "0.00")
             .Add("CPU s (with start-up)", cpuTotal.TotalSeconds, "0.00")
             .Add("lines per CPU-s (shipping)", windowCpu > 0 ? windowLines / windowCpu : double.NaN, "N0")
+            .AddGc(gc, windowLines, doneAt - firstAt.Value)
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")
             .Add("RSS max MiB", rss.MaxMiB, "0.0")
             .Add("load avg 1m", LoadAverage.OneMinute(), "0.0");

@@ -70,6 +70,7 @@ internal static class OtlpLoadScenario
         long receivedBefore = sink.Items;
         long sentBefore = generator.SentItems;
         generator.Latencies.Restart();
+        var gcAtStart = await GcReading.ReadAsync(settings.Agent, telemetryPort).ConfigureAwait(false);
         var agentCpu = CpuWindow.Start(agent.Pid);
         var harnessCpu = CpuWindow.Start(Environment.ProcessId);
         var rss = RssSampler.Start(agent.Pid, TimeSpan.FromMilliseconds(500));
@@ -79,6 +80,7 @@ internal static class OtlpLoadScenario
         long receivedInWindow = sink.Items - receivedBefore;
         long acceptedInWindow = generator.SentItems - sentBefore;
         double[] latency = generator.Latencies.PercentilesMs(50, 99);
+        var gc = await GcReading.ReadAsync(settings.Agent, telemetryPort).ConfigureAwait(false) - gcAtStart;
         await rss.StopAsync().ConfigureAwait(false);
 
         await generator.StopAsync().ConfigureAwait(false);
@@ -113,6 +115,7 @@ internal static class OtlpLoadScenario
             .Add("agent CPU % of a core", CpuWindow.PercentOfCore(cpu, wall), "0.0")
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")
             .Add("RSS max MiB", rss.MaxMiB, "0.0")
+            .AddGc(gc, acceptedInWindow, wall)
             .Add("idle RSS MiB", idleRss, "0.0")
             .Add("idle CPU %", CpuWindow.PercentOfCore(idleUsed, idleWall), "0.0")
             .Add("ready s", toReady.TotalSeconds, "0.00")

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Agent.LoadHarness.Measurement;
 
 namespace Agent.LoadHarness.Reporting;
 
@@ -15,11 +16,18 @@ internal sealed class ResultTable
         return this;
     }
 
+    /// <summary>A number; NaN (not measured, e.g. a peer without the metric) shows as a dash.</summary>
     public ResultTable Add(string header, double value, string format)
     {
         _numbers[header] = value;
-        return Add(header, value.ToString(format, CultureInfo.InvariantCulture));
+        return Add(header, double.IsNaN(value) ? "—" : value.ToString(format, CultureInfo.InvariantCulture));
     }
+
+    /// <summary>What a window cost the agent's GC: bytes allocated per item, collections per second, pause share.</summary>
+    public ResultTable AddGc(GcReading window, double items, TimeSpan wall) =>
+        Add("allocated B per item", items > 0 ? window.AllocatedBytes / items : double.NaN, "N0")
+            .Add("GCs/s", window.Collections / wall.TotalSeconds, "0.0")
+            .Add("GC pause %", window.PauseSeconds / wall.TotalSeconds * 100, "0.00");
 
     /// <summary>A numeric cell by its header, for a summary built from several runs.</summary>
     public double Number(string header) =>
@@ -48,6 +56,6 @@ internal sealed class ResultTable
         }
     }
 
-    private static bool IsNumeric(string value) =>
+    private static bool IsNumeric(string value) => value == "—" ||
         double.TryParse(value.Replace(",", string.Empty, StringComparison.Ordinal), NumberStyles.Float, CultureInfo.InvariantCulture, out _);
 }
