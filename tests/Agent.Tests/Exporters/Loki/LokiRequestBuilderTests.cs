@@ -141,48 +141,8 @@ public class LokiRequestBuilderTests
         Assert.Contains(fromJson, e => e.Contains("say \"hi\"\n\tbye \u00e9", StringComparison.Ordinal));
     }
 
-    [Theory]
-    [InlineData(LokiEncoding.Protobuf, LokiLineFormat.Raw)]
-    [InlineData(LokiEncoding.Protobuf, LokiLineFormat.Json)]
-    [InlineData(LokiEncoding.Protobuf, LokiLineFormat.Logfmt)]
-    [InlineData(LokiEncoding.Json, LokiLineFormat.Raw)]
-    public void Encoding_raw_chunks_allocates_nothing_per_line(LokiEncoding encoding, LokiLineFormat format)
-    {
-        var options = new LokiExporterOptions { Encoding = encoding, Format = format };
-        using var builder = new LokiRequestBuilder(new LokiLabelMapper(options), options);
-        using var small = Chunk(PodResource(), Lines(100));
-        using var large = Chunk(PodResource(), Lines(2000));
-        var smallBatch = new LogsBatch();
-        smallBatch.Raw.Add(small);
-        var largeBatch = new LogsBatch();
-        largeBatch.Raw.Add(large);
-        for (int i = 0; i < 3; i++)
-        {
-            EncodeAll(builder, smallBatch);
-            EncodeAll(builder, largeBatch);
-        }
-
-        long smallBytes = AllocatedBy(() => EncodeAll(builder, smallBatch));
-        long largeBytes = AllocatedBy(() => EncodeAll(builder, largeBatch));
-
-        // Twenty times the lines, the same allocation: what is left is per push (Snappier's compressor state).
-        Assert.Equal(smallBytes, largeBytes);
-        Assert.True(largeBytes <= 64, $"{largeBytes} bytes allocated for one push");
-    }
-
     private static byte[] Uncompressed(LokiPush push) =>
         push.ContentType == "application/json" ? push.Body.ToArray() : Snappy.DecompressToArray(push.Body.Span);
-
-    private static RawLine[] Lines(int count) => Enumerable.Range(0, count)
-        .Select(i => new RawLine(BaseTime + i, $"2024-01-01T00:00:00Z INFO request {i} served trace_id={TraceId}", Severity: 9, TraceId: TraceId))
-        .ToArray();
-
-    private static long AllocatedBy(Action action)
-    {
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
 
     internal static List<LokiPush> Encode(LokiExporterOptions options, LogsBatch batch)
     {
@@ -196,14 +156,6 @@ public class LokiRequestBuilderTests
         }
 
         return pushes;
-    }
-
-    private static void EncodeAll(LokiRequestBuilder builder, LogsBatch batch)
-    {
-        builder.Plan(batch);
-        while (builder.TryBuildNext(out _))
-        {
-        }
     }
 
     private static List<string> Flatten(List<FakeLokiStream> streams) =>
