@@ -1,5 +1,3 @@
-using OpenTelemetry.Proto.Metrics.V1;
-
 namespace Agent.Exporters.PrometheusRemoteWrite;
 
 /// <summary>
@@ -39,32 +37,34 @@ internal sealed class DeltaAccumulator
         return true;
     }
 
-    /// <summary>The series' cumulative histogram after adding <paramref name="point"/>; false when there is no room.</summary>
-    public bool TryAddHistogram(ulong series, HistogramDataPoint point, out Totals totals)
+    /// <summary>
+    /// The series' cumulative histogram after adding a delta point's buckets, count and sum (NaN: none); false when
+    /// there is no room.
+    /// </summary>
+    public bool TryAddHistogram(ulong series, ReadOnlySpan<ulong> buckets, ReadOnlySpan<double> bounds, ulong count, double sum, out Totals totals)
     {
         if (!TryGet(series, out totals))
         {
             return false;
         }
 
-        int buckets = point.BucketCounts.Count;
-        if (totals.Buckets.Length != buckets || !SameBounds(totals.Bounds, point.ExplicitBounds))
+        if (totals.Buckets.Length != buckets.Length || !bounds.SequenceEqual(totals.Bounds))
         {
             // A new layout cannot be added to the old one, even with as many buckets: the series starts over from
             // this point.
-            totals.Buckets = new ulong[buckets];
-            totals.Bounds = [.. point.ExplicitBounds];
+            totals.Buckets = new ulong[buckets.Length];
+            totals.Bounds = bounds.ToArray();
             totals.Count = 0;
             totals.Sum = 0;
         }
 
-        for (int i = 0; i < buckets; i++)
+        for (int i = 0; i < buckets.Length; i++)
         {
-            totals.Buckets[i] += point.BucketCounts[i];
+            totals.Buckets[i] += buckets[i];
         }
 
-        totals.Count += point.Count;
-        totals.Sum += point.HasSum ? point.Sum : 0;
+        totals.Count += count;
+        totals.Sum += double.IsNaN(sum) ? 0 : sum;
         return true;
     }
 
@@ -88,24 +88,6 @@ internal sealed class DeltaAccumulator
                 _series.Remove(series);
             }
         }
-    }
-
-    private static bool SameBounds(double[] known, IReadOnlyList<double> bounds)
-    {
-        if (known.Length != bounds.Count)
-        {
-            return false;
-        }
-
-        for (int i = 0; i < known.Length; i++)
-        {
-            if (known[i] != bounds[i])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     private bool TryGet(ulong series, out Totals totals)

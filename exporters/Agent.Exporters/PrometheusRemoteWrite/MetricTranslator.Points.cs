@@ -1,7 +1,5 @@
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.PrometheusRemoteWrite.Prompb;
-using Google.Protobuf.Collections;
-using OpenTelemetry.Proto.Metrics.V1;
 
 namespace Agent.Exporters.PrometheusRemoteWrite;
 
@@ -11,13 +9,16 @@ internal sealed partial class MetricTranslator
     private const string LeLabel = "le";
     private const string QuantileLabel = "quantile";
 
-    private long WriteNumbers(Metric metric, RepeatedField<NumberDataPoint> points, FamilyKind kind, bool delta, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    private long WriteNumbers(WireMetric metric, FamilyKind kind, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
-        var family = _names.Family(metric.Name, metric.Unit, kind);
+        var family = FamilyOf(metric, kind, out string description);
+        bool delta = metric.Delta && metric.Data == MetricData.Sum;
+        var point = _point;
         long newest = 0;
-        for (int p = 0; p < points.Count; p++)
+        var points = metric.Points();
+        while (points.Next(out var bytes))
         {
-            var point = points[p];
+            point.ReadNumber(bytes);
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
@@ -25,7 +26,7 @@ internal sealed partial class MetricTranslator
                 continue;
             }
 
-            double value = point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : point.AsDouble;
+            double value = point.Value;
             if (delta && !_deltas!.TryAddSum(key, value, out value))
             {
                 Drops.DeltaLimit++;
@@ -33,20 +34,22 @@ internal sealed partial class MetricTranslator
             }
 
             Emit(writer, key, family.Name, null, 0, NoRecordedValue(point.Flags) ? StaleNaN : value, timestamp);
-            Finish(writer, family, metric, partitioner, requests);
+            Finish(writer, family, description, partitioner, requests);
             newest = Math.Max(newest, timestamp);
         }
 
         return newest;
     }
 
-    private long WriteHistograms(Metric metric, RepeatedField<HistogramDataPoint> points, bool delta, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    private long WriteHistograms(WireMetric metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
-        var family = _names.Family(metric.Name, metric.Unit, FamilyKind.Histogram);
+        var family = FamilyOf(metric, FamilyKind.Histogram, out string description);
+        var point = _point;
         long newest = 0;
-        for (int p = 0; p < points.Count; p++)
+        var points = metric.Points();
+        while (points.Next(out var bytes))
         {
-            var point = points[p];
+            point.ReadHistogram(bytes);
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
@@ -54,18 +57,19 @@ internal sealed partial class MetricTranslator
                 continue;
             }
 
-            IReadOnlyList<ulong> buckets = point.BucketCounts;
+            var buckets = point.BucketCounts;
             ulong count = point.Count;
-            double sum = point.HasSum ? point.Sum : double.NaN;
-            if (delta)
+            double sum = point.Sum;
+            if (metric.Delta)
             {
-                if (!_deltas!.TryAddHistogram(key, point, out var totals))
+                if (!_deltas!.TryAddHistogram(key, buckets, point.ExplicitBounds, count, sum, out var totals))
                 {
                     Drops.DeltaLimit++;
                     continue;
                 }
 
-                (buckets, count, sum) = (totals.Buckets, totals.Count, point.HasSum ? totals.Sum : double.NaN);
+                buckets = totals.Buckets;
+                (count, sum) = (totals.Count, double.IsNaN(sum) ? double.NaN : totals.Sum);
             }
 
             bool stale = NoRecordedValue(point.Flags);
@@ -73,9 +77,9 @@ internal sealed partial class MetricTranslator
             // Buckets are cumulative in Prometheus; a point without bucket counts has only +Inf.
             var bounds = point.ExplicitBounds;
             ulong cumulative = 0;
-            if (buckets.Count == bounds.Count + 1)
+            if (buckets.Length == bounds.Length + 1)
             {
-                for (int i = 0; i < bounds.Count; i++)
+                for (int i = 0; i < bounds.Length; i++)
                 {
                     cumulative += buckets[i];
                     Emit(writer, key, family.Bucket, LeLabel, bounds[i], stale ? StaleNaN : cumulative, timestamp);
@@ -89,20 +93,22 @@ internal sealed partial class MetricTranslator
             }
 
             Emit(writer, key, family.Count, null, 0, stale ? StaleNaN : count, timestamp);
-            Finish(writer, family, metric, partitioner, requests);
+            Finish(writer, family, description, partitioner, requests);
             newest = Math.Max(newest, timestamp);
         }
 
         return newest;
     }
 
-    private long WriteSummaries(Metric metric, RepeatedField<SummaryDataPoint> points, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    private long WriteSummaries(WireMetric metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
-        var family = _names.Family(metric.Name, metric.Unit, FamilyKind.Summary);
+        var family = FamilyOf(metric, FamilyKind.Summary, out string description);
+        var point = _point;
         long newest = 0;
-        for (int p = 0; p < points.Count; p++)
+        var points = metric.Points();
+        while (points.Next(out var bytes))
         {
-            var point = points[p];
+            point.ReadSummary(bytes);
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
@@ -111,20 +117,25 @@ internal sealed partial class MetricTranslator
             }
 
             bool stale = NoRecordedValue(point.Flags);
-            var quantiles = point.QuantileValues;
-            for (int q = 0; q < quantiles.Count; q++)
+            foreach (var (quantile, value) in point.Quantiles)
             {
-                var quantile = quantiles[q];
-                Emit(writer, key, family.Name, QuantileLabel, quantile.Quantile, stale ? StaleNaN : quantile.Value, timestamp);
+                Emit(writer, key, family.Name, QuantileLabel, quantile, stale ? StaleNaN : value, timestamp);
             }
 
             Emit(writer, key, family.Sum, null, 0, stale ? StaleNaN : point.Sum, timestamp);
             Emit(writer, key, family.Count, null, 0, stale ? StaleNaN : point.Count, timestamp);
-            Finish(writer, family, metric, partitioner, requests);
+            Finish(writer, family, description, partitioner, requests);
             newest = Math.Max(newest, timestamp);
         }
 
         return newest;
+    }
+
+    /// <summary>The metric's family, and its description when metadata is sent (else empty: it is not read).</summary>
+    private MetricFamily FamilyOf(WireMetric metric, FamilyKind kind, out string description)
+    {
+        description = _sendMetadata ? _texts.Text(metric.Description) : string.Empty;
+        return _names.Family(_texts.Text(metric.Name), _texts.Text(metric.Unit), kind);
     }
 
     /// <summary>The point's request writer, unless that request already has this series at this timestamp (counted).</summary>
@@ -141,12 +152,12 @@ internal sealed partial class MetricTranslator
     }
 
     /// <summary>After a point: counts it, adds the family's metadata once per request, and cuts a full request.</summary>
-    private void Finish(WriteRequestWriter writer, MetricFamily family, Metric metric, RequestPartitioner partitioner, List<ExportRequest> requests)
+    private void Finish(WriteRequestWriter writer, MetricFamily family, string description, RequestPartitioner partitioner, List<ExportRequest> requests)
     {
         writer.Points++;
         if (_sendMetadata)
         {
-            writer.AddMetadata(family.Name, MetadataType(family.Kind), metric.Description, family.Unit);
+            writer.AddMetadata(family.Name, MetadataType(family.Kind), description, family.Unit);
         }
 
         CutIfFull(writer, partitioner, requests);

@@ -1,3 +1,4 @@
+using Agent.Core.Consumers;
 using Agent.Core.Model;
 using Agent.Core.Telemetry;
 using Agent.Exporters.ExporterHelper;
@@ -8,9 +9,10 @@ namespace Agent.Exporters.PrometheusRemoteWrite;
 /// Encodes a metrics batch into remote-write requests once, when it is accepted: at most one per shard (more when a
 /// shard passes <c>max_batch_size_bytes</c>), keyed by shard. The translator keeps state across batches (delta
 /// totals, the series sent), so encoding runs under one lock; points it cannot write are counted by reason. An
-/// empty batch is the exporter's tick: it encodes the staleness markers that are due.
+/// empty batch is the exporter's tick: it encodes the staleness markers that are due. Batches are read as bytes
+/// (<see cref="MetricsBatch.AsEncoded"/>), so a batch still encoded stays so.
 /// </summary>
-internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IDisposable
+internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IHandlesEncodedRecords, IDisposable
 {
     private readonly Lock _gate = new();
     private readonly MetricTranslator _translator;
@@ -26,6 +28,9 @@ internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IDispo
     }
 
     public bool Partitioned => true;
+
+    /// <summary>The translator walks the bytes of metrics received over OTLP: they need not be decoded on the way.</summary>
+    public bool HandlesEncodedRecords => true;
 
     public int TrackedSeries
     {
@@ -51,7 +56,8 @@ internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IDispo
     {
         lock (_gate)
         {
-            if (batch.Data.ResourceMetrics.Count == 0)
+            var request = batch.AsEncoded();
+            if (request.Groups.Count == 0)
             {
                 if (_stopping || _staleAfter > TimeSpan.Zero)
                 {
@@ -63,7 +69,7 @@ internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IDispo
 
             var drops = _translator.Drops;
             drops.Clear();
-            _translator.Translate(batch, partitioner, requests);
+            _translator.Translate(request, partitioner, requests);
             Report(drops.ExponentialHistogram, "exponential_histogram");
             Report(drops.DeltaTemporality, "delta_temporality");
             Report(drops.DeltaLimit, "delta_limit");

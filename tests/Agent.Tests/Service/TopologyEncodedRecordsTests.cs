@@ -9,8 +9,8 @@ namespace Agent.Tests.Service;
 /// <summary>
 /// Per receiver and signal, the topology tells the receiver's inputs whether every component behind them handles
 /// batches whose records stay encoded: processors that only touch resources, the OTLP exporters and the forward
-/// connector do; a component that reads records (spanmetrics, loki, prometheusremotewrite) anywhere behind makes it
-/// false for that signal alone.
+/// connector do, and so does prometheusremotewrite (it reads metrics as bytes); a component that reads records
+/// (spanmetrics, loki, debug) anywhere behind makes it false for that signal alone.
 /// </summary>
 public sealed class TopologyEncodedRecordsTests
 {
@@ -31,6 +31,7 @@ public sealed class TopologyEncodedRecordsTests
               otlphttp: {endpoint: "http://127.0.0.1:4318"}
               loki: {endpoint: "http://127.0.0.1:3100/loki/api/v1/push"}
               prometheusremotewrite: {endpoint: "http://127.0.0.1:9090/api/v1/write"}
+              debug:
             connectors:
               forward:
               spanmetrics:
@@ -49,7 +50,7 @@ public sealed class TopologyEncodedRecordsTests
     [InlineData(
         """
             traces: {receivers: [otlp], processors: [memory_limiter, k8sattributes, resource, batch], exporters: [otlp, otlphttp]}
-            metrics: {receivers: [otlp], processors: [batch], exporters: [otlphttp]}
+            metrics: {receivers: [otlp], processors: [batch], exporters: [otlphttp, prometheusremotewrite]}
             logs: {receivers: [otlp], processors: [resource, batch], exporters: [otlp]}
         """,
         true,
@@ -57,7 +58,7 @@ public sealed class TopologyEncodedRecordsTests
     [InlineData(
         """
             traces: {receivers: [otlp], exporters: [otlp]}
-            metrics: {receivers: [otlp], exporters: [prometheusremotewrite]}
+            metrics: {receivers: [otlp], exporters: [prometheusremotewrite, debug]}
             logs/a: {receivers: [otlp], exporters: [otlp]}
             logs/b: {receivers: [otlp], exporters: [loki]}
         """,

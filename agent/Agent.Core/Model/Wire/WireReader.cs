@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace Agent.Core.Model.Wire;
 
 /// <summary>
@@ -24,8 +26,15 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
     /// Reads the next field: its number and wire type, and its content when length-delimited; other fields are
     /// skipped. False at the end or on bytes that are not protobuf.
     /// </summary>
-    public bool Next(out int field, out int wireType, out ReadOnlySpan<byte> content)
+    public bool Next(out int field, out int wireType, out ReadOnlySpan<byte> content) => Next(out field, out wireType, out content, out _);
+
+    /// <summary>
+    /// As <see cref="Next(out int, out int, out ReadOnlySpan{byte})"/>, and gives a scalar field's value too: a
+    /// varint as read, a fixed64 or fixed32 as its little-endian bits (0 for other wire types).
+    /// </summary>
+    public bool Next(out int field, out int wireType, out ReadOnlySpan<byte> content, out ulong value)
     {
+        value = 0;
         content = default;
         field = 0;
         wireType = 0;
@@ -36,7 +45,31 @@ internal ref struct WireReader(ReadOnlySpan<byte> bytes)
 
         field = (int)(tag >> 3);
         wireType = (int)(tag & 7);
-        return wireType == LengthDelimited ? TryReadContent(out content) : TrySkip(wireType, field);
+        switch (wireType)
+        {
+            case LengthDelimited:
+                return TryReadContent(out content);
+            case Varint:
+                return TryReadVarint(out value);
+            case Fixed64:
+                if (!TryAdvance(8))
+                {
+                    return false;
+                }
+
+                value = BinaryPrimitives.ReadUInt64LittleEndian(_bytes.Slice(_position - 8, 8));
+                return true;
+            case Fixed32:
+                if (!TryAdvance(4))
+                {
+                    return false;
+                }
+
+                value = BinaryPrimitives.ReadUInt32LittleEndian(_bytes.Slice(_position - 4, 4));
+                return true;
+            default:
+                return TrySkip(wireType, field);
+        }
     }
 
     private bool TryReadContent(out ReadOnlySpan<byte> content)

@@ -1,0 +1,226 @@
+using System.Runtime.InteropServices;
+using Agent.Core.Model.Wire;
+
+namespace Agent.Exporters.PrometheusRemoteWrite;
+
+/// <summary>
+/// The fields of one OTLP data point (number, histogram or summary) read off the wire into reused storage, its
+/// attributes as texts from the <see cref="WireTexts"/> caches: reading a point whose texts were seen before allocates
+/// nothing. Fields a kind does not have keep their defaults, as in a decoded point; exemplars are skipped.
+/// </summary>
+internal sealed class WirePoint(WireTexts texts)
+{
+    // Field numbers shared by the three point messages.
+    private const int TimeField = 3;
+
+    // NumberDataPoint.
+    private const int AsDoubleField = 4;
+    private const int AsIntField = 6;
+    private const int NumberAttributesField = 7;
+    private const int NumberFlagsField = 8;
+
+    // HistogramDataPoint and SummaryDataPoint (whose attributes and flags are numbered as a NumberDataPoint's).
+    private const int CountField = 4;
+    private const int SumField = 5;
+    private const int BucketCountsField = 6;
+    private const int ExplicitBoundsField = 7;
+    private const int HistogramAttributesField = 9;
+    private const int HistogramFlagsField = 10;
+    private const int QuantileValuesField = 6;
+
+    // KeyValue and ValueAtQuantile.
+    private const int KeyField = 1;
+    private const int ValueField = 2;
+    private const int QuantileField = 1;
+
+    private readonly List<(string Key, string Value)> _attributes = [];
+    private readonly List<ulong> _buckets = [];
+    private readonly List<double> _bounds = [];
+    private readonly List<(double Quantile, double Value)> _quantiles = [];
+
+    public ReadOnlySpan<(string Key, string Value)> Attributes => CollectionsMarshal.AsSpan(_attributes);
+
+    public ulong TimeUnixNano { get; private set; }
+
+    public uint Flags { get; private set; }
+
+    /// <summary>A number point's value, from <c>as_double</c> or <c>as_int</c>.</summary>
+    public double Value { get; private set; }
+
+    public ulong Count { get; private set; }
+
+    /// <summary>The sum; NaN for a histogram point without one (it is optional there).</summary>
+    public double Sum { get; private set; }
+
+    public ReadOnlySpan<ulong> BucketCounts => CollectionsMarshal.AsSpan(_buckets);
+
+    public ReadOnlySpan<double> ExplicitBounds => CollectionsMarshal.AsSpan(_bounds);
+
+    public ReadOnlySpan<(double Quantile, double Value)> Quantiles => CollectionsMarshal.AsSpan(_quantiles);
+
+    public void ReadNumber(ReadOnlySpan<byte> point) => Read(point, PointKind.Number);
+
+    public void ReadHistogram(ReadOnlySpan<byte> point) => Read(point, PointKind.Histogram);
+
+    public void ReadSummary(ReadOnlySpan<byte> point) => Read(point, PointKind.Summary);
+
+    private void Read(ReadOnlySpan<byte> point, PointKind kind)
+    {
+        // A histogram's sum is optional: NaN stands for none. The others default to 0, as decoded.
+        Reset(sum: kind == PointKind.Histogram ? double.NaN : 0);
+        int attributesField = kind == PointKind.Histogram ? HistogramAttributesField : NumberAttributesField;
+        int flagsField = kind == PointKind.Histogram ? HistogramFlagsField : NumberFlagsField;
+        var reader = new WireReader(point);
+        while (reader.Next(out int field, out int wireType, out var content, out ulong value))
+        {
+            if (field == attributesField && wireType == WireReader.LengthDelimited)
+            {
+                AddAttribute(content);
+            }
+            else if (field == flagsField && wireType == WireReader.Varint)
+            {
+                Flags = (uint)value;
+            }
+            else if (field == TimeField && wireType == WireReader.Fixed64)
+            {
+                TimeUnixNano = value;
+            }
+            else if (kind == PointKind.Number)
+            {
+                ReadNumberField(field, wireType, value);
+            }
+            else
+            {
+                ReadDistributionField(field, wireType, content, value, kind);
+            }
+        }
+    }
+
+    private void ReadNumberField(int field, int wireType, ulong value)
+    {
+        if (wireType != WireReader.Fixed64)
+        {
+            return;
+        }
+
+        if (field == AsDoubleField)
+        {
+            Value = BitConverter.UInt64BitsToDouble(value);
+        }
+        else if (field == AsIntField)
+        {
+            Value = (long)value;
+        }
+    }
+
+    /// <summary>The fields of a histogram or summary point besides attributes, time and flags.</summary>
+    private void ReadDistributionField(int field, int wireType, ReadOnlySpan<byte> content, ulong value, PointKind kind)
+    {
+        switch (field)
+        {
+            case CountField when wireType == WireReader.Fixed64:
+                Count = value;
+                break;
+            case SumField when wireType == WireReader.Fixed64:
+                Sum = BitConverter.UInt64BitsToDouble(value);
+                break;
+            case BucketCountsField when kind == PointKind.Histogram:
+                AddFixed64(_buckets, wireType, content, value, static bits => bits);
+                break;
+            case ExplicitBoundsField when kind == PointKind.Histogram:
+                AddFixed64(_bounds, wireType, content, value, BitConverter.UInt64BitsToDouble);
+                break;
+            case QuantileValuesField when kind == PointKind.Summary && wireType == WireReader.LengthDelimited:
+                _quantiles.Add(ReadQuantile(content));
+                break;
+        }
+    }
+
+    private void Reset(double sum)
+    {
+        _attributes.Clear();
+        _buckets.Clear();
+        _bounds.Clear();
+        _quantiles.Clear();
+        TimeUnixNano = 0;
+        Flags = 0;
+        Value = 0;
+        Count = 0;
+        Sum = sum;
+    }
+
+    private void AddAttribute(ReadOnlySpan<byte> keyValue)
+    {
+        ReadOnlySpan<byte> key = default, value = default;
+        var reader = new WireReader(keyValue);
+        while (reader.Next(out int field, out int wireType, out var content))
+        {
+            if (wireType != WireReader.LengthDelimited)
+            {
+                continue;
+            }
+
+            if (field == KeyField)
+            {
+                key = content;
+            }
+            else if (field == ValueField)
+            {
+                value = content;
+            }
+        }
+
+        _attributes.Add((texts.Text(key), texts.LabelValue(value)));
+    }
+
+    /// <summary>A repeated fixed64 or double: packed (one length-delimited run) or one element per field, as a parser accepts both.</summary>
+    private static void AddFixed64<T>(List<T> values, int wireType, ReadOnlySpan<byte> packed, ulong single, Func<ulong, T> convert)
+    {
+        if (wireType == WireReader.Fixed64)
+        {
+            values.Add(convert(single));
+            return;
+        }
+
+        if (wireType != WireReader.LengthDelimited)
+        {
+            return;
+        }
+
+        for (int i = 0; i + 8 <= packed.Length; i += 8)
+        {
+            values.Add(convert(System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(packed.Slice(i, 8))));
+        }
+    }
+
+    private static (double Quantile, double Value) ReadQuantile(ReadOnlySpan<byte> valueAtQuantile)
+    {
+        double quantile = 0, value = 0;
+        var reader = new WireReader(valueAtQuantile);
+        while (reader.Next(out int field, out int wireType, out _, out ulong bits))
+        {
+            if (wireType != WireReader.Fixed64)
+            {
+                continue;
+            }
+
+            if (field == QuantileField)
+            {
+                quantile = BitConverter.UInt64BitsToDouble(bits);
+            }
+            else if (field == ValueField)
+            {
+                value = BitConverter.UInt64BitsToDouble(bits);
+            }
+        }
+
+        return (quantile, value);
+    }
+}
+
+internal enum PointKind
+{
+    Number,
+    Histogram,
+    Summary,
+}
