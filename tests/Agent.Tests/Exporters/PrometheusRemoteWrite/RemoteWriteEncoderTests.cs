@@ -1,9 +1,11 @@
 using Agent.Core.Components;
 using Agent.Core.Model;
+using Agent.Core.Model.Wire;
 using Agent.Core.Telemetry;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.PrometheusRemoteWrite;
 using Agent.Exporters.PrometheusRemoteWrite.Prompb;
+using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Proto.Metrics.V1;
 using static Agent.Tests.Exporters.PrometheusRemoteWrite.RemoteWriteTestData;
@@ -356,6 +358,30 @@ public class RemoteWriteEncoderTests
 
         Assert.True(shardOf.Values.Distinct().Count() > 1, "all series fell into one shard");
         Assert.True(requestCount > 4, $"{requestCount} requests: none was cut at max_batch_size_bytes");
+    }
+
+    [Fact]
+    public void A_batch_received_encoded_is_translated_from_its_bytes_and_stays_encoded()
+    {
+        var decoded = Batch(
+            ServiceResource("checkout", "shop", "pod-1", Attr("host.name", "node-3")),
+            Sum("http.requests", "{request}", monotonic: true, AggregationTemporality.Cumulative, Point(12, At, Attr("route", "/cart"), Attr("code", 200))),
+            Histogram("http.duration", "s", AggregationTemporality.Cumulative, HistogramPoint(At, [0.1, 1], [3, 2, 1], 2.5, Attr("route", "/cart"))));
+        var encoded = new MetricsBatch(WireRequest.Parser.ParseFrom(decoded.Data.ToByteArray()));
+        var options = new PrometheusRemoteWriteExporterOptions { Endpoint = "http://x" };
+
+        var fromBytes = EncodeOne(options, encoded);
+
+        Assert.True(encoded.IsEncoded);
+        Assert.Equal(
+            EncodeOne(options, decoded).Select(s => s.ToString()).Order(StringComparer.Ordinal),
+            fromBytes.Select(s => s.ToString()).Order(StringComparer.Ordinal));
+        var requests = fromBytes.Single(s => NameOf(s) == "http_requests_total");
+        Assert.Equal("/cart", LabelsOf(requests)["route"]);
+        Assert.Equal("200", LabelsOf(requests)["code"]);
+        Assert.Equal(12, requests.Samples.Single().Value);
+        var le1 = fromBytes.Single(s => NameOf(s) == "http_duration_seconds_bucket" && LabelsOf(s)["le"] == "1");
+        Assert.Equal(5, le1.Samples.Single().Value);
     }
 
     private List<TimeSeries> EncodeOne(PrometheusRemoteWriteExporterOptions options, MetricsBatch batch)
