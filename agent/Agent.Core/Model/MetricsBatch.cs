@@ -52,12 +52,6 @@ public sealed class MetricsBatch : Batch<MetricsBatch>
     /// <summary>The decoded request; a batch whose metrics were still encoded is decoded now, once.</summary>
     public ExportMetricsServiceRequest Data => _form.Decoded;
 
-    /// <summary>
-    /// The metrics as a request whose scope groups are encoded, without decoding the batch: its own bytes while it has
-    /// them, else a serialised copy. For readers that walk the bytes whatever the batch holds.
-    /// </summary>
-    public WireRequest AsEncoded() => _form.AsEncoded();
-
     /// <summary>True while the metrics are still the bytes they arrived in.</summary>
     public bool IsEncoded => _form.Encoded is not null;
 

@@ -24,7 +24,7 @@ namespace Agent.Benchmarks.PrometheusRemoteWrite;
 /// Per data point (<c>OperationsPerInvoke</c> = the points of a batch), in the steady state: every series already seen.
 /// The batches are encoded, as the <c>otlp</c> receiver hands them over (the translator walks their bytes);
 /// <c>ServiceObjects</c> is the <c>Service</c> batch decoded, as the host, cgroup and scrape receivers build theirs
-/// (the translator writes it out first).
+/// (the translator reads those objects).
 /// </summary>
 [MemoryDiagnoser]
 public class RemoteWriteEncodeBenchmarks

@@ -9,16 +9,14 @@ internal sealed partial class MetricTranslator
     private const string LeLabel = "le";
     private const string QuantileLabel = "quantile";
 
-    private long WriteNumbers(WireMetric metric, FamilyKind kind, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    private long WriteNumbers(ref MetricSource metric, FamilyKind kind, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
-        var family = FamilyOf(metric, kind, out string description);
+        var family = FamilyOf(in metric, kind, out string description);
         bool delta = metric.Delta && metric.Data == MetricData.Sum;
         var point = _point;
         long newest = 0;
-        var points = metric.Points();
-        while (points.Next(out var bytes))
+        while (metric.Next(point))
         {
-            point.ReadNumber(bytes);
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
@@ -41,15 +39,13 @@ internal sealed partial class MetricTranslator
         return newest;
     }
 
-    private long WriteHistograms(WireMetric metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    private long WriteHistograms(ref MetricSource metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
-        var family = FamilyOf(metric, FamilyKind.Histogram, out string description);
+        var family = FamilyOf(in metric, FamilyKind.Histogram, out string description);
         var point = _point;
         long newest = 0;
-        var points = metric.Points();
-        while (points.Next(out var bytes))
+        while (metric.Next(point))
         {
-            point.ReadHistogram(bytes);
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
@@ -100,15 +96,13 @@ internal sealed partial class MetricTranslator
         return newest;
     }
 
-    private long WriteSummaries(WireMetric metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    private long WriteSummaries(ref MetricSource metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
-        var family = FamilyOf(metric, FamilyKind.Summary, out string description);
+        var family = FamilyOf(in metric, FamilyKind.Summary, out string description);
         var point = _point;
         long newest = 0;
-        var points = metric.Points();
-        while (points.Next(out var bytes))
+        while (metric.Next(point))
         {
-            point.ReadSummary(bytes);
             ulong key = LoadPointLabels(family.Name, point.Attributes);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
@@ -132,10 +126,10 @@ internal sealed partial class MetricTranslator
     }
 
     /// <summary>The metric's family, and its description when metadata is sent (else empty: it is not read).</summary>
-    private MetricFamily FamilyOf(WireMetric metric, FamilyKind kind, out string description)
+    private MetricFamily FamilyOf(in MetricSource metric, FamilyKind kind, out string description)
     {
-        description = _sendMetadata ? _texts.Text(metric.Description) : string.Empty;
-        return _names.Family(_texts.Text(metric.Name), _texts.Text(metric.Unit), kind);
+        description = _sendMetadata ? metric.Description(_texts) : string.Empty;
+        return _names.Family(metric.Name(_texts), metric.Unit(_texts), kind);
     }
 
     /// <summary>The point's request writer, unless that request already has this series at this timestamp (counted).</summary>

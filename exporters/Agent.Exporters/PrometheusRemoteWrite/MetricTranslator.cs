@@ -2,6 +2,7 @@ using Agent.Core.Model;
 using Agent.Core.Model.Wire;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.PrometheusRemoteWrite.Prompb;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Metrics.V1;
 
 namespace Agent.Exporters.PrometheusRemoteWrite;
@@ -9,9 +10,10 @@ namespace Agent.Exporters.PrometheusRemoteWrite;
 /// <summary>
 /// OTLP metrics → remote-write series, written straight into one <see cref="WriteRequestWriter"/> per shard. A data
 /// point's series all go to the shard of its identity (family name and labels), so every series keeps its samples
-/// in order however many consumers send. Walks resources, then the scopes and metrics as the bytes they arrived in
-/// (<see cref="WireMetric"/>, <see cref="WirePoint"/>), so metrics received over OTLP are never decoded into objects
-/// and texts seen before cost no allocation (<see cref="WireTexts"/>); the point kinds are in
+/// in order however many consumers send. Walks resources, then the scopes and metrics: as the bytes they arrived in
+/// when the batch is still encoded (<see cref="WireMetric"/>), so metrics received over OTLP are never decoded into
+/// objects and texts seen before cost no allocation (<see cref="WireTexts"/>), else as decoded objects; both come
+/// through <see cref="MetricSource"/> into a <see cref="WirePoint"/>. The point kinds are in
 /// <c>MetricTranslator.Points.cs</c>, writing a series (from its cached labels when seen before) in
 /// <c>MetricTranslator.Series.cs</c>. What cannot be written is counted in <see cref="Drops"/>. Not thread-safe.
 /// </summary>
@@ -64,27 +66,46 @@ internal sealed partial class MetricTranslator : IDisposable
     /// <summary>Series remembered for staleness markers.</summary>
     public int TrackedSeries => _tracker?.Count ?? 0;
 
-    /// <summary>Translates a request whose scope groups are encoded (<see cref="MetricsBatch.AsEncoded"/>), walking their bytes.</summary>
-    public void Translate(WireRequest request, RequestPartitioner partitioner, List<ExportRequest> requests)
+    /// <summary>
+    /// Translates a batch in the form it holds: scope groups still encoded are walked as bytes, decoded ones read as
+    /// objects (neither is converted to the other).
+    /// </summary>
+    public void Translate(MetricsBatch batch, RequestPartitioner partitioner, List<ExportRequest> requests)
     {
         EnsureWriters(partitioner);
         long nowMs = _time.GetUtcNow().ToUnixTimeMilliseconds();
         _batchTimestamp = _time.GetTimestamp();
-        var groups = request.Groups;
-        for (int g = 0; g < groups.Count; g++)
+        if (batch.Message is WireRequest encoded)
         {
-            var group = groups[g];
-            _resource.Load(group.Resource);
-            long newest = 0;
-            var scopes = group.Scopes;
-            for (int s = 0; s < scopes.Count; s++)
+            var groups = encoded.Groups;
+            for (int g = 0; g < groups.Count; g++)
             {
-                newest = Math.Max(newest, TranslateScope(scopes[s].Span, partitioner, requests, nowMs));
-            }
+                _resource.Load(groups[g].Resource);
+                long newest = 0;
+                var scopes = groups[g].Scopes;
+                for (int s = 0; s < scopes.Count; s++)
+                {
+                    newest = Math.Max(newest, TranslateScope(scopes[s].Span, partitioner, requests, nowMs));
+                }
 
-            if (_targetInfo && newest > 0 && _resource.TargetInfo.Length > 0)
+                FinishResource(newest, partitioner, requests);
+            }
+        }
+        else
+        {
+            // Index loops: RepeatedField's enumerator is an object the runtime does not always keep off the heap.
+            var groups = ((ExportMetricsServiceRequest)batch.Message).ResourceMetrics;
+            for (int g = 0; g < groups.Count; g++)
             {
-                WriteTargetInfo(partitioner, requests, newest);
+                _resource.Load(groups[g].Resource);
+                long newest = 0;
+                var scopes = groups[g].ScopeMetrics;
+                for (int s = 0; s < scopes.Count; s++)
+                {
+                    newest = Math.Max(newest, TranslateScope(scopes[s], partitioner, requests, nowMs));
+                }
+
+                FinishResource(newest, partitioner, requests);
             }
         }
 
@@ -122,7 +143,30 @@ internal sealed partial class MetricTranslator : IDisposable
         }
     }
 
-    /// <summary>Writes one <c>ScopeMetrics</c>' points; returns the newest timestamp written (ms), 0 when none.</summary>
+    /// <summary>After a resource's points: its <c>target_info</c>, stamped with the newest of them.</summary>
+    private void FinishResource(long newest, RequestPartitioner partitioner, List<ExportRequest> requests)
+    {
+        if (_targetInfo && newest > 0 && _resource.TargetInfo.Length > 0)
+        {
+            WriteTargetInfo(partitioner, requests, newest);
+        }
+    }
+
+    /// <summary>Writes one decoded <c>ScopeMetrics</c>' points; returns the newest timestamp written (ms), 0 when none.</summary>
+    private long TranslateScope(ScopeMetrics scope, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    {
+        SetScope(scope.Scope?.Name, scope.Scope?.Version);
+        long newest = 0;
+        var metrics = scope.Metrics;
+        for (int m = 0; m < metrics.Count; m++)
+        {
+            newest = Math.Max(newest, TranslateMetric(new MetricSource(metrics[m]), partitioner, requests, nowMs));
+        }
+
+        return newest;
+    }
+
+    /// <summary>Writes one encoded <c>ScopeMetrics</c>' points; returns the newest timestamp written (ms), 0 when none.</summary>
     private long TranslateScope(ReadOnlySpan<byte> scope, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
         // The scope's labels first, wherever its field is: every metric of the group carries them.
@@ -142,7 +186,7 @@ internal sealed partial class MetricTranslator : IDisposable
         {
             if (field == MetricsField && wireType == WireReader.LengthDelimited)
             {
-                newest = Math.Max(newest, TranslateMetric(WireMetric.Read(content), partitioner, requests, nowMs));
+                newest = Math.Max(newest, TranslateMetric(new MetricSource(WireMetric.Read(content)), partitioner, requests, nowMs));
             }
         }
 
@@ -150,9 +194,9 @@ internal sealed partial class MetricTranslator : IDisposable
     }
 
     /// <summary>Writes one metric's points; returns the newest timestamp written (ms), 0 when none.</summary>
-    private long TranslateMetric(WireMetric metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    private long TranslateMetric(MetricSource metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
-        if (metric.Name.IsEmpty)
+        if (!metric.HasName)
         {
             // Prometheus refuses a whole request for one series without a name: leave the metric out instead.
             Drops.NoName += metric.CountPoints();
@@ -162,7 +206,7 @@ internal sealed partial class MetricTranslator : IDisposable
         switch (metric.Data)
         {
             case MetricData.Gauge:
-                return WriteNumbers(metric, FamilyKind.Gauge, partitioner, requests, nowMs);
+                return WriteNumbers(ref metric, FamilyKind.Gauge, partitioner, requests, nowMs);
             case MetricData.Sum:
                 if (metric.Delta && _deltas is null)
                 {
@@ -171,7 +215,7 @@ internal sealed partial class MetricTranslator : IDisposable
                 }
 
                 // A sum that may go down is a gauge in Prometheus; only a monotonic one is a counter.
-                return WriteNumbers(metric, metric.Monotonic ? FamilyKind.Counter : FamilyKind.Gauge, partitioner, requests, nowMs);
+                return WriteNumbers(ref metric, metric.Monotonic ? FamilyKind.Counter : FamilyKind.Gauge, partitioner, requests, nowMs);
             case MetricData.Histogram:
                 if (metric.Delta && _deltas is null)
                 {
@@ -179,9 +223,9 @@ internal sealed partial class MetricTranslator : IDisposable
                     return 0;
                 }
 
-                return WriteHistograms(metric, partitioner, requests, nowMs);
+                return WriteHistograms(ref metric, partitioner, requests, nowMs);
             case MetricData.Summary:
-                return WriteSummaries(metric, partitioner, requests, nowMs);
+                return WriteSummaries(ref metric, partitioner, requests, nowMs);
             case MetricData.ExponentialHistogram:
                 // Native histograms need remote-write 2.0; 1.0 has no way to carry them.
                 Drops.ExponentialHistogram += metric.CountPoints();
@@ -208,15 +252,20 @@ internal sealed partial class MetricTranslator : IDisposable
             }
         }
 
+        SetScope(name.IsEmpty ? null : _texts.Text(name), version.IsEmpty ? null : _texts.Text(version));
+    }
+
+    private void SetScope(string? name, string? version)
+    {
         _scopeCount = 0;
-        if (!name.IsEmpty)
+        if (!string.IsNullOrEmpty(name))
         {
-            _scope[_scopeCount++] = new LabelEntry(ScopeNameLabel, _texts.Text(name), LabelRank.Scope, ScopeNameLabel);
+            _scope[_scopeCount++] = new LabelEntry(ScopeNameLabel, name, LabelRank.Scope, ScopeNameLabel);
         }
 
-        if (!version.IsEmpty)
+        if (!string.IsNullOrEmpty(version))
         {
-            _scope[_scopeCount++] = new LabelEntry(ScopeVersionLabel, _texts.Text(version), LabelRank.Scope, ScopeVersionLabel);
+            _scope[_scopeCount++] = new LabelEntry(ScopeVersionLabel, version, LabelRank.Scope, ScopeVersionLabel);
         }
     }
 

@@ -1,7 +1,9 @@
 using Agent.Core.Consumers;
 using Agent.Core.Model;
+using Agent.Core.Model.Wire;
 using Agent.Core.Telemetry;
 using Agent.Exporters.ExporterHelper;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
 
 namespace Agent.Exporters.PrometheusRemoteWrite;
 
@@ -9,8 +11,8 @@ namespace Agent.Exporters.PrometheusRemoteWrite;
 /// Encodes a metrics batch into remote-write requests once, when it is accepted: at most one per shard (more when a
 /// shard passes <c>max_batch_size_bytes</c>), keyed by shard. The translator keeps state across batches (delta
 /// totals, the series sent), so encoding runs under one lock; points it cannot write are counted by reason. An
-/// empty batch is the exporter's tick: it encodes the staleness markers that are due. Batches are read as bytes
-/// (<see cref="MetricsBatch.AsEncoded"/>), so a batch still encoded stays so.
+/// empty batch is the exporter's tick: it encodes the staleness markers that are due. A batch still encoded is read
+/// as bytes and stays so.
 /// </summary>
 internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IHandlesEncodedRecords, IDisposable
 {
@@ -56,8 +58,7 @@ internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IHandl
     {
         lock (_gate)
         {
-            var request = batch.AsEncoded();
-            if (request.Groups.Count == 0)
+            if (batch.Message is WireRequest { Groups.Count: 0 } or ExportMetricsServiceRequest { ResourceMetrics.Count: 0 })
             {
                 if (_stopping || _staleAfter > TimeSpan.Zero)
                 {
@@ -69,7 +70,7 @@ internal sealed class RemoteWriteEncoder : IRequestEncoder<MetricsBatch>, IHandl
 
             var drops = _translator.Drops;
             drops.Clear();
-            _translator.Translate(request, partitioner, requests);
+            _translator.Translate(batch, partitioner, requests);
             Report(drops.ExponentialHistogram, "exponential_histogram");
             Report(drops.DeltaTemporality, "delta_temporality");
             Report(drops.DeltaLimit, "delta_limit");

@@ -1,12 +1,16 @@
 using System.Runtime.InteropServices;
 using Agent.Core.Model.Wire;
+using Google.Protobuf.Collections;
+using OpenTelemetry.Proto.Common.V1;
+using OpenTelemetry.Proto.Metrics.V1;
 
 namespace Agent.Exporters.PrometheusRemoteWrite;
 
 /// <summary>
-/// The fields of one OTLP data point (number, histogram or summary) read off the wire into reused storage, its
-/// attributes as texts from the <see cref="WireTexts"/> caches: reading a point whose texts were seen before allocates
-/// nothing. Fields a kind does not have keep their defaults, as in a decoded point; exemplars are skipped.
+/// The fields of one OTLP data point (number, histogram or summary) in reused storage: read off the wire, its
+/// attributes as texts from the <see cref="WireTexts"/> caches (a point whose texts were seen before allocates
+/// nothing), or loaded from a decoded point. Fields a kind does not have keep their defaults, as in a decoded
+/// point; exemplars are skipped.
 /// </summary>
 internal sealed class WirePoint(WireTexts texts)
 {
@@ -58,13 +62,8 @@ internal sealed class WirePoint(WireTexts texts)
 
     public ReadOnlySpan<(double Quantile, double Value)> Quantiles => CollectionsMarshal.AsSpan(_quantiles);
 
-    public void ReadNumber(ReadOnlySpan<byte> point) => Read(point, PointKind.Number);
-
-    public void ReadHistogram(ReadOnlySpan<byte> point) => Read(point, PointKind.Histogram);
-
-    public void ReadSummary(ReadOnlySpan<byte> point) => Read(point, PointKind.Summary);
-
-    private void Read(ReadOnlySpan<byte> point, PointKind kind)
+    /// <summary>A point of <paramref name="kind"/> from its bytes.</summary>
+    public void Read(ReadOnlySpan<byte> point, PointKind kind)
     {
         // A histogram's sum is optional: NaN stands for none. The others default to 0, as decoded.
         Reset(sum: kind == PointKind.Histogram ? double.NaN : 0);
@@ -94,6 +93,47 @@ internal sealed class WirePoint(WireTexts texts)
                 ReadDistributionField(field, wireType, content, value, kind);
             }
         }
+    }
+
+    /// <summary>A decoded number point: its texts are the strings it already holds.</summary>
+    public void Load(NumberDataPoint point)
+    {
+        Reset(sum: 0);
+        Load(point.Attributes, point.TimeUnixNano, point.Flags);
+        Value = point.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? point.AsInt : point.AsDouble;
+    }
+
+    public void Load(HistogramDataPoint point)
+    {
+        Reset(sum: point.HasSum ? point.Sum : double.NaN);
+        Load(point.Attributes, point.TimeUnixNano, point.Flags);
+        Count = point.Count;
+        _buckets.AddRange(point.BucketCounts);
+        _bounds.AddRange(point.ExplicitBounds);
+    }
+
+    public void Load(SummaryDataPoint point)
+    {
+        Reset(sum: point.Sum);
+        Load(point.Attributes, point.TimeUnixNano, point.Flags);
+        Count = point.Count;
+        var quantiles = point.QuantileValues;
+        for (int i = 0; i < quantiles.Count; i++)
+        {
+            _quantiles.Add((quantiles[i].Quantile, quantiles[i].Value));
+        }
+    }
+
+    private void Load(RepeatedField<KeyValue> attributes, ulong timeUnixNano, uint flags)
+    {
+        // Index loop: RepeatedField's enumerator is an object the runtime does not always keep off the heap.
+        for (int i = 0; i < attributes.Count; i++)
+        {
+            _attributes.Add((attributes[i].Key, LabelValues.Of(attributes[i].Value)));
+        }
+
+        TimeUnixNano = timeUnixNano;
+        Flags = flags;
     }
 
     private void ReadNumberField(int field, int wireType, ulong value)

@@ -88,7 +88,7 @@ public class RemoteWriteLabelCacheFuzzTests
     private static List<(ulong? Shard, string Body)> Written(MetricTranslator translator, MetricsBatch batch, RequestPartitioner partitioner)
     {
         var requests = new List<ExportRequest>();
-        translator.Translate(batch.AsEncoded(), partitioner, requests);
+        translator.Translate(batch, partitioner, requests);
         var written = requests.Select(r => (r.PartitionKey, Convert.ToHexString(Snappy.DecompressToArray(r.Body.ToArray())))).ToList();
         Complete(requests);
         return written;

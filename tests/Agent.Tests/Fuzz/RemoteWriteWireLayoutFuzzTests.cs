@@ -1,4 +1,5 @@
 using Agent.Core.Delivery;
+using Agent.Core.Model;
 using Agent.Core.Model.Wire;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.PrometheusRemoteWrite;
@@ -19,7 +20,8 @@ namespace Agent.Tests.Fuzz;
 /// accepts as the same message: random requests of every point kind (delta and cumulative, stale flags, attributes
 /// of every value type, histograms with and without sum or buckets, metrics without a name), rewritten with fields
 /// reordered, numbers unpacked, data messages split in two and unknown fields added, give byte for byte the requests
-/// (and the drops) of the layout Google.Protobuf writes, over two rounds that carry delta totals and cached labels.
+/// (and the drops) of the layout Google.Protobuf writes, and so does the same request decoded (the translator's
+/// other reader), over two rounds that carry delta totals and cached labels.
 /// </summary>
 public class RemoteWriteWireLayoutFuzzTests
 {
@@ -121,6 +123,7 @@ public class RemoteWriteWireLayoutFuzzTests
             };
             using var canonical = new MetricTranslator(options, time);
             using var rewritten = new MetricTranslator(options, time);
+            using var objects = new MetricTranslator(options, time);
             var partitioner = new RequestPartitioner(3);
             var layouts = new MetricsWireLayouts(new Random(seed));
             for (int round = 0; round < 2; round++)
@@ -135,7 +138,9 @@ public class RemoteWriteWireLayoutFuzzTests
                     }
                 }
 
-                Assert.Equal(Written(canonical, canonicalWire, partitioner), Written(rewritten, rewrittenWire, partitioner));
+                var expected = Written(canonical, new MetricsBatch(canonicalWire), partitioner);
+                Assert.Equal(expected, Written(rewritten, new MetricsBatch(rewrittenWire), partitioner));
+                Assert.Equal(expected, Written(objects, new MetricsBatch(request.Clone()), partitioner));
                 time.Advance(TimeSpan.FromSeconds(1));
             }
         }, Fuzzing.Costly);
@@ -162,11 +167,11 @@ public class RemoteWriteWireLayoutFuzzTests
     }
 
     /// <summary>Each request's shard and uncompressed body, in order, then the drops by reason.</summary>
-    private static List<string> Written(MetricTranslator translator, WireRequest request, RequestPartitioner partitioner)
+    private static List<string> Written(MetricTranslator translator, MetricsBatch batch, RequestPartitioner partitioner)
     {
         var requests = new List<ExportRequest>();
         translator.Drops.Clear();
-        translator.Translate(request, partitioner, requests);
+        translator.Translate(batch, partitioner, requests);
         var written = requests.Select(r => $"{r.PartitionKey}: {Convert.ToHexString(Snappy.DecompressToArray(r.Body.ToArray()))}").ToList();
         var drops = translator.Drops;
         written.Add($"drops {drops.NoName} {drops.DeltaTemporality} {drops.DeltaLimit} {drops.ExponentialHistogram} {drops.DuplicateTimestamp}");

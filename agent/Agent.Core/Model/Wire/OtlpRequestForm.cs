@@ -71,20 +71,6 @@ internal sealed class OtlpRequestForm<TRequest, TGroup>
         }
     }
 
-    /// <summary>
-    /// The request with its scope groups encoded, leaving the form as it is: the encoded form while the batch has it,
-    /// else the decoded request written out and read back (for readers that walk bytes whatever the batch holds).
-    /// </summary>
-    public WireRequest AsEncoded()
-    {
-        if (_content is WireRequest encoded)
-        {
-            return encoded;
-        }
-
-        return Reparse(Decoded, WireRequest.Parser);
-    }
-
     /// <summary>What an exporter writes: the encoded form when the batch still has it (the same bytes), else the decoded one.</summary>
     public IMessage Message => (IMessage)_content;
 
@@ -202,19 +188,15 @@ internal sealed class OtlpRequestForm<TRequest, TGroup>
         return [.. _bodies];
     }
 
-    // The encoded form written out is a request of the signal: one parse, and unknown fields come along.
-    private TRequest Decode(WireRequest encoded) => Reparse(encoded, _shape.Parser);
-
-    /// <summary>One form of a request written out and parsed as the other (both are the same message on the wire).</summary>
-    private static T Reparse<T>(IMessage message, MessageParser<T> parser)
-        where T : IMessage<T>
+    private TRequest Decode(WireRequest encoded)
     {
-        int size = message.CalculateSize();
+        // The encoded form written out is a request of the signal: one parse, and unknown fields come along.
+        int size = encoded.CalculateSize();
         byte[] buffer = ArrayPool<byte>.Shared.Rent(Math.Max(size, 1));
         try
         {
-            message.WriteTo(buffer.AsSpan(0, size));
-            return parser.ParseFrom(buffer.AsSpan(0, size));
+            encoded.WriteTo(buffer.AsSpan(0, size));
+            return _shape.Parser.ParseFrom(buffer.AsSpan(0, size));
         }
         finally
         {

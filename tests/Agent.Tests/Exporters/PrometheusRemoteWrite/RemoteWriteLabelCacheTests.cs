@@ -86,7 +86,7 @@ public class RemoteWriteLabelCacheTests
     private List<string> Translate(MetricTranslator translator, MetricsBatch batch)
     {
         var requests = new List<ExportRequest>();
-        translator.Translate(batch.AsEncoded(), _partitioner, requests);
+        translator.Translate(batch, _partitioner, requests);
         return Read(requests);
     }
 
