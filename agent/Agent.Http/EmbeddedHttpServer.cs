@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -74,6 +75,7 @@ public sealed class EmbeddedHttpServer : IAsyncDisposable
             }
         });
         options.Services?.Invoke(builder.Services);
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, FrameSizedMemoryPoolFactory>();
 
         var app = builder.Build();
         options.Handlers(app);
