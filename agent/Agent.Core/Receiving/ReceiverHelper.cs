@@ -118,7 +118,7 @@ public sealed class ReceiverHelper
         // Without a backpressure timeout the wait ends only with the source's own token: no extra source per batch.
         if (_backpressureTimeout == Timeout.InfiniteTimeSpan)
         {
-            return await TryConsumeAsync(next, batch, waiting, waiting).ConfigureAwait(false);
+            return await TryConsumeAsync(next, batch, room: null, waiting).ConfigureAwait(false);
         }
 
         var saturation = _saturation[(int)batch.Signal];
@@ -131,18 +131,28 @@ public sealed class ReceiverHelper
         }
 
         using var room = CancellationTokenSource.CreateLinkedTokenSource(waiting);
-        room.CancelAfter(_backpressureTimeout);
-        var notTaken = await TryConsumeAsync(next, batch, room.Token, waiting).ConfigureAwait(false);
+        var notTaken = await TryConsumeAsync(next, batch, room, waiting).ConfigureAwait(false);
         saturation.Ended(admission, taken: notTaken is null, timedOut: room.IsCancellationRequested && !waiting.IsCancellationRequested);
         return notTaken;
     }
 
-    private async Task<(ReceiveOutcome, string)?> TryConsumeAsync<TBatch>(IConsumer<TBatch> next, TBatch batch, CancellationToken giveUp, CancellationToken waiting)
+    /// <param name="room">Cancelled once the backpressure timeout runs out; null waits as long as <paramref name="waiting"/>.</param>
+    private async Task<(ReceiveOutcome, string)?> TryConsumeAsync<TBatch>(
+        IConsumer<TBatch> next, TBatch batch, CancellationTokenSource? room, CancellationToken waiting)
         where TBatch : Batch
     {
+        var giveUp = room?.Token ?? waiting;
         try
         {
-            await next.ConsumeAsync(batch, giveUp).ConfigureAwait(false);
+            var consuming = next.ConsumeAsync(batch, giveUp);
+            if (!consuming.IsCompleted)
+            {
+                // The clock starts only when the pipeline has no room at once: most batches are taken without a wait,
+                // and then no timer is armed and disarmed per request.
+                room?.CancelAfter(_backpressureTimeout);
+            }
+
+            await consuming.ConfigureAwait(false);
             return null;
         }
         catch (OperationCanceledException) when (giveUp.IsCancellationRequested)
