@@ -1,5 +1,6 @@
 using System.Net;
 using System.Security.Cryptography;
+using Agent.Core.Memory;
 using Agent.Http;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
@@ -12,22 +13,23 @@ public sealed class FrameSizedMemoryPoolTests
     [Fact]
     public void Hands_out_whole_blocks_and_reuses_returned_ones_up_to_the_bound()
     {
-        using var pool = new FrameSizedMemoryPool(blockSize: 1024, retainedBlocks: 2);
+        var arrays = new HandOffPool<byte>(retainedBytesPerSize: 2048, arraysPerSize: 2);
+        using var pool = new FrameSizedMemoryPool(blockSize: 1024, arrays);
         var first = pool.Rent();
         var second = pool.Rent(1024);
         var third = pool.Rent(10);
         Assert.All(new[] { first, second, third }, block => Assert.Equal(1024, block.Memory.Length));
         Assert.Throws<ArgumentOutOfRangeException>(() => pool.Rent(1025));
 
-        var firstArray = first.Memory;
+        var secondArray = second.Memory;
         first.Dispose();
         second.Dispose();
         third.Dispose();
-        Assert.Equal(2, pool.RetainedCount);
+        Assert.Equal(2, arrays.PooledCount);
 
         var reused = pool.Rent();
-        Assert.True(reused.Memory.Span == firstArray.Span, "the first returned block comes back first");
-        Assert.Equal(1, pool.RetainedCount);
+        Assert.True(reused.Memory.Span == secondArray.Span, "the last block kept comes back first");
+        Assert.Equal(1, arrays.PooledCount);
     }
 
     [Fact(Timeout = TestTimeouts.Default)]
