@@ -14,10 +14,13 @@ internal static class BenchmarkProgram
             return;
         }
 
-        if (args is ["remote-write-cpu"])
+        if (args is ["remote-write-cpu", ..])
         {
             // Process CPU time per point: on a loaded shared machine wall time counts the waits for a core.
-            PrometheusRemoteWrite.RemoteWriteEncodeBenchmarks.PrintCpuPerPoint();
+            // Optionally one case (e.g. Service) and the number of timed calls (default 150), for a profiler.
+            string? only = args.Length > 1 ? args[1] : null;
+            int calls = args.Length > 2 && int.TryParse(args[2], out int parsed) && parsed > 0 ? parsed : 150;
+            PrometheusRemoteWrite.RemoteWriteEncodeBenchmarks.PrintCpuPerPoint(only, calls);
             return;
         }
 

@@ -71,13 +71,22 @@ public class RemoteWriteEncodeBenchmarks
     [Benchmark(OperationsPerInvoke = ServicePoints)]
     public int ServiceObjects() => Encode(_serviceObjects);
 
-    /// <summary>The cases timed by the process's CPU time (40 calls of warm-up, then 150), with the bytes allocated.</summary>
-    public static void PrintCpuPerPoint()
+    /// <summary>
+    /// The cases timed by the process's CPU time (40 calls of warm-up, then <paramref name="calls"/>), with the bytes
+    /// allocated; only the case named <paramref name="only"/> when given, so that a profiler sees that case alone (and
+    /// enough calls that its optimised code outweighs the first tiers).
+    /// </summary>
+    public static void PrintCpuPerPoint(string? only, int calls)
     {
         var benchmarks = new RemoteWriteEncodeBenchmarks();
         benchmarks.Setup();
         foreach (var (name, run, points) in new (string, Func<int>, int)[] { ("Numbers", benchmarks.Numbers, Points), ("Histograms", benchmarks.Histograms, Points), ("Service", benchmarks.Service, ServicePoints), ("ServiceObjects", benchmarks.ServiceObjects, ServicePoints) })
         {
+            if (only is not null && !string.Equals(name, only, StringComparison.OrdinalIgnoreCase))
+            {
+                continue;
+            }
+
             for (int i = 0; i < 40; i++)
             {
                 run();
@@ -86,15 +95,14 @@ public class RemoteWriteEncodeBenchmarks
             using var process = System.Diagnostics.Process.GetCurrentProcess();
             var cpu = process.TotalProcessorTime;
             long allocated = GC.GetTotalAllocatedBytes(precise: true);
-            const int Calls = 150;
-            for (int i = 0; i < Calls; i++)
+            for (int i = 0; i < calls; i++)
             {
                 run();
             }
 
             process.Refresh();
-            double perPoint = (process.TotalProcessorTime - cpu).TotalMicroseconds / (Calls * (double)points);
-            double bytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (Calls * (double)points);
+            double perPoint = (process.TotalProcessorTime - cpu).TotalMicroseconds / (calls * (double)points);
+            double bytes = (GC.GetTotalAllocatedBytes(precise: true) - allocated) / (calls * (double)points);
             Console.WriteLine($"{name}: {perPoint:F2} µs of CPU per point, {bytes:F1} B allocated per point");
         }
 
