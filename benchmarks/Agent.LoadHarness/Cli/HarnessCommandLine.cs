@@ -4,6 +4,7 @@ using Agent.Core.Config;
 using Agent.LoadHarness.Logs;
 using Agent.LoadHarness.Measurement;
 using Agent.LoadHarness.Metrics;
+using Agent.LoadHarness.Otlp;
 using Agent.LoadHarness.Reporting;
 using Agent.LoadHarness.Scrape;
 using Agent.LoadHarness.Traces;
@@ -47,7 +48,7 @@ internal static class HarnessCommandLine
         var command = new Command("traces", "OTLP gRPC in → batch → OTLP gRPC out to an in-process sink.") { compression, noBatch };
         load.AddTo(command);
         command.SetAction(async (result, _) =>
-            await RunAsync(result, invocation, () => TracesScenario.RunAsync(load.Settings(result), result.GetValue(compression)!, !result.GetValue(noBatch))).ConfigureAwait(false));
+            await RunOtlpAsync(result, invocation, load, settings => TracesScenario.RunAsync(settings, result.GetValue(compression)!, !result.GetValue(noBatch))).ConfigureAwait(false));
         return command;
     }
 
@@ -64,7 +65,7 @@ internal static class HarnessCommandLine
         var command = new Command("metrics", "OTLP gRPC metric points in → batch → remote-write (or OTLP) out to an in-process sink.") { export };
         load.AddTo(command);
         command.SetAction(async (result, _) =>
-            await RunAsync(result, invocation, () => MetricsScenario.RunAsync(load.Settings(result), result.GetValue(export)!)).ConfigureAwait(false));
+            await RunOtlpAsync(result, invocation, load, settings => MetricsScenario.RunAsync(settings, result.GetValue(export)!)).ConfigureAwait(false));
         return command;
     }
 
@@ -153,7 +154,36 @@ internal static class HarnessCommandLine
         return command;
     }
 
-    private static async Task<int> RunAsync(ParseResult result, Invocation invocation, Func<Task<ResultTable>> scenario)
+    /// <summary>An OTLP scenario once, or with --reference alternately for both binaries and a summary of their CPU.</summary>
+    private static Task<int> RunOtlpAsync(ParseResult result, Invocation invocation, OtlpLoadOptions load, Func<OtlpLoadSettings, Task<ResultTable>> scenario) =>
+        GuardAsync(result, async () =>
+        {
+            if (load.Alternation(result) is not { } alternation)
+            {
+                Publish(result, invocation, await scenario(load.Settings(result)).ConfigureAwait(false));
+                return;
+            }
+
+            string summary = await alternation.RunAsync(load.Settings(result), scenario, table => Publish(result, invocation, table)).ConfigureAwait(false);
+            Console.WriteLine();
+            Console.Write(summary);
+            if (result.GetValue(Output) is { } output)
+            {
+                await File.AppendAllTextAsync(output, summary + Environment.NewLine).ConfigureAwait(false);
+            }
+        });
+
+    private static Task<int> RunAsync(ParseResult result, Invocation invocation, Func<Task<ResultTable>> scenario) =>
+        GuardAsync(result, async () => Publish(result, invocation, await scenario().ConfigureAwait(false)));
+
+    private static void Publish(ParseResult result, Invocation invocation, ResultTable table)
+    {
+        table.Publish(CommandLineText(invocation.Args), result.GetValue(Output));
+        invocation.Results?.Add(table);
+    }
+
+    /// <summary>Checks the agent binary, keeps the harness off the agent's CPU, runs; a harness error is one line and exit code 1.</summary>
+    private static async Task<int> GuardAsync(ParseResult result, Func<Task> run)
     {
         try
         {
@@ -168,9 +198,7 @@ internal static class HarnessCommandLine
                 await Console.Error.WriteLineAsync($"[harness] {CpuAffinity.KeepHarnessOff(cpu)}").ConfigureAwait(false);
             }
 
-            var table = await scenario().ConfigureAwait(false);
-            table.Publish(CommandLineText(invocation.Args), result.GetValue(Output));
-            invocation.Results?.Add(table);
+            await run().ConfigureAwait(false);
             return 0;
         }
         catch (HarnessException ex)

@@ -26,6 +26,12 @@ internal sealed class OtlpLoadOptions
     private readonly Option<string> _duration = HarnessCommandLine.DurationOption("--duration", "The measured window.", "20s");
     private readonly Option<string> _idle = HarnessCommandLine.DurationOption("--idle", "Wait after the agent is ready before its idle RSS is read.", "5s");
     private readonly Option<bool> _keep = new("--keep") { Description = "Keep the agent's config and log." };
+    private readonly Option<string?> _reference = new("--reference")
+    {
+        Description = "A second binary run in the agent's place on the same load, alternately with --agent (reference first): an earlier agent build, or benchmarks/Agent.ServerFloor's server-floor.",
+    };
+
+    private readonly Option<int> _rounds = new("--rounds") { Description = "With --reference: runs of each binary, alternated.", DefaultValueFactory = _ => 3 };
 
     public OtlpLoadOptions(string items, double defaultRate, int defaultBatch)
     {
@@ -39,11 +45,35 @@ internal sealed class OtlpLoadOptions
         foreach (Option option in new Option[]
         {
             HarnessCommandLine.AgentPath, HarnessCommandLine.AgentCpu, HarnessCommandLine.Output,
-            _collector, _mode, _rate, _batch, _concurrency, _warmup, _duration, _idle, _keep,
+            _collector, _mode, _rate, _batch, _concurrency, _warmup, _duration, _idle, _keep, _reference, _rounds,
         })
         {
             command.Options.Add(option);
         }
+    }
+
+    /// <summary>The binary to alternate with the agent and the rounds of each; null without --reference.</summary>
+    public AlternatedRuns? Alternation(ParseResult result)
+    {
+        if (result.GetValue(_reference) is not { } reference)
+        {
+            return null;
+        }
+
+        if (result.GetValue(_collector))
+        {
+            throw new HarnessException("--reference: compares two agent-like binaries (an agent build, the server floor), not the Collector");
+        }
+
+        if (!File.Exists(reference))
+        {
+            throw new HarnessException($"--reference: {reference} does not exist");
+        }
+
+        int rounds = result.GetValue(_rounds);
+        return rounds >= 1
+            ? new AlternatedRuns(new AgentBinary(reference, AgentBinary.AgentKind), rounds)
+            : throw new HarnessException($"--rounds: {rounds} is not a number of runs (1 or more)");
     }
 
     public OtlpLoadSettings Settings(ParseResult result)
