@@ -53,7 +53,7 @@ internal static class IdleFilesScenario
             .Add("agent CPU", settings.AgentCpu is int core ? $"pinned to {core}" : "any")
             .Add("window s", wall.TotalSeconds, "0.0")
             .Add("lines shipped", sink.Items, "N0")
-            .Add("agent CPU % of a core", CpuWindow.PercentOfCore(used, wall), "0.00")
+            .Add(ResultTable.AgentCpu, CpuWindow.PercentOfCore(used, wall), "0.00")
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")
             .Add("RSS max MiB", rss.MaxMiB, "0.0")
             .Add("load avg 1m", LoadAverage.OneMinute(), "0.0");

@@ -12,8 +12,6 @@ namespace Agent.LoadHarness.Otlp;
 /// </summary>
 internal sealed record AlternatedRuns(AgentBinary Reference, int Rounds)
 {
-    public const string CpuColumn = "agent CPU % of a core";
-
     public async Task<string> RunAsync(OtlpLoadSettings agent, Func<OtlpLoadSettings, Task<ResultTable>> scenario, Action<ResultTable> publish)
     {
         var referenceCpu = new List<double>();
@@ -25,7 +23,7 @@ internal sealed record AlternatedRuns(AgentBinary Reference, int Rounds)
                 await Console.Error.WriteLineAsync($"[harness] round {round} of {Rounds}: {settings.Agent}").ConfigureAwait(false);
                 var table = await scenario(settings).ConfigureAwait(false);
                 publish(table);
-                cpu.Add(table.Number(CpuColumn));
+                cpu.Add(table.Number(ResultTable.AgentCpu));
             }
         }
 
@@ -36,7 +34,7 @@ internal sealed record AlternatedRuns(AgentBinary Reference, int Rounds)
     {
         var differences = agentCpu.Zip(referenceCpu, (a, r) => a - r).ToList();
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"| binary | {CpuColumn}, per round | mean |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| binary | {ResultTable.AgentCpu}, per round | mean |");
         text.AppendLine("|---|---|---:|");
         text.AppendLine(CultureInfo.InvariantCulture, $"| reference: {Reference.Path} | {Join(referenceCpu)} | {referenceCpu.Average():0.00} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| agent: {agent.Path} | {Join(agentCpu)} | {agentCpu.Average():0.00} |");

@@ -112,7 +112,7 @@ internal static class OtlpLoadScenario
             .Add($"accepted {items}/s (window)", acceptedInWindow / wall.TotalSeconds, "N0")
             .Add("call p50 ms", latency[0], "0.00")
             .Add("call p99 ms", latency[1], "0.00")
-            .Add("agent CPU % of a core", CpuWindow.PercentOfCore(cpu, wall), "0.0")
+            .Add(ResultTable.AgentCpu, CpuWindow.PercentOfCore(cpu, wall), "0.0")
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")
             .Add("RSS max MiB", rss.MaxMiB, "0.0")
             .AddGc(gc, acceptedInWindow, wall)

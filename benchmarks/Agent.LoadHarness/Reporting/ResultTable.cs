@@ -7,6 +7,9 @@ namespace Agent.LoadHarness.Reporting;
 /// <summary>One scenario's result as a Markdown table (header and one row) followed by the command that produced it.</summary>
 internal sealed class ResultTable
 {
+    /// <summary>The column every scenario reports the agent's CPU under; the goal table and alternated runs read it.</summary>
+    public const string AgentCpu = "agent CPU % of a core";
+
     private readonly List<(string Header, string Value)> _cells = [];
     private readonly Dictionary<string, double> _numbers = [];
 

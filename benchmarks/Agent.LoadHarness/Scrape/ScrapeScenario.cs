@@ -99,7 +99,7 @@ internal static class ScrapeScenario
             .Add("window s", wall.TotalSeconds, "0.0")
             .Add("scrapes (expected)", $"{scrapes:N0} ({expectedScrapes:N0})")
             .Add("samples/s at the sink", samples / wall.TotalSeconds, "N0")
-            .Add("agent CPU % of a core", percent, "0.0")
+            .Add(ResultTable.AgentCpu, percent, "0.0")
             .Add("CPU % at 15 s", percent * settings.Interval.TotalSeconds / Reference.TotalSeconds, "0.00")
             .Add("CPU ms/scrape", cpu.TotalMilliseconds / Math.Max(1, scrapes), "0.00")
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")
