@@ -17,7 +17,7 @@ internal sealed partial class MetricTranslator
         long newest = 0;
         while (metric.Next(point))
         {
-            ulong key = LoadPointLabels(family.Name, point.Attributes);
+            ulong key = PointKey(family, point);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
             {
@@ -46,7 +46,7 @@ internal sealed partial class MetricTranslator
         long newest = 0;
         while (metric.Next(point))
         {
-            ulong key = LoadPointLabels(family.Name, point.Attributes);
+            ulong key = PointKey(family, point);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
             {
@@ -103,7 +103,7 @@ internal sealed partial class MetricTranslator
         long newest = 0;
         while (metric.Next(point))
         {
-            ulong key = LoadPointLabels(family.Name, point.Attributes);
+            ulong key = PointKey(family, point);
             long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
             if (!TryClaim(key, timestamp, partitioner, out var writer))
             {

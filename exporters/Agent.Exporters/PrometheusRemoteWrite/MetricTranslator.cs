@@ -43,6 +43,7 @@ internal sealed partial class MetricTranslator : IDisposable
     private readonly long _maxRequestBytes;
     private readonly DeltaAccumulator? _deltas;
     private readonly SeriesTracker? _tracker;
+    private readonly PointMemo? _memo;
     private readonly TimeProvider _time;
     private WriteRequestWriter[] _writers = [];
     private int _scopeCount;
@@ -57,6 +58,7 @@ internal sealed partial class MetricTranslator : IDisposable
         _maxRequestBytes = options.MaxBatchSizeBytes;
         _deltas = options.DeltaToCumulative.Enabled ? new DeltaAccumulator(options.DeltaToCumulative, time) : null;
         _tracker = options.StaleMarkers.Enabled ? new SeriesTracker(options.StaleMarkers.MaxSeries, time) : null;
+        _memo = _tracker is null ? null : new PointMemo(options.StaleMarkers.MaxSeries);
         _time = time;
         _point = new WirePoint(_texts);
     }
@@ -65,6 +67,9 @@ internal sealed partial class MetricTranslator : IDisposable
 
     /// <summary>Series remembered for staleness markers.</summary>
     public int TrackedSeries => _tracker?.Count ?? 0;
+
+    /// <summary>Data points in the memo.</summary>
+    internal int RememberedPoints => _memo?.Count ?? 0;
 
     /// <summary>
     /// Translates a batch in the form it holds: scope groups still encoded are walked as bytes, decoded ones read as
@@ -156,6 +161,9 @@ internal sealed partial class MetricTranslator : IDisposable
     private long TranslateScope(ScopeMetrics scope, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
         SetScope(scope.Scope?.Name, scope.Scope?.Version);
+
+        // Decoded points have no bytes to look up by.
+        _context = null;
         long newest = 0;
         var metrics = scope.Metrics;
         for (int m = 0; m < metrics.Count; m++)
@@ -179,6 +187,8 @@ internal sealed partial class MetricTranslator : IDisposable
                 LoadScope(content);
             }
         }
+
+        _context = _memo?.Context(_resource.Series, _scope.AsSpan(0, _scopeCount));
 
         long newest = 0;
         reader = new WireReader(scope);
@@ -291,6 +301,7 @@ internal sealed partial class MetricTranslator : IDisposable
         _labels.AddRange(_resource.TargetInfo);
         _labels.SortAndMerge();
         _pointLabels = null;
+        ForgetPoint();
         ulong key = SeriesHash.Of(TargetInfoName, _labels.Items);
         var writer = WriterOf(key, partitioner);
         if (!writer.TryClaim(key, timestampMs))

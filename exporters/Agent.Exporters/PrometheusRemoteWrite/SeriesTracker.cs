@@ -34,8 +34,7 @@ internal sealed class SeriesTracker
             return null;
         }
 
-        tracked.LastTimestampMs = Math.Max(tracked.LastTimestampMs, timestampMs);
-        tracked.LastSeen = now;
+        tracked.Touch(timestampMs, now);
         return tracked;
     }
 
@@ -52,6 +51,7 @@ internal sealed class SeriesTracker
         {
             ended.AddRange(_series.Values);
             _series.Clear();
+            ended.ForEach(static tracked => tracked.Ended = true);
             return ended;
         }
 
@@ -61,6 +61,7 @@ internal sealed class SeriesTracker
         {
             if (_time.GetElapsedTime(tracked.LastSeen, now) >= silence)
             {
+                tracked.Ended = true;
                 ended.Add(tracked);
                 (keys ??= []).Add(series);
             }
@@ -90,5 +91,15 @@ internal sealed class SeriesTracker
         public long LastTimestampMs { get; set; }
 
         public long LastSeen { get; set; }
+
+        /// <summary>No longer tracked (marked stale): whoever kept a reference to it must look the series up again.</summary>
+        public bool Ended { get; set; }
+
+        /// <summary>Notes a sample at <paramref name="timestampMs"/>, written at <paramref name="now"/> (a TimeProvider timestamp).</summary>
+        public void Touch(long timestampMs, long now)
+        {
+            LastTimestampMs = Math.Max(LastTimestampMs, timestampMs);
+            LastSeen = now;
+        }
     }
 }

@@ -8,9 +8,10 @@ namespace Agent.Exporters.PrometheusRemoteWrite;
 
 /// <summary>
 /// The fields of one OTLP data point (number, histogram or summary) in reused storage: read off the wire, its
-/// attributes as texts from the <see cref="WireTexts"/> caches (a point whose texts were seen before allocates
-/// nothing), or loaded from a decoded point. Fields a kind does not have keep their defaults, as in a decoded
-/// point; exemplars are skipped.
+/// attributes kept as their bytes (<see cref="RawAttributes"/>, which the translator's <see cref="PointMemo"/> looks
+/// up) and turned into texts from the <see cref="WireTexts"/> caches only when asked for (a point whose texts were
+/// seen before allocates nothing), or loaded from a decoded point. Fields a kind does not have keep their defaults,
+/// as in a decoded point; exemplars are skipped.
 /// </summary>
 internal sealed class WirePoint(WireTexts texts)
 {
@@ -38,11 +39,33 @@ internal sealed class WirePoint(WireTexts texts)
     private const int QuantileField = 1;
 
     private readonly List<(string Key, string Value)> _attributes = [];
+    private readonly RawAttributeList _raw = new();
     private readonly List<ulong> _buckets = [];
     private readonly List<double> _bounds = [];
     private readonly List<(double Quantile, double Value)> _quantiles = [];
 
-    public ReadOnlySpan<(string Key, string Value)> Attributes => CollectionsMarshal.AsSpan(_attributes);
+    /// <summary>The attributes as texts; a point read off the wire decodes them at the first call.</summary>
+    public ReadOnlySpan<(string Key, string Value)> Attributes
+    {
+        get
+        {
+            if (_raw.Pending)
+            {
+                DecodeAttributes();
+            }
+
+            return CollectionsMarshal.AsSpan(_attributes);
+        }
+    }
+
+    /// <summary>
+    /// The encoded <c>KeyValue</c> attributes of a point read off the wire, each after its length, in their order;
+    /// empty for a decoded point (<see cref="HasRawAttributes"/> tells the two apart from a point without attributes).
+    /// </summary>
+    public ReadOnlySpan<byte> RawAttributes => _raw.Bytes;
+
+    /// <summary>Whether the point was read off the wire, so that <see cref="RawAttributes"/> stand for its attributes.</summary>
+    public bool HasRawAttributes { get; private set; }
 
     public ulong TimeUnixNano { get; private set; }
 
@@ -67,6 +90,7 @@ internal sealed class WirePoint(WireTexts texts)
     {
         // A histogram's sum is optional: NaN stands for none. The others default to 0, as decoded.
         Reset(sum: kind == PointKind.Histogram ? double.NaN : 0);
+        HasRawAttributes = true;
         int attributesField = kind == PointKind.Histogram ? HistogramAttributesField : NumberAttributesField;
         int flagsField = kind == PointKind.Histogram ? HistogramFlagsField : NumberFlagsField;
         var reader = new WireReader(point);
@@ -74,7 +98,7 @@ internal sealed class WirePoint(WireTexts texts)
         {
             if (field == attributesField && wireType == WireReader.LengthDelimited)
             {
-                AddAttribute(content);
+                _raw.Add(content);
             }
             else if (field == flagsField && wireType == WireReader.Varint)
             {
@@ -179,6 +203,8 @@ internal sealed class WirePoint(WireTexts texts)
     private void Reset(double sum)
     {
         _attributes.Clear();
+        _raw.Clear();
+        HasRawAttributes = false;
         _buckets.Clear();
         _bounds.Clear();
         _quantiles.Clear();
@@ -187,6 +213,17 @@ internal sealed class WirePoint(WireTexts texts)
         Value = 0;
         Count = 0;
         Sum = sum;
+    }
+
+    private void DecodeAttributes()
+    {
+        var raw = _raw.Bytes;
+        while (RawAttributeList.Next(ref raw, out var keyValue))
+        {
+            AddAttribute(keyValue);
+        }
+
+        _raw.Pending = false;
     }
 
     private void AddAttribute(ReadOnlySpan<byte> keyValue)

@@ -17,6 +17,9 @@ public class RemoteWriteLabelCacheTests
 {
     private static readonly DateTimeOffset At = new(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
 
+    /// <summary>The labels every series here has, left out of the texts compared.</summary>
+    private static readonly string[] Common = ["job", "instance", "otel_scope_name", "otel_scope_version"];
+
     private readonly FakeTimeProvider _time = new(At.AddMinutes(1));
     private readonly RequestPartitioner _partitioner = new(2);
 
@@ -83,29 +86,7 @@ public class RemoteWriteLabelCacheTests
         Assert.Equal(0, translator.TrackedSeries);
     }
 
-    private List<string> Translate(MetricTranslator translator, MetricsBatch batch)
-    {
-        var requests = new List<ExportRequest>();
-        translator.Translate(batch, _partitioner, requests);
-        return Read(requests);
-    }
+    private List<string> Translate(MetricTranslator translator, MetricsBatch batch) => TranslateToTexts(translator, batch, _partitioner, Common);
 
-    /// <summary>Every series as <c>name{label=value,…}=value</c> without job, instance and scope labels, sorted.</summary>
-    private static List<string> Read(List<ExportRequest> requests)
-    {
-        var series = requests.SelectMany(r => Decode(r).Timeseries).Select(Describe).Order(StringComparer.Ordinal).ToList();
-        foreach (var request in requests)
-        {
-            request.Complete(DeliveryStatus.Delivered);
-        }
-
-        return series;
-    }
-
-    private static string Describe(TimeSeries series)
-    {
-        string[] common = ["__name__", "job", "instance", "otel_scope_name", "otel_scope_version"];
-        var labels = LabelsOf(series).Where(l => !common.Contains(l.Key)).Select(l => $"{l.Key}={l.Value}");
-        return $"{NameOf(series)}{{{string.Join(',', labels)}}}={series.Samples.Single().Value}";
-    }
+    private static List<string> Read(List<ExportRequest> requests) => SeriesTexts(requests, Common);
 }

@@ -124,4 +124,33 @@ internal static class RemoteWriteTestData
     }
 
     public static string NameOf(TimeSeries series) => series.Labels.Single(l => l.Name == "__name__").Value;
+
+    /// <summary>
+    /// Translates <paramref name="batch"/> and returns every series written as <c>name{label=value,…}=value</c>
+    /// without the <paramref name="hidden"/> labels, sorted; the requests are completed.
+    /// </summary>
+    public static List<string> TranslateToTexts(MetricTranslator translator, MetricsBatch batch, RequestPartitioner partitioner, params string[] hidden)
+    {
+        var requests = new List<ExportRequest>();
+        translator.Translate(batch, partitioner, requests);
+        return SeriesTexts(requests, hidden);
+    }
+
+    /// <summary>The series of <paramref name="requests"/> as <see cref="TranslateToTexts"/> writes them; the requests are completed.</summary>
+    public static List<string> SeriesTexts(List<ExportRequest> requests, params string[] hidden)
+    {
+        var series = requests.SelectMany(r => Decode(r).Timeseries).Select(s => Describe(s, hidden)).Order(StringComparer.Ordinal).ToList();
+        foreach (var request in requests)
+        {
+            request.Complete(DeliveryStatus.Delivered);
+        }
+
+        return series;
+    }
+
+    private static string Describe(TimeSeries series, string[] hidden)
+    {
+        var labels = LabelsOf(series).Where(l => l.Key != "__name__" && !hidden.Contains(l.Key)).Select(l => $"{l.Key}={l.Value}");
+        return $"{NameOf(series)}{{{string.Join(',', labels)}}}={series.Samples.Single().Value}";
+    }
 }
