@@ -42,7 +42,8 @@ public sealed partial class DashboardTests
     public async Task Every_expression_parses_as_PromQL()
     {
         var expressions = Expressions();
-        string directory = Directory.CreateTempSubdirectory("agent-dashboards-").FullName;
+        using var scratch = new TempDirectory("agent-dashboards-");
+        string directory = scratch.Path;
         var rules = new System.Text.StringBuilder("groups:\n  - name: dashboards\n    rules:\n");
         for (int i = 0; i < expressions.Count; i++)
         {

@@ -25,7 +25,8 @@ public sealed partial class HeapHardLimitReadTests
         // A memory limit on the cgroup this test runs in would come first (the limiter reads it before the GC's figure).
         long available = Math.Min(heapLimit, AvailableMemory.CgroupLimit("/sys/fs/cgroup", "/proc/self/cgroup") ?? long.MaxValue);
 
-        string directory = Directory.CreateTempSubdirectory("agent-heap-limit-").FullName;
+        using var scratch = new TempDirectory("agent-heap-limit-");
+        string directory = scratch.Path;
         string config = Path.Combine(directory, "agent.yaml");
         await File.WriteAllTextAsync(config, $$"""
             receivers:

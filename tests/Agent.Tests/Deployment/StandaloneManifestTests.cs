@@ -28,8 +28,8 @@ public sealed class StandaloneManifestTests
     public async Task The_unit_passes_systemd_analyze_verify()
     {
         // verify checks that ExecStart's binary exists: point it at the agent this test run built.
-        string directory = Directory.CreateTempSubdirectory("agent-unit-").FullName;
-        string unit = Path.Combine(directory, "agent.service");
+        using var directory = new TempDirectory("agent-unit-");
+        string unit = directory.Combine("agent.service");
         await File.WriteAllTextAsync(unit, Unit.Replace("/usr/local/bin/agent", Path.Combine(AppContext.BaseDirectory, "agent"), StringComparison.Ordinal));
 
         var start = new ProcessStartInfo("systemd-analyze", ["verify", unit]) { RedirectStandardError = true, RedirectStandardOutput = true };

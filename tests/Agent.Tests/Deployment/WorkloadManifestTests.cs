@@ -75,7 +75,8 @@ public sealed class WorkloadManifestTests
     {
         var objects = Manifests.Build(folder);
         var environment = ContainerEnvironment.Resolve(Manifests.AgentContainer(objects).Agent, objects);
-        string path = Path.Combine(Directory.CreateTempSubdirectory("agent-manifest-").FullName, "agent.yaml");
+        using var directory = new TempDirectory("agent-manifest-");
+        string path = directory.Combine("agent.yaml");
         await File.WriteAllTextAsync(path, Manifests.AgentConfig(objects));
 
         await using var agent = AgentProcess.Start(["validate", "--config", path], environment);
@@ -89,7 +90,8 @@ public sealed class WorkloadManifestTests
     {
         var objects = Manifests.Build("daemonset");
         var config = new AgentConfigText(Manifests.AgentConfig(objects));
-        string path = Path.Combine(Directory.CreateTempSubdirectory("agent-manifest-").FullName, "agent.yaml");
+        using var directory = new TempDirectory("agent-manifest-");
+        string path = directory.Combine("agent.yaml");
         await File.WriteAllTextAsync(path, config.Yaml);
 
         // Blank every variable the config reads, whatever the test process happens to have set.

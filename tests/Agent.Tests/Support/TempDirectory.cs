@@ -1,12 +1,11 @@
-namespace Agent.Tests.Receivers.PodLogs;
+namespace Agent.Tests.Support;
 
-/// <summary>A directory of its own for one test, removed afterwards.</summary>
+/// <summary>A directory of its own for one test, removed afterwards, so test runs leave nothing behind in the temp folder.</summary>
 internal sealed class TempDirectory : IDisposable
 {
-    public TempDirectory()
+    public TempDirectory(string prefix = "agent-podlogs-")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "agent-podlogs-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(Path);
+        Path = Directory.CreateTempSubdirectory(prefix).FullName;
     }
 
     public string Path { get; }
