@@ -11,13 +11,18 @@ namespace Agent.LoadHarness.Metrics;
 /// <summary>
 /// Builds OTLP metric export requests shaped like an instrumented service's periodic export: one resource, and
 /// per request the same mix of points (seven cumulative monotonic sums, two gauges and one explicit-bucket
-/// histogram in every ten), each with three attributes drawn from a bounded set so that the series repeat as they
-/// do in a real service. Every request has the same shape, so the samples a remote-write sink should see per point
-/// are known.
+/// histogram in every ten), each with three attributes from a bounded set so that the series repeat as they do in
+/// a real service. Within a request no two points of one metric share their attributes (as in an SDK's export, and
+/// as a remote-write exporter must drop a second sample of one series at one timestamp), as long as a metric has
+/// at most as many points as there are attribute sets. Every request has the same shape, so the samples a
+/// remote-write sink should see per point are known.
 /// </summary>
 internal static class MetricRequests
 {
     private const int HistogramEvery = 10;
+
+    /// <summary>Coprime with <see cref="AttributeSets"/>: stepping by it visits every set before any comes again.</summary>
+    private const int AttributeStep = 37;
 
     private static readonly double[] Bounds = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 
@@ -26,6 +31,8 @@ internal static class MetricRequests
     private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE"];
 
     private static readonly string[] Statuses = ["200", "201", "404", "500"];
+
+    private static readonly int AttributeSets = Routes.Length * Methods.Length * Statuses.Length;
 
     /// <summary>Remote-write samples per OTLP point, averaged over a request: 1 per number point, buckets + sum + count per histogram.</summary>
     public static double SamplesPerPoint(int pointsPerRequest)
@@ -61,14 +68,17 @@ internal static class MetricRequests
     private static ExportMetricsServiceRequest Build(Random random, int points, ulong start, ulong now)
     {
         var scope = new ScopeMetrics { Scope = new InstrumentationScope { Name = "load-generator", Version = "1.0.0" } };
+        var sets = new AttributeSetCursor(random);
         for (int i = 0; i < points; i++)
         {
-            scope.Metrics.Add((i % HistogramEvery) switch
+            var metric = (i % HistogramEvery) switch
             {
                 0 => Histogram(random, start, now),
                 1 or 2 => Gauge(random, i, now),
                 _ => Counter(random, i, start, now),
-            });
+            };
+            AddAttributes(PointAttributes(metric), sets.Next(metric.Name));
+            scope.Metrics.Add(metric);
         }
 
         var resource = new ResourceMetrics
@@ -93,7 +103,6 @@ internal static class MetricRequests
     private static Metric Counter(Random random, int index, ulong start, ulong now)
     {
         var point = new NumberDataPoint { StartTimeUnixNano = start, TimeUnixNano = now, AsDouble = random.Next(1, 1_000_000) };
-        AddAttributes(point.Attributes, random);
         var sum = new Sum { AggregationTemporality = AggregationTemporality.Cumulative, IsMonotonic = true };
         sum.DataPoints.Add(point);
         return new Metric { Name = $"shop.requests.{index % 7}", Unit = "{request}", Description = "Requests handled.", Sum = sum };
@@ -102,7 +111,6 @@ internal static class MetricRequests
     private static Metric Gauge(Random random, int index, ulong now)
     {
         var point = new NumberDataPoint { TimeUnixNano = now, AsDouble = random.NextDouble() * 100 };
-        AddAttributes(point.Attributes, random);
         var gauge = new Gauge();
         gauge.DataPoints.Add(point);
         return new Metric { Name = $"shop.queue.depth.{index % 2}", Unit = "{item}", Description = "Items waiting.", Gauge = gauge };
@@ -122,16 +130,39 @@ internal static class MetricRequests
 
         point.Count = total;
         point.Sum = total * 0.137;
-        AddAttributes(point.Attributes, random);
         var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Cumulative };
         histogram.DataPoints.Add(point);
         return new Metric { Name = "http.server.request.duration", Unit = "s", Description = "Duration of HTTP server requests.", Histogram = histogram };
     }
 
-    private static void AddAttributes(Google.Protobuf.Collections.RepeatedField<KeyValue> attributes, Random random)
+    private static Google.Protobuf.Collections.RepeatedField<KeyValue> PointAttributes(Metric metric) => metric.DataCase switch
     {
-        attributes.Add(Text("http.route", Routes[random.Next(Routes.Length)]));
-        attributes.Add(Text("http.request.method", Methods[random.Next(Methods.Length)]));
-        attributes.Add(Text("http.response.status_code", Statuses[random.Next(Statuses.Length)]));
+        Metric.DataOneofCase.Histogram => metric.Histogram.DataPoints[0].Attributes,
+        Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints[0].Attributes,
+        _ => metric.Sum.DataPoints[0].Attributes,
+    };
+
+    /// <summary>Attribute set <paramref name="set"/> of the <see cref="AttributeSets"/>: one route, method and status.</summary>
+    private static void AddAttributes(Google.Protobuf.Collections.RepeatedField<KeyValue> attributes, int set)
+    {
+        attributes.Add(Text("http.route", Routes[set % Routes.Length]));
+        attributes.Add(Text("http.request.method", Methods[set / Routes.Length % Methods.Length]));
+        attributes.Add(Text("http.response.status_code", Statuses[set / (Routes.Length * Methods.Length)]));
+    }
+
+    /// <summary>
+    /// Per metric name, attribute sets from a random start, stepping through all of them before one repeats: the
+    /// points of one metric in one request have distinct attributes.
+    /// </summary>
+    private sealed class AttributeSetCursor(Random random)
+    {
+        private readonly Dictionary<string, int> _next = [];
+
+        public int Next(string metric)
+        {
+            int set = _next.TryGetValue(metric, out int next) ? next : random.Next(AttributeSets);
+            _next[metric] = (set + AttributeStep) % AttributeSets;
+            return set;
+        }
     }
 }
