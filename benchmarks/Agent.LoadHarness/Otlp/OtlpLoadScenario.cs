@@ -110,7 +110,7 @@ internal static class OtlpLoadScenario
             .Add(perItem == 1 ? $"{items} received" : $"sink items received (expected ≥ {expected:N0})", received, "N0")
             .Add($"received {items}/s (window)", receivedInWindow / perItem / wall.TotalSeconds, "N0")
             .Add($"accepted {items}/s (window)", acceptedInWindow / wall.TotalSeconds, "N0")
-            .Add("call p50 ms", latency[0], "0.00")
+            .Add(ResultTable.CallP50, latency[0], "0.00")
             .Add("call p99 ms", latency[1], "0.00")
             .Add(ResultTable.AgentCpu, CpuWindow.PercentOfCore(cpu, wall), "0.0")
             .Add("RSS avg MiB", rss.AverageMiB, "0.0")

@@ -10,6 +10,9 @@ internal sealed class ResultTable
     /// <summary>The column every scenario reports the agent's CPU under; the goal table and alternated runs read it.</summary>
     public const string AgentCpu = "agent CPU % of a core";
 
+    /// <summary>The column of the OTLP scenarios' median call latency; the goal table and alternated runs read it.</summary>
+    public const string CallP50 = "call p50 ms";
+
     private readonly List<(string Header, string Value)> _cells = [];
     private readonly Dictionary<string, double> _numbers = [];
 

@@ -11,8 +11,8 @@ internal static class GoalRows
     public static IReadOnlyList<GoalRow> All { get; } =
     [
         new("one sequential exporter, 512 spans per call: spans/s", ScenarioRun.Sequential, "accepted spans/s (window)", "N0", Collector, 109_700, "≥ the Collector", GoalRow.AtLeastThePeer(109_700)),
-        new("one sequential exporter, 512 spans per call: p50 ms", ScenarioRun.Sequential, "call p50 ms", "0.00", Collector, 2.4, "(reported)", null),
-        new("10k spans/s, 100 per call, 64 in flight: p50 ms", ScenarioRun.Rate, "call p50 ms", "0.00", Collector, 1.6, "≤ 5 ms", GoalRow.AtMost(5)),
+        new("one sequential exporter, 512 spans per call: p50 ms", ScenarioRun.Sequential, ResultTable.CallP50, "0.00", Collector, 2.4, "(reported)", null),
+        new("10k spans/s, 100 per call, 64 in flight: p50 ms", ScenarioRun.Rate, ResultTable.CallP50, "0.00", Collector, 1.6, "≤ 5 ms", GoalRow.AtMost(5)),
         new("10k spans/s: CPU % of one core", ScenarioRun.Rate, ResultTable.AgentCpu, "0.0", Collector, 18.8, "≤ 5 %", GoalRow.AtMost(5)),
         new("10k spans/s: RSS max MiB", ScenarioRun.Rate, "RSS max MiB", "0.0", Collector, 33, "≤ 40 MiB", GoalRow.AtMost(40)),
         new("maximum on one core, 64 in flight: spans/s", ScenarioRun.Max, "received spans/s (window)", "N0", Collector, 117_000, "≥ 300,000", GoalRow.AtLeast(300_000)),
