@@ -71,14 +71,12 @@ internal static class MetricRequests
         var sets = new AttributeSetCursor(random);
         for (int i = 0; i < points; i++)
         {
-            var metric = (i % HistogramEvery) switch
+            scope.Metrics.Add((i % HistogramEvery) switch
             {
-                0 => Histogram(random, start, now),
-                1 or 2 => Gauge(random, i, now),
-                _ => Counter(random, i, start, now),
-            };
-            AddAttributes(PointAttributes(metric), sets.Next(metric.Name));
-            scope.Metrics.Add(metric);
+                0 => Histogram(random, sets, start, now),
+                1 or 2 => Gauge(random, sets, i, now),
+                _ => Counter(random, sets, i, start, now),
+            });
         }
 
         var resource = new ResourceMetrics
@@ -100,24 +98,29 @@ internal static class MetricRequests
         return request;
     }
 
-    private static Metric Counter(Random random, int index, ulong start, ulong now)
+    private static Metric Counter(Random random, AttributeSetCursor sets, int index, ulong start, ulong now)
     {
+        string name = $"shop.requests.{index % 7}";
         var point = new NumberDataPoint { StartTimeUnixNano = start, TimeUnixNano = now, AsDouble = random.Next(1, 1_000_000) };
+        AddAttributes(point.Attributes, sets.Next(name));
         var sum = new Sum { AggregationTemporality = AggregationTemporality.Cumulative, IsMonotonic = true };
         sum.DataPoints.Add(point);
-        return new Metric { Name = $"shop.requests.{index % 7}", Unit = "{request}", Description = "Requests handled.", Sum = sum };
+        return new Metric { Name = name, Unit = "{request}", Description = "Requests handled.", Sum = sum };
     }
 
-    private static Metric Gauge(Random random, int index, ulong now)
+    private static Metric Gauge(Random random, AttributeSetCursor sets, int index, ulong now)
     {
+        string name = $"shop.queue.depth.{index % 2}";
         var point = new NumberDataPoint { TimeUnixNano = now, AsDouble = random.NextDouble() * 100 };
+        AddAttributes(point.Attributes, sets.Next(name));
         var gauge = new Gauge();
         gauge.DataPoints.Add(point);
-        return new Metric { Name = $"shop.queue.depth.{index % 2}", Unit = "{item}", Description = "Items waiting.", Gauge = gauge };
+        return new Metric { Name = name, Unit = "{item}", Description = "Items waiting.", Gauge = gauge };
     }
 
-    private static Metric Histogram(Random random, ulong start, ulong now)
+    private static Metric Histogram(Random random, AttributeSetCursor sets, ulong start, ulong now)
     {
+        const string Name = "http.server.request.duration";
         var point = new HistogramDataPoint { StartTimeUnixNano = start, TimeUnixNano = now };
         point.ExplicitBounds.Add(Bounds);
         ulong total = 0;
@@ -130,17 +133,11 @@ internal static class MetricRequests
 
         point.Count = total;
         point.Sum = total * 0.137;
+        AddAttributes(point.Attributes, sets.Next(Name));
         var histogram = new Histogram { AggregationTemporality = AggregationTemporality.Cumulative };
         histogram.DataPoints.Add(point);
-        return new Metric { Name = "http.server.request.duration", Unit = "s", Description = "Duration of HTTP server requests.", Histogram = histogram };
+        return new Metric { Name = Name, Unit = "s", Description = "Duration of HTTP server requests.", Histogram = histogram };
     }
-
-    private static Google.Protobuf.Collections.RepeatedField<KeyValue> PointAttributes(Metric metric) => metric.DataCase switch
-    {
-        Metric.DataOneofCase.Histogram => metric.Histogram.DataPoints[0].Attributes,
-        Metric.DataOneofCase.Gauge => metric.Gauge.DataPoints[0].Attributes,
-        _ => metric.Sum.DataPoints[0].Attributes,
-    };
 
     /// <summary>Attribute set <paramref name="set"/> of the <see cref="AttributeSets"/>: one route, method and status.</summary>
     private static void AddAttributes(Google.Protobuf.Collections.RepeatedField<KeyValue> attributes, int set)
