@@ -20,8 +20,8 @@ public sealed class CommandLineTests : IDisposable
         Assert.Equal(0, code);
         Assert.Matches(@"^agent \d+\.\d+\.\d+\r?\n", output);
         Assert.Matches(@"\nruntime: \.NET 10\.[^,]+, (JIT|Native AOT)\r?\n", output);
-        // What the binary is built with (agent/Agent/RuntimeSettings.props): the JIT build reads it from runtimeconfig.json, the Native
-        // AOT binary from the settings compiled into it.
+        // What the binary is built with (agent/Agent/RuntimeSettings.props): the JIT build reads it from
+        // runtimeconfig.json, the Native AOT binary from the settings compiled into it.
         Assert.Contains("gc: workstation, non-concurrent, conserve memory 7, gen0 budget at most 6 MiB, heap hard limit none", output);
     }
 

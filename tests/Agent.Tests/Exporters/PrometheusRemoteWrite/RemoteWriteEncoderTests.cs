@@ -1,11 +1,9 @@
 using Agent.Core.Components;
 using Agent.Core.Model;
-using Agent.Core.Model.Wire;
 using Agent.Core.Telemetry;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.PrometheusRemoteWrite;
 using Agent.Exporters.PrometheusRemoteWrite.Prompb;
-using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Proto.Metrics.V1;
 using static Agent.Tests.Exporters.PrometheusRemoteWrite.RemoteWriteTestData;
@@ -367,7 +365,7 @@ public class RemoteWriteEncoderTests
             ServiceResource("checkout", "shop", "pod-1", Attr("host.name", "node-3")),
             Sum("http.requests", "{request}", monotonic: true, AggregationTemporality.Cumulative, Point(12, At, Attr("route", "/cart"), Attr("code", 200))),
             Histogram("http.duration", "s", AggregationTemporality.Cumulative, HistogramPoint(At, [0.1, 1], [3, 2, 1], 2.5, Attr("route", "/cart"))));
-        var encoded = new MetricsBatch(WireRequest.Parser.ParseFrom(decoded.Data.ToByteArray()));
+        var encoded = Encoded(decoded.Data);
         var options = new PrometheusRemoteWriteExporterOptions { Endpoint = "http://x" };
 
         var fromBytes = EncodeOne(options, encoded);

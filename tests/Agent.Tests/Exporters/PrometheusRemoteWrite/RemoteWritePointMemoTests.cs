@@ -1,10 +1,8 @@
 using Agent.Core.Delivery;
 using Agent.Core.Model;
-using Agent.Core.Model.Wire;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.PrometheusRemoteWrite;
 using Agent.Exporters.PrometheusRemoteWrite.Prompb;
-using Google.Protobuf;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Common.V1;
@@ -162,10 +160,10 @@ public class RemoteWritePointMemoTests
 
     private static ExportMetricsServiceRequest Request(Resource resource, Metric metric) => Batch(resource, metric).Data;
 
-    /// <summary>The request as the otlp receiver hands it on: still encoded.</summary>
+    /// <summary>The request still encoded, as the otlp receiver hands it on.</summary>
     private static MetricsBatch Wire(ExportMetricsServiceRequest request)
     {
-        var batch = new MetricsBatch(WireRequest.Parser.ParseFrom(request.ToByteArray()));
+        var batch = Encoded(request);
         Assert.True(batch.IsEncoded);
         return batch;
     }

@@ -1,9 +1,12 @@
 using Agent.Core.Components;
 using Agent.Core.Delivery;
 using Agent.Core.Model;
+using Agent.Core.Model.Wire;
 using Agent.Exporters.ExporterHelper;
 using Agent.Exporters.PrometheusRemoteWrite;
 using Agent.Exporters.PrometheusRemoteWrite.Prompb;
+using Google.Protobuf;
+using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Common.V1;
 using OpenTelemetry.Proto.Metrics.V1;
 using OpenTelemetry.Proto.Resource.V1;
@@ -35,6 +38,9 @@ internal static class RemoteWriteTestData
         resource.Attributes.AddRange(others);
         return resource;
     }
+
+    /// <summary>The request as the otlp receiver hands it on: still encoded, its scope groups as bytes.</summary>
+    public static MetricsBatch Encoded(ExportMetricsServiceRequest request) => new(WireRequest.Parser.ParseFrom(request.ToByteArray()));
 
     /// <summary>A batch of one resource and one scope with <paramref name="metrics"/>.</summary>
     public static MetricsBatch Batch(Resource resource, params Metric[] metrics)
