@@ -1,5 +1,6 @@
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Agent.Exporters.PrometheusRemoteWrite;
 
@@ -61,19 +62,25 @@ internal sealed class PointMemo
     /// <summary>Remembers a point under the hash <see cref="Find"/> gave; null when another point holds it.</summary>
     public Entry? Add(ulong hash, MetricFamily family, LabelContext context, ReadOnlySpan<byte> attributes, ulong key)
     {
-        if (_entries.ContainsKey(hash))
+        if (_entries.Count >= _capacity)
+        {
+            if (_entries.ContainsKey(hash))
+            {
+                return null;
+            }
+
+            _entries.Clear();
+        }
+
+        // One lookup that finds the place or makes it: this runs for every point not remembered yet.
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(_entries, hash, out bool taken);
+        if (taken)
         {
             return null;
         }
 
-        if (_entries.Count >= _capacity)
-        {
-            _entries.Clear();
-        }
-
-        var entry = new Entry(family, context, attributes.ToArray(), key);
-        _entries.Add(hash, entry);
-        return entry;
+        slot = new Entry(family, context, attributes.ToArray(), key);
+        return slot;
     }
 
     private void Clear()
