@@ -79,8 +79,22 @@ public class RemoteWriteEncodeBenchmarks
     public static void PrintCpuPerPoint(string? only, int calls)
     {
         var benchmarks = new RemoteWriteEncodeBenchmarks();
+        (string Name, Func<int> Run, int Points)[] cases =
+        [
+            ("Numbers", benchmarks.Numbers, Points),
+            ("Histograms", benchmarks.Histograms, Points),
+            ("Service", benchmarks.Service, ServicePoints),
+            ("ServiceObjects", benchmarks.ServiceObjects, ServicePoints),
+        ];
+        if (only is not null && !cases.Any(c => string.Equals(c.Name, only, StringComparison.OrdinalIgnoreCase)))
+        {
+            Console.Error.WriteLine($"remote-write-cpu has no case named {only}; its cases: {string.Join(", ", cases.Select(c => c.Name))}.");
+            Environment.ExitCode = 2;
+            return;
+        }
+
         benchmarks.Setup();
-        foreach (var (name, run, points) in new (string, Func<int>, int)[] { ("Numbers", benchmarks.Numbers, Points), ("Histograms", benchmarks.Histograms, Points), ("Service", benchmarks.Service, ServicePoints), ("ServiceObjects", benchmarks.ServiceObjects, ServicePoints) })
+        foreach (var (name, run, points) in cases)
         {
             if (only is not null && !string.Equals(name, only, StringComparison.OrdinalIgnoreCase))
             {
