@@ -50,6 +50,10 @@ public sealed class EmbeddedHttpServer : IAsyncDisposable
         builder.Logging
             .AddProvider(new ForwardingLoggerProvider(options.LoggerFactory))
             .AddFilter("Microsoft", LogLevel.Warning)
+            // ASP.NET Core starts an Activity and a log scope for every request while this category is enabled at any
+            // level, even with nothing listening; above Information it only reports start-up failures, which reach
+            // the caller as exceptions too.
+            .AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None)
             .AddFilter("Grpc", LogLevel.Warning);
         builder.Services.AddSingleton<IHostLifetime, EmbeddedLifetime>();
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = Timeout.InfiniteTimeSpan);
