@@ -86,7 +86,8 @@ public class RemoteWriteEncodeBenchmarks
             ("Service", benchmarks.Service, ServicePoints),
             ("ServiceObjects", benchmarks.ServiceObjects, ServicePoints),
         ];
-        if (only is not null && !cases.Any(c => string.Equals(c.Name, only, StringComparison.OrdinalIgnoreCase)))
+        var selected = only is null ? cases : cases.Where(c => string.Equals(c.Name, only, StringComparison.OrdinalIgnoreCase)).ToArray();
+        if (selected.Length == 0)
         {
             Console.Error.WriteLine($"remote-write-cpu has no case named {only}; its cases: {string.Join(", ", cases.Select(c => c.Name))}.");
             Environment.ExitCode = 2;
@@ -94,13 +95,8 @@ public class RemoteWriteEncodeBenchmarks
         }
 
         benchmarks.Setup();
-        foreach (var (name, run, points) in cases)
+        foreach (var (name, run, points) in selected)
         {
-            if (only is not null && !string.Equals(name, only, StringComparison.OrdinalIgnoreCase))
-            {
-                continue;
-            }
-
             for (int i = 0; i < 40; i++)
             {
                 run();
