@@ -154,17 +154,17 @@ internal static class HarnessCommandLine
         return command;
     }
 
-    /// <summary>An OTLP scenario once, or with --reference alternately for both binaries and a summary of their CPU.</summary>
+    /// <summary>An OTLP scenario once, or with --reference for both binaries (alternately or side by side) and a summary of their CPU.</summary>
     private static Task<int> RunOtlpAsync(ParseResult result, Invocation invocation, OtlpLoadOptions load, Func<OtlpLoadSettings, Task<ResultTable>> scenario) =>
         GuardAsync(result, async () =>
         {
-            if (load.Alternation(result) is not { } alternation)
+            if (load.Comparison(result) is not { } comparison)
             {
                 Publish(result, invocation, await scenario(load.Settings(result)).ConfigureAwait(false));
                 return;
             }
 
-            string summary = await alternation.RunAsync(load.Settings(result), scenario, table => Publish(result, invocation, table)).ConfigureAwait(false);
+            string summary = await comparison.RunAsync(load.Settings(result), scenario, table => Publish(result, invocation, table)).ConfigureAwait(false);
             Console.WriteLine();
             Console.Write(summary);
             if (result.GetValue(Output) is { } output)

@@ -28,10 +28,15 @@ internal sealed class OtlpLoadOptions
     private readonly Option<bool> _keep = new("--keep") { Description = "Keep the agent's config and log." };
     private readonly Option<string?> _reference = new("--reference")
     {
-        Description = "A second binary run in the agent's place on the same load, alternately with --agent (reference first): an earlier agent build, or benchmarks/Agent.ServerFloor's server-floor.",
+        Description = "A second binary run in the agent's place on the same load, alternately with --agent (reference first) or with --side-by-side at the same time: an earlier agent build, or benchmarks/Agent.ServerFloor's server-floor.",
     };
 
-    private readonly Option<int> _rounds = new("--rounds") { Description = "With --reference: runs of each binary, alternated.", DefaultValueFactory = _ => 3 };
+    private readonly Option<int> _rounds = new("--rounds") { Description = "With --reference: runs of each binary.", DefaultValueFactory = _ => 3 };
+
+    private readonly Option<bool> _sideBySide = new("--side-by-side")
+    {
+        Description = "With --reference: run both binaries at once on the same --agent-cpu, each with its own load and sink, instead of one after the other; the host's speed then drifts alike for both.",
+    };
 
     public OtlpLoadOptions(string items, double defaultRate, int defaultBatch)
     {
@@ -45,19 +50,19 @@ internal sealed class OtlpLoadOptions
         foreach (Option option in new Option[]
         {
             HarnessCommandLine.AgentPath, HarnessCommandLine.AgentCpu, HarnessCommandLine.Output,
-            _collector, _mode, _rate, _batch, _concurrency, _warmup, _duration, _idle, _keep, _reference, _rounds,
+            _collector, _mode, _rate, _batch, _concurrency, _warmup, _duration, _idle, _keep, _reference, _rounds, _sideBySide,
         })
         {
             command.Options.Add(option);
         }
     }
 
-    /// <summary>The binary to alternate with the agent and the rounds of each; null without --reference.</summary>
-    public AlternatedRuns? Alternation(ParseResult result)
+    /// <summary>The binary to compare the agent with, the rounds of each and how they run; null without --reference.</summary>
+    public ReferenceRuns? Comparison(ParseResult result)
     {
         if (result.GetValue(_reference) is not { } reference)
         {
-            return null;
+            return result.GetValue(_sideBySide) ? throw new HarnessException("--side-by-side: needs a --reference binary to run beside the agent") : null;
         }
 
         if (result.GetValue(_collector))
@@ -72,7 +77,7 @@ internal sealed class OtlpLoadOptions
 
         int rounds = result.GetValue(_rounds);
         return rounds >= 1
-            ? new AlternatedRuns(new AgentBinary(reference, AgentBinary.AgentKind), rounds)
+            ? new ReferenceRuns(new AgentBinary(reference, AgentBinary.AgentKind), rounds, result.GetValue(_sideBySide))
             : throw new HarnessException($"--rounds: {rounds} is not a number of runs (1 or more)");
     }
 

@@ -6,13 +6,14 @@ using Agent.LoadHarness.Reporting;
 namespace Agent.LoadHarness.Otlp;
 
 /// <summary>
-/// One OTLP scenario run alternately for a reference binary and the agent (reference first, <see cref="Rounds"/>
-/// times each), so that both see the same minutes of a shared machine whose speed drifts; the summary gives each
-/// one's CPU per run, their means and the mean of the per-round differences, a figure that drifts less than either.
-/// It also gives each run's median call latency: on a host that switches between a fast and a slow mode, the two
-/// runs of a round are comparable when their medians are alike.
+/// One OTLP scenario run <see cref="Rounds"/> times for a reference binary and for the agent, so that both see the
+/// same minutes of a shared machine whose speed drifts: alternately (reference first), or <see cref="SideBySide"/>,
+/// both at once on the same core, each with its own load generator and sink, so that both see the same seconds too.
+/// The summary gives each one's CPU per run, their means and the mean of the per-round differences, a figure that
+/// drifts less than either. It also gives each run's median call latency: on a host that switches between a fast
+/// and a slow mode, alternated runs are comparable when their medians are alike.
 /// </summary>
-internal sealed record AlternatedRuns(AgentBinary Reference, int Rounds)
+internal sealed record ReferenceRuns(AgentBinary Reference, int Rounds, bool SideBySide)
 {
     public async Task<string> RunAsync(OtlpLoadSettings agent, Func<OtlpLoadSettings, Task<ResultTable>> scenario, Action<ResultTable> publish)
     {
@@ -20,23 +21,44 @@ internal sealed record AlternatedRuns(AgentBinary Reference, int Rounds)
         var measured = new Runs();
         for (int round = 1; round <= Rounds; round++)
         {
-            foreach (var (settings, runs) in new[] { (agent with { Agent = Reference }, reference), (agent, measured) })
+            var both = new[] { (agent with { Agent = Reference }, reference), (agent, measured) };
+            if (SideBySide)
+            {
+                await Console.Error.WriteLineAsync($"[harness] round {round} of {Rounds}: {Reference} and {agent.Agent} side by side").ConfigureAwait(false);
+                var tables = await Task.WhenAll(both.Select(run => scenario(run.Item1))).ConfigureAwait(false);
+                for (int i = 0; i < both.Length; i++)
+                {
+                    Record(tables[i], both[i].Item2, publish);
+                }
+
+                continue;
+            }
+
+            foreach (var (settings, runs) in both)
             {
                 await Console.Error.WriteLineAsync($"[harness] round {round} of {Rounds}: {settings.Agent}").ConfigureAwait(false);
-                var table = await scenario(settings).ConfigureAwait(false);
-                publish(table);
-                runs.Cpu.Add(table.Number(ResultTable.AgentCpu));
-                runs.P50.Add(table.Number(ResultTable.CallP50));
+                Record(await scenario(settings).ConfigureAwait(false), runs, publish);
             }
         }
 
         return Summary(agent.Agent, reference, measured);
     }
 
+    private static void Record(ResultTable table, Runs runs, Action<ResultTable> publish)
+    {
+        publish(table);
+        runs.Cpu.Add(table.Number(ResultTable.AgentCpu));
+        runs.P50.Add(table.Number(ResultTable.CallP50));
+    }
+
     private string Summary(AgentBinary agent, Runs reference, Runs measured)
     {
         var differences = measured.Cpu.Zip(reference.Cpu, (a, r) => a - r).ToList();
         var text = new StringBuilder();
+        text.AppendLine(SideBySide
+            ? "Side by side: both binaries at once on the same core, each with its own load (the harness CPU column holds both loads)."
+            : "Alternated: the reference's run first in every round.");
+        text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"| binary | {ResultTable.AgentCpu}, per round | mean | {ResultTable.CallP50}, per round |");
         text.AppendLine("|---|---|---:|---|");
         text.AppendLine(CultureInfo.InvariantCulture, $"| reference: {Reference.Path} | {Join(reference.Cpu, "0.0")} | {reference.Cpu.Average():0.00} | {Join(reference.P50, "0.00")} |");
