@@ -79,7 +79,7 @@ public sealed class EmbeddedHttpServer : IAsyncDisposable
             }
         });
         options.Services?.Invoke(builder.Services);
-        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, FrameSizedMemoryPoolFactory>();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
 
         var app = builder.Build();
         options.Handlers(app);

@@ -8,13 +8,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agent.Tests.Http;
 
-public sealed class FrameSizedMemoryPoolTests
+public sealed class LargeBlockMemoryPoolTests
 {
     [Fact]
     public void Hands_out_whole_blocks_and_reuses_returned_ones_up_to_the_bound()
     {
         var arrays = new HandOffPool<byte>(retainedBytesPerSize: 2048, arraysPerSize: 2);
-        using var pool = new FrameSizedMemoryPool(blockSize: 1024, arrays);
+        using var pool = new LargeBlockMemoryPool(blockSize: 1024, arrays);
         var first = pool.Rent();
         var second = pool.Rent(1024);
         var third = pool.Rent(10);
@@ -54,7 +54,7 @@ public sealed class FrameSizedMemoryPoolTests
         using var response = await client.PostAsync($"http://127.0.0.1:{server.Port}/", new ByteArrayContent(body));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(
-            $"{nameof(FrameSizedMemoryPool)} {FrameSizedMemoryPool.DefaultBlockSize} {Convert.ToHexString(SHA256.HashData(body))}",
+            $"{nameof(LargeBlockMemoryPool)} {LargeBlockMemoryPool.DefaultBlockSize} {Convert.ToHexString(SHA256.HashData(body))}",
             await response.Content.ReadAsStringAsync());
     }
 }
