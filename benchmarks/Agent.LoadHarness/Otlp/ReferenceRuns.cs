@@ -21,14 +21,14 @@ internal sealed record ReferenceRuns(AgentBinary Reference, int Rounds, bool Sid
         var measured = new Runs();
         for (int round = 1; round <= Rounds; round++)
         {
-            var both = new[] { (agent with { Agent = Reference }, reference), (agent, measured) };
+            var both = new[] { (Settings: agent with { Agent = Reference }, Runs: reference), (Settings: agent, Runs: measured) };
             if (SideBySide)
             {
                 await Console.Error.WriteLineAsync($"[harness] round {round} of {Rounds}: {Reference} and {agent.Agent} side by side").ConfigureAwait(false);
-                var tables = await Task.WhenAll(both.Select(run => scenario(run.Item1))).ConfigureAwait(false);
-                for (int i = 0; i < both.Length; i++)
+                var tables = await Task.WhenAll(both.Select(run => scenario(run.Settings))).ConfigureAwait(false);
+                foreach (var (run, table) in both.Zip(tables))
                 {
-                    Record(tables[i], both[i].Item2, publish);
+                    Record(table, run.Runs, publish);
                 }
 
                 continue;
