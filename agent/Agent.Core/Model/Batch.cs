@@ -63,6 +63,9 @@ public abstract class Batch
 
     protected abstract int CountItems();
 
+    /// <summary>Sets the item count its maker already knows (as <see cref="CountItems"/> would say); negative when it does not.</summary>
+    private protected void ItemsCountedBy(int items) => _itemCount = items < 0 ? Unknown : items;
+
     protected abstract long MeasureBytes();
 
     protected abstract IEnumerable<Resource> EnumerateResources();

@@ -35,9 +35,11 @@ public sealed class LogsBatch : Batch<LogsBatch>
     /// <summary>A batch whose OTLP log records stay encoded: only their resources are decoded.</summary>
     /// <param name="encoded">The request, its scope groups encoded.</param>
     /// <param name="body">The pooled body its scope groups point into; the batch takes over the caller's hold.</param>
-    public LogsBatch(WireRequest encoded, WireBody? body = null)
+    /// <param name="itemCount">Its log records when the caller counted them as they were read (the receiver's check does); negative to count them when asked.</param>
+    public LogsBatch(WireRequest encoded, WireBody? body = null, int itemCount = -1)
     {
         _form = new(Shape, encoded, body);
+        ItemsCountedBy(itemCount);
     }
 
     public LogsBatch()

@@ -33,9 +33,11 @@ public sealed class TracesBatch : Batch<TracesBatch>
     /// <summary>A batch whose spans stay encoded: only its resources are decoded.</summary>
     /// <param name="encoded">The request, its scope groups encoded.</param>
     /// <param name="body">The pooled body its scope groups point into; the batch takes over the caller's hold.</param>
-    public TracesBatch(WireRequest encoded, WireBody? body = null)
+    /// <param name="itemCount">Its spans when the caller counted them as they were read (the receiver's check does); negative to count them when asked.</param>
+    public TracesBatch(WireRequest encoded, WireBody? body = null, int itemCount = -1)
     {
         _form = new(Shape, encoded, body);
+        ItemsCountedBy(itemCount);
     }
 
     public TracesBatch()

@@ -34,7 +34,7 @@ internal sealed class OtlpIngest(ReceiverHelper helper, OtlpLimitsOptions limits
         where TBatch : Batch
     {
         var (batch, response) = received.Encoded is { } encoded
-            ? (signal.FromWire(encoded, received.Body), new TResponse())
+            ? (signal.FromWire(encoded, received.Body, received.EncodedItems), new TResponse())
             : Checked(signal, received.Decoded!, transport);
         var result = await helper.ReceiveAsync(consumer, batch, transport, client, requestAborted).ConfigureAwait(false);
         return new(result.Outcome, response, result.Message);

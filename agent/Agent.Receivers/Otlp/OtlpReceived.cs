@@ -9,7 +9,8 @@ namespace Agent.Receivers.Otlp;
 internal sealed class OtlpReceived<TRequest>
     where TRequest : class
 {
-    private OtlpReceived(TRequest? decoded, WireRequest? encoded, WireBody? body) => (Decoded, Encoded, Body) = (decoded, encoded, body);
+    private OtlpReceived(TRequest? decoded, WireRequest? encoded, WireBody? body, int encodedItems) =>
+        (Decoded, Encoded, Body, EncodedItems) = (decoded, encoded, body, encodedItems);
 
     public TRequest? Decoded { get; }
 
@@ -18,7 +19,11 @@ internal sealed class OtlpReceived<TRequest>
     /// <summary>The pooled body <see cref="Encoded"/> points into, held once for the batch to take over.</summary>
     public WireBody? Body { get; }
 
-    public static OtlpReceived<TRequest> Of(TRequest decoded) => new(decoded, null, null);
+    /// <summary>The items of <see cref="Encoded"/>, counted by the check that let it through.</summary>
+    public int EncodedItems { get; }
 
-    public static OtlpReceived<TRequest> Of((WireRequest Request, WireBody? Body) encoded) => new(null, encoded.Request, encoded.Body);
+    public static OtlpReceived<TRequest> Of(TRequest decoded) => new(decoded, null, null, 0);
+
+    public static OtlpReceived<TRequest> Of((WireRequest Request, WireBody? Body, int Items) encoded) =>
+        new(null, encoded.Request, encoded.Body, encoded.Items);
 }

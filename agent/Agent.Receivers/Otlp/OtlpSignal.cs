@@ -25,8 +25,8 @@ internal sealed class OtlpSignal<TRequest, TResponse, TBatch>
 
     public required Func<TRequest, TBatch> ToBatch { get; init; }
 
-    /// <summary>A batch whose records stay encoded (see <see cref="OtlpWireIntake"/>).</summary>
-    public required Func<WireRequest, WireBody?, TBatch> FromWire { get; init; }
+    /// <summary>A batch whose records stay encoded (see <see cref="OtlpWireIntake"/>), with the items its check counted.</summary>
+    public required Func<WireRequest, WireBody?, int, TBatch> FromWire { get; init; }
 
     /// <summary>Removes items no backend could accept (ids of the wrong length); returns how many went.</summary>
     public required Func<TRequest, int> RemoveInvalid { get; init; }
@@ -58,7 +58,7 @@ internal static class OtlpSignals
         Parser = ExportTraceServiceRequest.Parser,
         GrpcService = "opentelemetry.proto.collector.trace.v1.TraceService",
         ToBatch = static request => new TracesBatch(request),
-        FromWire = static (request, body) => new TracesBatch(request, body),
+        FromWire = static (request, body, items) => new TracesBatch(request, body, items),
         RemoveInvalid = OtlpIdValidation.RemoveInvalid,
         RemoveInvalidReferences = OtlpIdValidation.RemoveInvalidLinks,
         ReferenceName = "links",
@@ -76,7 +76,7 @@ internal static class OtlpSignals
         Parser = ExportMetricsServiceRequest.Parser,
         GrpcService = "opentelemetry.proto.collector.metrics.v1.MetricsService",
         ToBatch = static request => new MetricsBatch(request),
-        FromWire = static (request, body) => new MetricsBatch(request, body),
+        FromWire = static (request, body, items) => new MetricsBatch(request, body, items),
         RemoveInvalid = static _ => 0,
         RemoveInvalidReferences = OtlpIdValidation.RemoveInvalidExemplars,
         ReferenceName = "exemplars",
@@ -94,7 +94,7 @@ internal static class OtlpSignals
         Parser = ExportLogsServiceRequest.Parser,
         GrpcService = "opentelemetry.proto.collector.logs.v1.LogsService",
         ToBatch = static request => new LogsBatch(request),
-        FromWire = static (request, body) => new LogsBatch(request, body),
+        FromWire = static (request, body, items) => new LogsBatch(request, body, items),
         RemoveInvalid = OtlpIdValidation.RemoveInvalid,
         RemoveInvalidReferences = static _ => 0,
         ReferenceName = "references",

@@ -16,10 +16,11 @@ namespace Agent.Receivers.Otlp;
 internal static class OtlpWireIntake
 {
     /// <summary>
-    /// The request with its scope groups encoded, and the pooled copy of the body they point into (held once, for the
-    /// batch to take over; null when the protobuf parser had to read an unusual layout and the groups own their bytes).
+    /// The request with its scope groups encoded, the pooled copy of the body they point into (held once, for the
+    /// batch to take over; null when the protobuf parser had to read an unusual layout and the groups own their bytes),
+    /// and its items as the check counted them.
     /// </summary>
-    public static (WireRequest Request, WireBody? Body)? TryParse<TBatch>(IConsumer<TBatch> consumer, ReadOnlySequence<byte> body, Signal signal, OtlpLimitsOptions limits)
+    public static (WireRequest Request, WireBody? Body, int Items)? TryParse<TBatch>(IConsumer<TBatch> consumer, ReadOnlySequence<byte> body, Signal signal, OtlpLimitsOptions limits)
         where TBatch : Batch
     {
         if (consumer is not IHandlesEncodedRecords { HandlesEncodedRecords: true })
@@ -48,17 +49,18 @@ internal static class OtlpWireIntake
             return null;
         }
 
-        if (!IsClean(request, signal, limits))
+        if (!IsClean(request, signal, limits, out int items))
         {
             pooled?.Release();
             return null;
         }
 
-        return (request, pooled);
+        return (request, pooled, items);
     }
 
-    private static bool IsClean(WireRequest request, Signal signal, OtlpLimitsOptions limits)
+    private static bool IsClean(WireRequest request, Signal signal, OtlpLimitsOptions limits, out int items)
     {
+        items = 0;
         var groups = request.Groups;
         for (int g = 0; g < groups.Count; g++)
         {
@@ -70,10 +72,12 @@ internal static class OtlpWireIntake
             var scopes = groups[g].Scopes;
             for (int s = 0; s < scopes.Count; s++)
             {
-                if (!OtlpWireCheck.IsClean(scopes[s].Span, signal, limits))
+                if (!OtlpWireCheck.IsClean(scopes[s].Span, signal, limits, out int scopeItems))
                 {
                     return false;
                 }
+
+                items += scopeItems;
             }
         }
 

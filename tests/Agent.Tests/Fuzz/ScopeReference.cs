@@ -8,7 +8,7 @@ namespace Agent.Tests.Fuzz;
 /// <summary>
 /// What <see cref="OtlpWireCheck.IsClean"/> must agree with, computed the slow way: the scope's bytes inside an
 /// export request, parsed by the generated parser, then the receiver's id validation and attribute limits. Clean
-/// when the parse succeeds and neither removes nor cuts anything.
+/// when the parse succeeds and neither removes nor cuts anything. Its items are counted on the parsed request too.
 /// </summary>
 internal static class ScopeReference
 {
@@ -17,6 +17,14 @@ internal static class ScopeReference
         Signal.Traces => IsClean(OtlpSignals.Traces, scope, limits),
         Signal.Metrics => IsClean(OtlpSignals.Metrics, scope, limits),
         _ => IsClean(OtlpSignals.Logs, scope, limits),
+    };
+
+    /// <summary>The scope's items (spans, data points, log records) as the parsed request's batch counts them.</summary>
+    public static int ItemCount(byte[] scope, Signal signal) => signal switch
+    {
+        Signal.Traces => OtlpSignals.Traces.ToBatch(OtlpSignals.Traces.Parser.ParseFrom(InRequest(scope))).ItemCount,
+        Signal.Metrics => OtlpSignals.Metrics.ToBatch(OtlpSignals.Metrics.Parser.ParseFrom(InRequest(scope))).ItemCount,
+        _ => OtlpSignals.Logs.ToBatch(OtlpSignals.Logs.Parser.ParseFrom(InRequest(scope))).ItemCount,
     };
 
     /// <summary>The scope as the only scope (field 2) of the only resource group (field 1) of a request.</summary>

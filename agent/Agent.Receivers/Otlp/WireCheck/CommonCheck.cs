@@ -25,19 +25,26 @@ internal static class CommonCheck
     public static bool AnyValue(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
         Walk<AnyValueRule>(message, bounds, level);
 
-    /// <summary>ScopeSpans, ScopeMetrics or ScopeLogs: the scope (1), its items (2) and a schema URL (3).</summary>
-    internal readonly struct ScopeMessageRule<TItem> : IMessageRule
-        where TItem : struct, IMessageRule
+    /// <summary>
+    /// ScopeSpans, ScopeMetrics or ScopeLogs: the scope (1), its items (2, each a span, a log record or a metric with
+    /// its data points) and a schema URL (3).
+    /// </summary>
+    internal struct ScopeMessageRule<TItem> : ICountingRule
+        where TItem : struct, ICountingRule
     {
+        private int _items;
+
+        public readonly int Items => _items;
+
         public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
         {
             1 => Nested<InstrumentationScopeRule>(field, bounds, level),
-            2 => Nested<TItem>(field, bounds, level),
+            2 => NestedCounted<TItem>(field, bounds, level, ref _items),
             3 => field.IsText(),
             _ => true,
         };
 
-        public bool End() => true;
+        public readonly bool End() => true;
     }
 
     private readonly struct InstrumentationScopeRule : IMessageRule

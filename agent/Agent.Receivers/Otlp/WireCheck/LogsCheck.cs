@@ -6,14 +6,16 @@ namespace Agent.Receivers.Otlp.WireCheck;
 /// <summary>The messages of <c>logs.proto</c> inside a ScopeLogs, with the checks of <see cref="OtlpIdValidation"/>.</summary>
 internal static class LogsCheck
 {
-    public static bool ScopeLogs(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk<ScopeMessageRule<LogRecordRule>>(message, bounds, level);
+    public static bool ScopeLogs(ReadOnlySpan<byte> message, AttributeBounds bounds, int level, out int records) =>
+        WalkCounted<ScopeMessageRule<LogRecordRule>>(message, bounds, level, out records);
 
     /// <summary>A record's ids are optional, but when present they must have their length, or the full path drops it.</summary>
-    private struct LogRecordRule : IMessageRule
+    private struct LogRecordRule : ICountingRule
     {
         private int _traceId;
         private int _spanId;
+
+        public readonly int Items => 1;
 
         public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
         {

@@ -19,6 +19,16 @@ internal interface IMessageRule
     bool End();
 }
 
+/// <summary>
+/// The check of a message that holds the request's items (a span, a log record, a metric and its data points, a
+/// scope message around them): it counts them as it reads, so a clean request needs no second walk to be counted.
+/// </summary>
+internal interface ICountingRule : IMessageRule
+{
+    /// <summary>The items in the fields read so far, as the parser would count them.</summary>
+    int Items { get; }
+}
+
 /// <summary>The one loop every message check runs: each field through the message's rule, then the end of the bytes.</summary>
 internal static class MessageWalk
 {
@@ -33,12 +43,48 @@ internal static class MessageWalk
     public static bool Walk<TRule>(ReadOnlySpan<byte> message, AttributeBounds bounds, int level)
         where TRule : struct, IMessageRule
     {
+        var rule = default(TRule);
+        return Run(ref rule, message, bounds, level);
+    }
+
+    /// <summary>As <see cref="Walk{TRule}"/>, and the items the message holds when it is clean.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool WalkCounted<TRule>(ReadOnlySpan<byte> message, AttributeBounds bounds, int level, out int items)
+        where TRule : struct, ICountingRule
+    {
+        var rule = default(TRule);
+        bool clean = Run(ref rule, message, bounds, level);
+        items = rule.Items;
+        return clean;
+    }
+
+    /// <summary>A field holding a message of its own, one level deeper.</summary>
+    public static bool Nested<TRule>(in WireField field, AttributeBounds bounds, int level)
+        where TRule : struct, IMessageRule =>
+        field.Is(WireType.Len) && Walk<TRule>(field.Payload, bounds, level + 1);
+
+    /// <summary>A field holding a message with items, one level deeper; its items are added to <paramref name="items"/>.</summary>
+    public static bool NestedCounted<TRule>(in WireField field, AttributeBounds bounds, int level, ref int items)
+        where TRule : struct, ICountingRule
+    {
+        if (!field.Is(WireType.Len) || !WalkCounted<TRule>(field.Payload, bounds, level + 1, out int nested))
+        {
+            return false;
+        }
+
+        items += nested;
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Run<TRule>(ref TRule rule, ReadOnlySpan<byte> message, AttributeBounds bounds, int level)
+        where TRule : struct, IMessageRule
+    {
         if (level > MaxLevel)
         {
             return false;
         }
 
-        var rule = default(TRule);
         var reader = new WireReader(message);
         int attributes = 0;
         while (reader.Next(out var field))
@@ -52,9 +98,4 @@ internal static class MessageWalk
         // Any attribute collection the message has is within the count limit, or the limiter would drop some.
         return reader.AtEnd && bounds.AllowsCount(attributes) && rule.End();
     }
-
-    /// <summary>A field holding a message of its own, one level deeper.</summary>
-    public static bool Nested<TRule>(in WireField field, AttributeBounds bounds, int level)
-        where TRule : struct, IMessageRule =>
-        field.Is(WireType.Len) && Walk<TRule>(field.Payload, bounds, level + 1);
 }

@@ -9,23 +9,43 @@ namespace Agent.Receivers.Otlp.WireCheck;
 /// </summary>
 internal static class MetricsCheck
 {
-    public static bool ScopeMetrics(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk<ScopeMessageRule<MetricRule>>(message, bounds, level);
+    public static bool ScopeMetrics(ReadOnlySpan<byte> message, AttributeBounds bounds, int level, out int points) =>
+        WalkCounted<ScopeMessageRule<MetricRule>>(message, bounds, level, out points);
 
-    private readonly struct MetricRule : IMessageRule
+    /// <summary>
+    /// A metric; its items are the points of its data. The data is a oneof of messages: a case set again is merged
+    /// by the parser (its points add up), another case replaces it, so the points of the last case set count.
+    /// </summary>
+    private struct MetricRule : ICountingRule
     {
+        private int _dataField;
+        private int _points;
+
+        public readonly int Items => _points;
+
         public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
         {
             1 or 2 or 3 => field.IsText(), // name, description, unit
-            5 or 7 => Nested<DataRule<NumberPointRule>>(field, bounds, level), // gauge, sum
-            9 => Nested<DataRule<HistogramPointRule>>(field, bounds, level),
-            10 => Nested<DataRule<ExponentialHistogramPointRule>>(field, bounds, level),
-            11 => Nested<DataRule<SummaryPointRule>>(field, bounds, level),
+            5 or 7 => Data<DataRule<NumberPointRule>>(field, bounds, level), // gauge, sum
+            9 => Data<DataRule<HistogramPointRule>>(field, bounds, level),
+            10 => Data<DataRule<ExponentialHistogramPointRule>>(field, bounds, level),
+            11 => Data<DataRule<SummaryPointRule>>(field, bounds, level),
             12 => Attribute(field, bounds, level, ref attributes), // metadata
             _ => true,
         };
 
-        public bool End() => true;
+        public readonly bool End() => true;
+
+        private bool Data<TData>(in WireField field, AttributeBounds bounds, int level)
+            where TData : struct, ICountingRule
+        {
+            if (field.Number != _dataField)
+            {
+                (_dataField, _points) = (field.Number, 0);
+            }
+
+            return NestedCounted<TData>(field, bounds, level, ref _points);
+        }
     }
 
     /// <summary>
@@ -33,17 +53,27 @@ internal static class MetricsCheck
     /// temporality and monotonicity as varints in 2 and 3. A Gauge or Summary with a field 2 or 3 of another wire
     /// type is refused though it would parse: stricter, never wrong.
     /// </summary>
-    private readonly struct DataRule<TPoint> : IMessageRule
+    private struct DataRule<TPoint> : ICountingRule
         where TPoint : struct, IMessageRule
     {
+        private int _points;
+
+        public readonly int Items => _points;
+
         public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
         {
-            1 => Nested<TPoint>(field, bounds, level),
+            1 => Point(field, bounds, level),
             2 or 3 => field.Is(WireType.Varint),
             _ => true,
         };
 
-        public bool End() => true;
+        public readonly bool End() => true;
+
+        private bool Point(in WireField field, AttributeBounds bounds, int level)
+        {
+            _points++;
+            return Nested<TPoint>(field, bounds, level);
+        }
     }
 
     private readonly struct NumberPointRule : IMessageRule

@@ -6,19 +6,21 @@ namespace Agent.Receivers.Otlp.WireCheck;
 /// <summary>The messages of <c>trace.proto</c> inside a ScopeSpans, with the checks of <see cref="OtlpIdValidation"/>.</summary>
 internal static class TracesCheck
 {
-    public static bool ScopeSpans(ReadOnlySpan<byte> message, AttributeBounds bounds, int level) =>
-        Walk<ScopeMessageRule<SpanRule>>(message, bounds, level);
+    public static bool ScopeSpans(ReadOnlySpan<byte> message, AttributeBounds bounds, int level, out int spans) =>
+        WalkCounted<ScopeMessageRule<SpanRule>>(message, bounds, level, out spans);
 
     /// <summary>Ids that are unset or of their length, as OtlpIdValidation wants for what only points elsewhere.</summary>
     internal static bool HasValidIds(int traceId, int spanId) =>
         (traceId == 0 || traceId == OtlpIdValidation.TraceIdLength) && (spanId == 0 || spanId == OtlpIdValidation.SpanIdLength);
 
     /// <summary>A span whose ids OtlpIdValidation would refuse is dropped by the full path: not clean.</summary>
-    private struct SpanRule : IMessageRule
+    private struct SpanRule : ICountingRule
     {
         private int _traceId;
         private int _spanId;
         private int _parentSpanId;
+
+        public readonly int Items => 1;
 
         public bool Field(in WireField field, AttributeBounds bounds, int level, ref int attributes) => field.Number switch
         {

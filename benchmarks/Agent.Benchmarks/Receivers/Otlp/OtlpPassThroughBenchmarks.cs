@@ -52,8 +52,8 @@ public class OtlpPassThroughBenchmarks
 
     private TracesBatch Intake(ReadOnlySequence<byte> body)
     {
-        var (request, pooled) = OtlpWireIntake.TryParse(_consumer, body, Signal.Traces, Limits)!.Value;
-        return new TracesBatch(request, pooled);
+        var (request, pooled, spans) = OtlpWireIntake.TryParse(_consumer, body, Signal.Traces, Limits)!.Value;
+        return new TracesBatch(request, pooled, spans);
     }
 
     private static TracesBatch Unchecked(ReadOnlySequence<byte> body)
