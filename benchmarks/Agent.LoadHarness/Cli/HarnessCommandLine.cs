@@ -57,7 +57,7 @@ internal static class HarnessCommandLine
         var load = new OtlpLoadOptions("points", defaultRate: 10_000, defaultBatch: 100);
         var export = new Option<string>("--export")
         {
-            Description = "The agent's exporter: prometheusremotewrite to a remote-write sink, or otlp (what a Collector without remote-write can run).",
+            Description = "The agent's exporter: prometheusremotewrite to a remote-write sink, or otlp. A peer Collector (built without remote-write) always runs otlp, as in the table.",
             DefaultValueFactory = _ => MetricsScenario.RemoteWrite,
         };
         export.AcceptOnlyFromAmong(MetricsScenario.RemoteWrite, MetricsScenario.Otlp);
@@ -65,7 +65,8 @@ internal static class HarnessCommandLine
         var command = new Command("metrics", "OTLP gRPC metric points in → batch → remote-write (or OTLP) out to an in-process sink.") { export };
         load.AddTo(command);
         command.SetAction(async (result, _) =>
-            await RunOtlpAsync(result, invocation, load, settings => MetricsScenario.RunAsync(settings, result.GetValue(export)!)).ConfigureAwait(false));
+            await RunOtlpAsync(result, invocation, load, settings =>
+                MetricsScenario.RunAsync(settings, settings.Agent.IsCollector ? MetricsScenario.Otlp : result.GetValue(export)!)).ConfigureAwait(false));
         return command;
     }
 

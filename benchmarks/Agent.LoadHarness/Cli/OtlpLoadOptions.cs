@@ -28,7 +28,12 @@ internal sealed class OtlpLoadOptions
     private readonly Option<bool> _keep = new("--keep") { Description = "Keep the agent's config and log." };
     private readonly Option<string?> _reference = new("--reference")
     {
-        Description = "A second binary run in the agent's place on the same load, alternately with --agent (reference first) or with --side-by-side at the same time: an earlier agent build, or benchmarks/Agent.ServerFloor's server-floor.",
+        Description = "A second binary run in the agent's place on the same load, alternately with --agent (reference first) or with --side-by-side at the same time: an earlier agent build, benchmarks/Agent.ServerFloor's server-floor, or with --reference-collector a peer Collector.",
+    };
+
+    private readonly Option<bool> _referenceCollector = new("--reference-collector")
+    {
+        Description = "The --reference binary is an OpenTelemetry Collector: run it as otelcol --config FILE, so that its CPU and the agent's are read in the same rounds.",
     };
 
     private readonly Option<int> _rounds = new("--rounds") { Description = "With --reference: runs of each binary.", DefaultValueFactory = _ => 3 };
@@ -50,7 +55,7 @@ internal sealed class OtlpLoadOptions
         foreach (Option option in new Option[]
         {
             HarnessCommandLine.AgentPath, HarnessCommandLine.AgentCpu, HarnessCommandLine.Output,
-            _collector, _mode, _rate, _batch, _concurrency, _warmup, _duration, _idle, _keep, _reference, _rounds, _sideBySide,
+            _collector, _mode, _rate, _batch, _concurrency, _warmup, _duration, _idle, _keep, _reference, _referenceCollector, _rounds, _sideBySide,
         })
         {
             command.Options.Add(option);
@@ -62,12 +67,14 @@ internal sealed class OtlpLoadOptions
     {
         if (result.GetValue(_reference) is not { } reference)
         {
-            return result.GetValue(_sideBySide) ? throw new HarnessException("--side-by-side: needs a --reference binary to run beside the agent") : null;
+            return result.GetValue(_sideBySide) || result.GetValue(_referenceCollector)
+                ? throw new HarnessException("--side-by-side and --reference-collector: need a --reference binary to run beside the agent")
+                : null;
         }
 
         if (result.GetValue(_collector))
         {
-            throw new HarnessException("--reference: compares two agent-like binaries (an agent build, the server floor), not the Collector");
+            throw new HarnessException("--reference: compares the agent with another binary; give the Collector as --reference with --reference-collector, not as --agent");
         }
 
         if (!File.Exists(reference))
@@ -77,7 +84,7 @@ internal sealed class OtlpLoadOptions
 
         int rounds = result.GetValue(_rounds);
         return rounds >= 1
-            ? new ReferenceRuns(new AgentBinary(reference, AgentBinary.AgentKind), rounds, result.GetValue(_sideBySide))
+            ? new ReferenceRuns(new AgentBinary(reference, ReferenceKind(result)), rounds, result.GetValue(_sideBySide))
             : throw new HarnessException($"--rounds: {rounds} is not a number of runs (1 or more)");
     }
 
@@ -97,4 +104,6 @@ internal sealed class OtlpLoadOptions
             HarnessCommandLine.ParseDuration(result.GetValue(_idle)!),
             result.GetValue(_keep));
     }
+
+    private string ReferenceKind(ParseResult result) => result.GetValue(_referenceCollector) ? AgentBinary.CollectorKind : AgentBinary.AgentKind;
 }

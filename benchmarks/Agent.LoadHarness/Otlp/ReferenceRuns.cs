@@ -9,9 +9,10 @@ namespace Agent.LoadHarness.Otlp;
 /// One OTLP scenario run <see cref="Rounds"/> times for a reference binary and for the agent, so that both see the
 /// same minutes of a shared machine whose speed drifts: alternately (reference first), or <see cref="SideBySide"/>,
 /// both at once on the same core, each with its own load generator and sink, so that both see the same seconds too.
-/// The summary gives each one's CPU per run, their means and the mean of the per-round differences, a figure that
-/// drifts less than either. It also gives each run's median call latency: on a host that switches between a fast
-/// and a slow mode, alternated runs are comparable when their medians are alike.
+/// The summary gives each one's CPU per run, their means, the mean of the per-round differences and the per-round
+/// ratios, figures that drift less than either (the ratio is the one to read against a peer Collector). It also
+/// gives each run's median call latency: on a host that switches between a fast and a slow mode, alternated runs
+/// are comparable when their medians are alike.
 /// </summary>
 internal sealed record ReferenceRuns(AgentBinary Reference, int Rounds, bool SideBySide)
 {
@@ -54,6 +55,7 @@ internal sealed record ReferenceRuns(AgentBinary Reference, int Rounds, bool Sid
     private string Summary(AgentBinary agent, Runs reference, Runs measured)
     {
         var differences = measured.Cpu.Zip(reference.Cpu, (a, r) => a - r).ToList();
+        var ratios = measured.Cpu.Zip(reference.Cpu, (a, r) => a / r).ToList();
         var text = new StringBuilder();
         text.AppendLine(SideBySide
             ? "Side by side: both binaries at once on the same core, each with its own load (the harness CPU column holds both loads)."
@@ -61,9 +63,10 @@ internal sealed record ReferenceRuns(AgentBinary Reference, int Rounds, bool Sid
         text.AppendLine();
         text.AppendLine(CultureInfo.InvariantCulture, $"| binary | {ResultTable.AgentCpu}, per round | mean | {ResultTable.CallP50}, per round |");
         text.AppendLine("|---|---|---:|---|");
-        text.AppendLine(CultureInfo.InvariantCulture, $"| reference: {Reference.Path} | {Join(reference.Cpu, "0.0")} | {reference.Cpu.Average():0.00} | {Join(reference.P50, "0.00")} |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| reference ({Reference.Kind}): {Reference.Path} | {Join(reference.Cpu, "0.0")} | {reference.Cpu.Average():0.00} | {Join(reference.P50, "0.00")} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| agent: {agent.Path} | {Join(measured.Cpu, "0.0")} | {measured.Cpu.Average():0.00} | {Join(measured.P50, "0.00")} |");
         text.AppendLine(CultureInfo.InvariantCulture, $"| agent − reference (points) | {Join(differences, "0.0")} | {differences.Average():0.00} | |");
+        text.AppendLine(CultureInfo.InvariantCulture, $"| agent ÷ reference | {Join(ratios, "0.00")} | {measured.Cpu.Average() / reference.Cpu.Average():0.00} (of the means) | |");
         return text.ToString();
     }
 
