@@ -23,12 +23,15 @@ internal static class HarnessCommandLine
 
     public static Task<int> RunAsync(string[] args) => Root(new Invocation(args, null)).Parse(args).InvokeAsync();
 
-    /// <summary>Runs one scenario command as typed, for the <c>table</c> command; null when it failed (it said why).</summary>
-    public static async Task<ResultTable?> RunScenarioAsync(string[] args)
+    /// <summary>
+    /// Runs one scenario command as typed, for the <c>table</c> command: its result tables in the order they were
+    /// published (a reference's before the agent's), null when it failed (it said why).
+    /// </summary>
+    public static async Task<IReadOnlyList<ResultTable>?> RunScenarioAsync(string[] args)
     {
         var results = new List<ResultTable>();
         int exitCode = await Root(new Invocation(args, results)).Parse(args).InvokeAsync().ConfigureAwait(false);
-        return exitCode == 0 && results.Count == 1 ? results[0] : null;
+        return exitCode == 0 ? results : null;
     }
 
     private static RootCommand Root(Invocation invocation) =>

@@ -10,7 +10,7 @@ internal static class GoalTable
     public static string Markdown(TableSettings settings, IReadOnlyDictionary<ScenarioRun, RunPair> pairs, string loadBefore, string loadAfter)
     {
         var text = new StringBuilder();
-        text.AppendLine(CultureInfo.InvariantCulture, $"Issue 7's table{(settings.Quick ? " (quick: shortened windows, not figures to quote)" : string.Empty)}, {Environment.ProcessorCount} cores, agent {(settings.AgentCpu is int cpu ? $"pinned to CPU {cpu}" : "not pinned")}.");
+        text.AppendLine(CultureInfo.InvariantCulture, $"Issue 7's table{(settings.Quick ? " (quick: shortened windows, not figures to quote)" : string.Empty)}, {Environment.ProcessorCount} cores, agent {(settings.AgentCpu is int cpu ? $"pinned to CPU {cpu}" : "not pinned")}{(settings.SideBySide ? "; the paced CPU rows ran the agent and the Collector at once on that core" : string.Empty)}.");
         text.AppendLine(CultureInfo.InvariantCulture, $"Load average (1, 5, 15 min) before: {loadBefore}; after: {loadAfter}.");
         text.AppendLine();
         text.AppendLine("| row | peer | peer figure | agent | agent ÷ peer | goal | met |");

@@ -33,6 +33,15 @@ internal static class ScenarioRuns
         _ => settings.Collector,
     };
 
+    /// <summary>
+    /// The command that runs the agent and its peer Collector at once on the same core (one round), when the table
+    /// was asked for that and the run is a paced CPU row; null otherwise.
+    /// </summary>
+    public static string[]? SideBySide(ScenarioRun run, TableSettings settings) =>
+        settings.SideBySide && settings.Collector is string collector && run is ScenarioRun.Rate or ScenarioRun.Metrics
+            ? [.. Agent(run, settings), "--reference", collector, "--reference-collector", "--side-by-side", "--rounds", "1"]
+            : null;
+
     /// <summary>The option that names the peer binary of a run, to say which one is missing.</summary>
     public static string PeerOption(ScenarioRun run) => run == ScenarioRun.PodLogs ? "--fluent-bit-binary" : "--collector-binary";
 

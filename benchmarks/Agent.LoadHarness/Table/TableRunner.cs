@@ -15,6 +15,12 @@ internal static class TableRunner
         var pairs = new Dictionary<ScenarioRun, RunPair>();
         foreach (var run in Enum.GetValues<ScenarioRun>())
         {
+            if (ScenarioRuns.SideBySide(run, settings) is string[] both && File.Exists(settings.Collector))
+            {
+                pairs[run] = await RunSideBySideAsync(both).ConfigureAwait(false);
+                continue;
+            }
+
             var agent = await RunAsync(ScenarioRuns.Agent(run, settings)).ConfigureAwait(false);
             var peer = ScenarioRuns.Peer(run, settings) is string[] peerArgs
                 ? await RunPeerAsync(peerArgs, ScenarioRuns.PeerBinary(run, settings)!).ConfigureAwait(false)
@@ -31,7 +37,19 @@ internal static class TableRunner
     private static async Task<RunOutcome> RunAsync(string[] args)
     {
         await Console.Error.WriteLineAsync($"[table] {HarnessCommandLine.CommandLineText(args)}").ConfigureAwait(false);
-        var result = await HarnessCommandLine.RunScenarioAsync(args).ConfigureAwait(false);
+        var results = await HarnessCommandLine.RunScenarioAsync(args).ConfigureAwait(false);
+        var result = results is [var only] ? only : null;
         return new RunOutcome(args, result, result is null ? "failed (its error is above)" : string.Empty);
+    }
+
+    /// <summary>One command for both sides: the reference's table comes first; the command is listed once, with the agent.</summary>
+    private static async Task<RunPair> RunSideBySideAsync(string[] args)
+    {
+        await Console.Error.WriteLineAsync($"[table] {HarnessCommandLine.CommandLineText(args)}").ConfigureAwait(false);
+        var results = await HarnessCommandLine.RunScenarioAsync(args).ConfigureAwait(false);
+        const string Failed = "failed (its error is above)";
+        return results is [var peer, var agent]
+            ? new RunPair(new RunOutcome(args, agent, string.Empty), new RunOutcome(null, peer, string.Empty))
+            : new RunPair(new RunOutcome(args, null, Failed), RunOutcome.NotRun(Failed));
     }
 }
