@@ -9,6 +9,8 @@ namespace Agent.LoadHarness.Table;
 /// </summary>
 internal static class TableRunner
 {
+    private const string Failed = "failed (its error is above)";
+
     public static async Task<string> RunAsync(TableSettings settings)
     {
         string loadBefore = LoadAverage.All();
@@ -39,7 +41,7 @@ internal static class TableRunner
         await Console.Error.WriteLineAsync($"[table] {HarnessCommandLine.CommandLineText(args)}").ConfigureAwait(false);
         var results = await HarnessCommandLine.RunScenarioAsync(args).ConfigureAwait(false);
         var result = results is [var only] ? only : null;
-        return new RunOutcome(args, result, result is null ? "failed (its error is above)" : string.Empty);
+        return new RunOutcome(args, result, result is null ? Failed : string.Empty);
     }
 
     /// <summary>One command for both sides: the reference's table comes first; the command is listed once, with the agent.</summary>
@@ -47,7 +49,6 @@ internal static class TableRunner
     {
         await Console.Error.WriteLineAsync($"[table] {HarnessCommandLine.CommandLineText(args)}").ConfigureAwait(false);
         var results = await HarnessCommandLine.RunScenarioAsync(args).ConfigureAwait(false);
-        const string Failed = "failed (its error is above)";
         return results is [var peer, var agent]
             ? new RunPair(new RunOutcome(args, agent, string.Empty), new RunOutcome(null, peer, string.Empty))
             : new RunPair(new RunOutcome(args, null, Failed), RunOutcome.NotRun(Failed));
