@@ -1,5 +1,6 @@
 using Agent.LoadHarness.Cli;
 using Agent.LoadHarness.Measurement;
+using Agent.LoadHarness.Reporting;
 
 namespace Agent.LoadHarness.Table;
 
@@ -38,19 +39,20 @@ internal static class TableRunner
 
     private static async Task<RunOutcome> RunAsync(string[] args)
     {
-        await Console.Error.WriteLineAsync($"[table] {HarnessCommandLine.CommandLineText(args)}").ConfigureAwait(false);
-        var results = await HarnessCommandLine.RunScenarioAsync(args).ConfigureAwait(false);
-        var result = results is [var only] ? only : null;
+        var result = await RunCommandAsync(args).ConfigureAwait(false) is [var only] ? only : null;
         return new RunOutcome(args, result, result is null ? Failed : string.Empty);
     }
 
     /// <summary>One command for both sides: the reference's table comes first; the command is listed once, with the agent.</summary>
-    private static async Task<RunPair> RunSideBySideAsync(string[] args)
-    {
-        await Console.Error.WriteLineAsync($"[table] {HarnessCommandLine.CommandLineText(args)}").ConfigureAwait(false);
-        var results = await HarnessCommandLine.RunScenarioAsync(args).ConfigureAwait(false);
-        return results is [var peer, var agent]
+    private static async Task<RunPair> RunSideBySideAsync(string[] args) =>
+        await RunCommandAsync(args).ConfigureAwait(false) is [var peer, var agent]
             ? new RunPair(new RunOutcome(args, agent, string.Empty), new RunOutcome(null, peer, string.Empty))
             : new RunPair(new RunOutcome(args, null, Failed), RunOutcome.NotRun(Failed));
+
+    /// <summary>Says which command runs, then runs it: its result tables, null when it failed.</summary>
+    private static async Task<IReadOnlyList<ResultTable>?> RunCommandAsync(string[] args)
+    {
+        await Console.Error.WriteLineAsync($"[table] {HarnessCommandLine.CommandLineText(args)}").ConfigureAwait(false);
+        return await HarnessCommandLine.RunScenarioAsync(args).ConfigureAwait(false);
     }
 }
