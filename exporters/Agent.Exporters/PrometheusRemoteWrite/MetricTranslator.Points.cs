@@ -9,10 +9,16 @@ internal sealed partial class MetricTranslator
     private const string LeLabel = "le";
     private const string QuantileLabel = "quantile";
 
-    private long WriteNumbers(ref MetricSource metric, FamilyKind kind, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    /// <summary>
+    /// Writes every point of the metric as a series of <paramref name="kind"/>'s family: each point claims its series
+    /// and timestamp in its shard's request, writes its samples, then counts and adds the family's metadata. Returns
+    /// the newest timestamp written (ms), 0 when none.
+    /// </summary>
+    private long WritePoints(ref MetricSource metric, FamilyKind kind, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
     {
         var family = FamilyOf(in metric, kind, out string description);
-        bool delta = metric.Delta && metric.Data == MetricData.Sum;
+        // Only sums and histograms have a temporality; a stray field of that number elsewhere means nothing.
+        bool delta = metric.Delta && metric.Data is MetricData.Sum or MetricData.Histogram;
         var point = _point;
         long newest = 0;
         while (metric.Next(point))
@@ -24,105 +30,92 @@ internal sealed partial class MetricTranslator
                 continue;
             }
 
-            double value = point.Value;
-            if (delta && !_deltas!.TryAddSum(key, value, out value))
+            bool written = kind switch
+            {
+                FamilyKind.Histogram => EmitHistogram(writer, family, point, key, timestamp, delta),
+                FamilyKind.Summary => EmitSummary(writer, family, point, key, timestamp),
+                _ => EmitNumber(writer, family, point, key, timestamp, delta),
+            };
+            if (!written)
+            {
+                continue;
+            }
+
+            Finish(writer, family, description, partitioner, requests);
+            newest = Math.Max(newest, timestamp);
+        }
+
+        return newest;
+    }
+
+    /// <summary>A gauge's or sum's one sample (a delta sum added to its running total); false when the delta is dropped.</summary>
+    private bool EmitNumber(WriteRequestWriter writer, MetricFamily family, WirePoint point, ulong key, long timestamp, bool delta)
+    {
+        double value = point.Value;
+        if (delta && !_deltas!.TryAddSum(key, value, out value))
+        {
+            Drops.DeltaLimit++;
+            return false;
+        }
+
+        Emit(writer, key, family.Name, null, 0, NoRecordedValue(point.Flags) ? StaleNaN : value, timestamp);
+        return true;
+    }
+
+    /// <summary>A histogram's cumulative buckets, sum and count (a delta one added to its running totals); false when the delta is dropped.</summary>
+    private bool EmitHistogram(WriteRequestWriter writer, MetricFamily family, WirePoint point, ulong key, long timestamp, bool delta)
+    {
+        var buckets = point.BucketCounts;
+        ulong count = point.Count;
+        double sum = point.Sum;
+        if (delta)
+        {
+            if (!_deltas!.TryAddHistogram(key, buckets, point.ExplicitBounds, count, sum, out var totals))
             {
                 Drops.DeltaLimit++;
-                continue;
+                return false;
             }
 
-            Emit(writer, key, family.Name, null, 0, NoRecordedValue(point.Flags) ? StaleNaN : value, timestamp);
-            Finish(writer, family, description, partitioner, requests);
-            newest = Math.Max(newest, timestamp);
+            buckets = totals.Buckets;
+            (count, sum) = (totals.Count, double.IsNaN(sum) ? double.NaN : totals.Sum);
         }
 
-        return newest;
+        bool stale = NoRecordedValue(point.Flags);
+
+        // Buckets are cumulative in Prometheus; a point without bucket counts has only +Inf.
+        var bounds = point.ExplicitBounds;
+        ulong cumulative = 0;
+        if (buckets.Length == bounds.Length + 1)
+        {
+            for (int i = 0; i < bounds.Length; i++)
+            {
+                cumulative += buckets[i];
+                Emit(writer, key, family.Bucket, LeLabel, bounds[i], stale ? StaleNaN : cumulative, timestamp);
+            }
+        }
+
+        Emit(writer, key, family.Bucket, LeLabel, double.PositiveInfinity, stale ? StaleNaN : count, timestamp);
+        if (!double.IsNaN(sum) || stale)
+        {
+            Emit(writer, key, family.Sum, null, 0, stale ? StaleNaN : sum, timestamp);
+        }
+
+        Emit(writer, key, family.Count, null, 0, stale ? StaleNaN : count, timestamp);
+        return true;
     }
 
-    private long WriteHistograms(ref MetricSource metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
+    /// <summary>A summary's quantiles, sum and count.</summary>
+    private bool EmitSummary(WriteRequestWriter writer, MetricFamily family, WirePoint point, ulong key, long timestamp)
     {
-        var family = FamilyOf(in metric, FamilyKind.Histogram, out string description);
-        var point = _point;
-        long newest = 0;
-        while (metric.Next(point))
+        bool stale = NoRecordedValue(point.Flags);
+        foreach (var (quantile, value) in point.Quantiles)
         {
-            ulong key = PointKey(family, point);
-            long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
-            if (!TryClaim(key, timestamp, partitioner, out var writer))
-            {
-                continue;
-            }
-
-            var buckets = point.BucketCounts;
-            ulong count = point.Count;
-            double sum = point.Sum;
-            if (metric.Delta)
-            {
-                if (!_deltas!.TryAddHistogram(key, buckets, point.ExplicitBounds, count, sum, out var totals))
-                {
-                    Drops.DeltaLimit++;
-                    continue;
-                }
-
-                buckets = totals.Buckets;
-                (count, sum) = (totals.Count, double.IsNaN(sum) ? double.NaN : totals.Sum);
-            }
-
-            bool stale = NoRecordedValue(point.Flags);
-
-            // Buckets are cumulative in Prometheus; a point without bucket counts has only +Inf.
-            var bounds = point.ExplicitBounds;
-            ulong cumulative = 0;
-            if (buckets.Length == bounds.Length + 1)
-            {
-                for (int i = 0; i < bounds.Length; i++)
-                {
-                    cumulative += buckets[i];
-                    Emit(writer, key, family.Bucket, LeLabel, bounds[i], stale ? StaleNaN : cumulative, timestamp);
-                }
-            }
-
-            Emit(writer, key, family.Bucket, LeLabel, double.PositiveInfinity, stale ? StaleNaN : count, timestamp);
-            if (!double.IsNaN(sum) || stale)
-            {
-                Emit(writer, key, family.Sum, null, 0, stale ? StaleNaN : sum, timestamp);
-            }
-
-            Emit(writer, key, family.Count, null, 0, stale ? StaleNaN : count, timestamp);
-            Finish(writer, family, description, partitioner, requests);
-            newest = Math.Max(newest, timestamp);
+            Emit(writer, key, family.Name, QuantileLabel, quantile, stale ? StaleNaN : value, timestamp);
         }
 
-        return newest;
-    }
-
-    private long WriteSummaries(ref MetricSource metric, RequestPartitioner partitioner, List<ExportRequest> requests, long nowMs)
-    {
-        var family = FamilyOf(in metric, FamilyKind.Summary, out string description);
-        var point = _point;
-        long newest = 0;
-        while (metric.Next(point))
-        {
-            ulong key = PointKey(family, point);
-            long timestamp = TimestampMs(point.TimeUnixNano, nowMs);
-            if (!TryClaim(key, timestamp, partitioner, out var writer))
-            {
-                continue;
-            }
-
-            bool stale = NoRecordedValue(point.Flags);
-            foreach (var (quantile, value) in point.Quantiles)
-            {
-                Emit(writer, key, family.Name, QuantileLabel, quantile, stale ? StaleNaN : value, timestamp);
-            }
-
-            Emit(writer, key, family.Sum, null, 0, stale ? StaleNaN : point.Sum, timestamp);
-            Emit(writer, key, family.Count, null, 0, stale ? StaleNaN : point.Count, timestamp);
-            Finish(writer, family, description, partitioner, requests);
-            newest = Math.Max(newest, timestamp);
-        }
-
-        return newest;
+        Emit(writer, key, family.Sum, null, 0, stale ? StaleNaN : point.Sum, timestamp);
+        Emit(writer, key, family.Count, null, 0, stale ? StaleNaN : point.Count, timestamp);
+        return true;
     }
 
     /// <summary>The metric's family, and its description when metadata is sent (else empty: it is not read).</summary>

@@ -216,7 +216,7 @@ internal sealed partial class MetricTranslator : IDisposable
         switch (metric.Data)
         {
             case MetricData.Gauge:
-                return WriteNumbers(ref metric, FamilyKind.Gauge, partitioner, requests, nowMs);
+                return WritePoints(ref metric, FamilyKind.Gauge, partitioner, requests, nowMs);
             case MetricData.Sum:
                 if (metric.Delta && _deltas is null)
                 {
@@ -225,7 +225,7 @@ internal sealed partial class MetricTranslator : IDisposable
                 }
 
                 // A sum that may go down is a gauge in Prometheus; only a monotonic one is a counter.
-                return WriteNumbers(ref metric, metric.Monotonic ? FamilyKind.Counter : FamilyKind.Gauge, partitioner, requests, nowMs);
+                return WritePoints(ref metric, metric.Monotonic ? FamilyKind.Counter : FamilyKind.Gauge, partitioner, requests, nowMs);
             case MetricData.Histogram:
                 if (metric.Delta && _deltas is null)
                 {
@@ -233,9 +233,9 @@ internal sealed partial class MetricTranslator : IDisposable
                     return 0;
                 }
 
-                return WriteHistograms(ref metric, partitioner, requests, nowMs);
+                return WritePoints(ref metric, FamilyKind.Histogram, partitioner, requests, nowMs);
             case MetricData.Summary:
-                return WriteSummaries(ref metric, partitioner, requests, nowMs);
+                return WritePoints(ref metric, FamilyKind.Summary, partitioner, requests, nowMs);
             case MetricData.ExponentialHistogram:
                 // Native histograms need remote-write 2.0; 1.0 has no way to carry them.
                 Drops.ExponentialHistogram += metric.CountPoints();
