@@ -1,11 +1,13 @@
 using System.Net.Http.Headers;
 using Agent.Core.Consumers;
+using Agent.Core.Net;
 
 namespace Agent.Exporters.ExporterHelper;
 
 /// <summary>
 /// What the exporters that post one encoded request per call (Loki, remote-write) share: the message with the
-/// configured headers, a send whose connection failure is retryable, and the start of a refusal's body for the log.
+/// configured headers, a send whose connection failure is retryable, and the answer read as accepted, retryable or
+/// refused with the start of the refusal's body for the log.
 /// </summary>
 internal static class HttpPost
 {
@@ -39,6 +41,31 @@ internal static class HttpPost
         {
             throw new RetryableException($"{what} failed: {ex.Message}", null, ex);
         }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="message"/> and reads the answer: null when <paramref name="server"/> accepted it, else
+    /// its status with the start of its body (at most <paramref name="maxErrorChars"/>). A status
+    /// <paramref name="isRetryable"/> says may pass later is thrown as a <see cref="RetryableException"/> with the
+    /// server's Retry-After, as is a connection that fails.
+    /// </summary>
+    public static async Task<HttpRefusal?> PostAsync(
+        HttpClient http, HttpRequestMessage message, string what, string server, int maxErrorChars, Func<int, bool> isRetryable, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(http, message, what, cancellationToken).ConfigureAwait(false);
+        if (response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        int status = (int)response.StatusCode;
+        string text = await ReadErrorAsync(response, maxErrorChars, cancellationToken).ConfigureAwait(false);
+        if (isRetryable(status))
+        {
+            throw new RetryableException($"{server} answered {status}: {text}", RetryAfter.Of(response, DateTimeOffset.UtcNow));
+        }
+
+        return new HttpRefusal(status, text);
     }
 
     /// <summary>At most <paramref name="maxChars"/> of a refusal's body, or its reason phrase when the body cannot be read.</summary>

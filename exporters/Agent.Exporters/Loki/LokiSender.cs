@@ -12,57 +12,34 @@ namespace Agent.Exporters.Loki;
 /// Posts one encoded push to Loki. 408, 429 and 5xx are retryable (with Retry-After); a 400 refuses only the entries
 /// it names, which are counted by Loki's reason while the rest count as delivered; any other status refuses the push.
 /// </summary>
-internal sealed class LokiSender : IRequestSender
+internal sealed class LokiSender(string exporter, Uri pushUri, HttpClient http, IReadOnlyDictionary<string, string> headers, ExporterTelemetry telemetry, ILogger logger)
+    : IRequestSender
 {
     private const int MaxErrorBodyChars = 4096;
     private const string TenantHeader = "X-Scope-OrgID";
 
-    private readonly string _exporter;
-    private readonly Uri _pushUri;
-    private readonly HttpClient _http;
-    private readonly IReadOnlyDictionary<string, string> _headers;
-    private readonly ExporterTelemetry _telemetry;
-    private readonly ILogger _logger;
-
-    public LokiSender(string exporter, Uri pushUri, HttpClient http, IReadOnlyDictionary<string, string> headers, ExporterTelemetry telemetry, ILogger logger)
-    {
-        _exporter = exporter;
-        _pushUri = pushUri;
-        _http = http;
-        _headers = headers;
-        _telemetry = telemetry;
-        _logger = logger;
-    }
-
     public async ValueTask<SendResult> SendAsync(ExportRequest request, CancellationToken cancellationToken)
     {
-        using var message = HttpPost.Message(_pushUri, request, request.ContentType, _headers);
+        using var message = HttpPost.Message(pushUri, request, request.ContentType, headers);
         if (request.Tenant is not null)
         {
             HttpPost.SetHeader(message, TenantHeader, request.Tenant);
         }
 
-        using (var response = await HttpPost.SendAsync(_http, message, $"push to {_pushUri}", cancellationToken).ConfigureAwait(false))
+        var answer = await HttpPost.PostAsync(http, message, $"push to {pushUri}", "Loki", MaxErrorBodyChars, IsRetryable, cancellationToken).ConfigureAwait(false);
+        if (answer is not { } refusal)
         {
-            if (response.IsSuccessStatusCode)
-            {
-                return SendResult.Accepted;
-            }
-
-            int status = (int)response.StatusCode;
-            string text = await HttpPost.ReadErrorAsync(response, MaxErrorBodyChars, cancellationToken).ConfigureAwait(false);
-            if (status is 408 or 429 || status >= 500)
-            {
-                throw new RetryableException($"Loki answered {status}: {text}", RetryAfter.Of(response, DateTimeOffset.UtcNow));
-            }
-
-            // The refused entries are counted here, by Loki's reasons.
-            int refused = CountRefused(request.Items, status, text);
-            return refused > 0
-                ? new SendResult(refused, $"Loki refused {refused} of {request.Items} entries", CountedBySender: true)
-                : SendResult.Accepted;
+            return SendResult.Accepted;
         }
+
+        // The refused entries are counted here, by Loki's reasons.
+        int refused = CountRefused(request.Items, refusal.Status, refusal.Text);
+        return refused > 0
+            ? new SendResult(refused, $"Loki refused {refused} of {request.Items} entries", CountedBySender: true)
+            : SendResult.Accepted;
     }
+
+    private static bool IsRetryable(int status) => status is 408 or 429 || status >= 500;
 
     private int CountRefused(int entries, int status, string message)
     {
@@ -73,7 +50,7 @@ internal sealed class LokiSender : IRequestSender
             // Nothing says which entries: none of this push's entries can be taken as stored.
             refused = entries;
             string reason = status == (int)HttpStatusCode.BadRequest ? LokiRejection.Reason(message) : $"http_{status}";
-            _telemetry.SendFailed(Signal.Logs, refused, reason);
+            telemetry.SendFailed(Signal.Logs, refused, reason);
         }
         else
         {
@@ -81,11 +58,11 @@ internal sealed class LokiSender : IRequestSender
             {
                 int counted = Math.Min(count, entries - refused);
                 refused += counted;
-                _telemetry.SendFailed(Signal.Logs, counted, reason);
+                telemetry.SendFailed(Signal.Logs, counted, reason);
             }
         }
 
-        _logger.LogWarning("Exporter {Exporter}: Loki answered {Status} and refused {Refused} of {Entries} entries: {Message}", _exporter, status, refused, entries, message);
+        logger.LogWarning("Exporter {Exporter}: Loki answered {Status} and refused {Refused} of {Entries} entries: {Message}", exporter, status, refused, entries, message);
         return refused;
     }
 }
