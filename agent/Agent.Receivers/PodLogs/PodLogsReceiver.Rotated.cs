@@ -14,7 +14,7 @@ internal sealed partial class PodLogsReceiver
     /// <summary>The fewest first bytes two files must share to be taken for copies of each other.</summary>
     private const int MinimumCopyFingerprint = 16;
 
-    private readonly FinishedFiles _finished = new();
+    private readonly FinishedFiles _finished;
 
     private void FinishRotated(IReadOnlyCollection<string> rotated, Func<string, bool>? inScope)
     {
@@ -90,6 +90,14 @@ internal sealed partial class PodLogsReceiver
         tailer.Start(_stopping.Token, _receiving.Abandoned);
         return true;
     }
+
+    /// <summary>
+    /// The least time a finished file goes unseen before it is forgotten: two polls (every one lists everything), and
+    /// never under a few seconds, so that no run of looks racing a storm of renames forgets a file still there. Only
+    /// memory is saved by forgetting sooner: a new file on a remembered inode is told apart by its fingerprint.
+    /// </summary>
+    private static TimeSpan ForgetFinishedAfter(TimeSpan pollInterval) =>
+        TimeSpan.FromTicks(Math.Max(TimeSpan.FromSeconds(5).Ticks, 2 * pollInterval.Ticks));
 
     private bool IsCopyOfTailedFile(FileIdentity identity) =>
         _active.Values.Concat(_retiring).Any(tailer =>

@@ -56,6 +56,7 @@ internal sealed partial class PodLogsReceiver : IComponent
         _receiving = new ReceiverHelper(context, _logger);
         _settings = TailerSettings.From(_receiving, _options, _writes);
         _discovery = new FileDiscovery(_options.Include, _options.Exclude);
+        _finished = new FinishedFiles(_time, ForgetFinishedAfter(_options.PollInterval));
         _everyRootWatchable = _discovery.Roots.All(root => root.Directory != "/");
         _changes = new FileChanges(
             _discovery.Roots.Where(root => root.Directory != "/"),

@@ -85,7 +85,7 @@ public class FileIdentityTests
     [Fact]
     public void A_finished_file_whose_inode_now_holds_an_empty_file_gives_no_offset_to_resume_at()
     {
-        var finished = new FinishedFiles();
+        var finished = new FinishedFiles(TimeProvider.System, TimeSpan.FromSeconds(5));
         var identity = new FileIdentity(8, 42, "0001234 file 0003 xxxx"u8.ToArray());
         finished.Add(identity, new FileStatus(8, 42, 8100, 1), "/var/log/pods/ns_pod_uid/app");
 
