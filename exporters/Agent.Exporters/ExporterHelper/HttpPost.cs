@@ -30,19 +30,6 @@ internal static class HttpPost
         message.Headers.TryAddWithoutValidation(name, value);
     }
 
-    /// <summary>Sends up to the response headers; a connection that fails is retryable, described as <paramref name="what"/>.</summary>
-    public static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage message, string what, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (HttpRequestException ex)
-        {
-            throw new RetryableException($"{what} failed: {ex.Message}", null, ex);
-        }
-    }
-
     /// <summary>
     /// Sends <paramref name="message"/> and reads the answer: null when <paramref name="server"/> accepted it, else
     /// its status with the start of its body (at most <paramref name="maxErrorChars"/>). A status
@@ -68,8 +55,21 @@ internal static class HttpPost
         return new HttpRefusal(status, text);
     }
 
+    /// <summary>Sends up to the response headers; a connection that fails is retryable, described as <paramref name="what"/>.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(HttpClient http, HttpRequestMessage message, string what, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (HttpRequestException ex)
+        {
+            throw new RetryableException($"{what} failed: {ex.Message}", null, ex);
+        }
+    }
+
     /// <summary>At most <paramref name="maxChars"/> of a refusal's body, or its reason phrase when the body cannot be read.</summary>
-    public static async Task<string> ReadErrorAsync(HttpResponseMessage response, int maxChars, CancellationToken cancellationToken)
+    private static async Task<string> ReadErrorAsync(HttpResponseMessage response, int maxChars, CancellationToken cancellationToken)
     {
         try
         {

@@ -1,7 +1,6 @@
 using System.Net.Http.Headers;
 using Agent.Core.Consumers;
 using Agent.Core.Model;
-using Agent.Core.Net;
 using Agent.Core.Telemetry;
 using Agent.Exporters.ExporterHelper;
 using Microsoft.Extensions.Logging;
